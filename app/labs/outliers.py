@@ -1,0 +1,210 @@
+"""Live outlier fit: one line, several losses, and which line the outliers drag.
+
+Every fit starts from the same ``nn.Linear(1, 1)`` (w = b = 0) on the same seeded data and has its
+own ``torch.optim`` optimiser; ``step()`` advances all of them once. MSE's gradient grows with the
+residual, so a few far points pull its line; L1's gradient is ±1 per point whatever the residual,
+so its line follows the majority (the median fit); SmoothL1 is between, quadratic within β.
+"""
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from app.labs.errors import FieldError
+from app.labs.losses_input import number
+
+log = logging.getLogger(__name__)
+
+FIT_LOSSES = ("l1", "mse", "smooth_l1", "huber")
+OPTIMISERS = ("sgd", "adam")
+MAX_LR = 10.0  # beyond this every fit of this data diverges at once; nothing left to see
+
+
+@dataclass
+class OutlierConfig:
+    samples: int = 30  # points on the line, outliers included
+    outliers: int = 4  # points lifted far above the line, among the largest x
+    noise: float = 0.3  # std of the Gaussian noise on y
+    outlier_offset: float = 8.0  # how far above the line the outliers sit
+    true_w: float = 2.0  # the line the clean data come from: y = true_w·x + true_b
+    true_b: float = 1.0
+    lr: float = 0.05  # learning rate of every optimiser
+    optimizer: str = "sgd"  # "sgd" or "adam", a torch.optim class, one instance per fit
+    steps: int = 3000  # the run finishes after this many steps
+    seed: int = 0
+    losses: tuple[str, ...] = ("l1", "mse", "smooth_l1")  # fits side by side
+    beta: float = 1.0  # SmoothL1Loss's beta
+    delta: float = 1.0  # HuberLoss's delta
+
+
+def validate(config: OutlierConfig) -> OutlierConfig:
+    """Raise FieldError naming the first bad field; return the config unchanged otherwise."""
+    if not 2 <= config.samples:
+        raise FieldError("samples", f"need at least 2 points, got {config.samples}")
+    if not 0 <= config.outliers < config.samples - 1:
+        raise FieldError("outliers", f"must be in 0..{config.samples - 2}, got {config.outliers}")
+    for name in ("noise", "outlier_offset", "true_w", "true_b"):
+        number(name, getattr(config, name), minimum=0.0 if name == "noise" else None)
+    check_lr(config.lr)
+    if config.optimizer not in OPTIMISERS:
+        raise FieldError("optimizer", f"expected one of {', '.join(OPTIMISERS)}")
+    if config.steps < 1:
+        raise FieldError("steps", f"must be at least 1, got {config.steps}")
+    if not config.losses or len(set(config.losses)) != len(config.losses):
+        raise FieldError("losses", "give one or more distinct losses")
+    for loss in config.losses:
+        if loss not in FIT_LOSSES:
+            raise FieldError(
+                "losses", f"unknown loss {loss!r}; choose from {', '.join(FIT_LOSSES)}"
+            )
+    number("beta", config.beta, minimum=0.0)
+    number("delta", config.delta, minimum=0.0, strict=True)
+    return config
+
+
+def check_lr(lr: Any) -> float:
+    return number("lr", lr, minimum=0.0, maximum=MAX_LR, strict=True)
+
+
+def make_data(config: OutlierConfig) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Seeded points x in [0, 2), y on the true line plus noise, outliers lifted; (x, y, mask)."""
+    gen = torch.Generator().manual_seed(config.seed)
+    x = torch.rand(config.samples, generator=gen) * 2
+    y = (
+        config.true_w * x
+        + config.true_b
+        + config.noise * torch.randn(config.samples, generator=gen)
+    )
+    # outliers among the rightmost half: far from the centre they have the most leverage on w
+    right = torch.argsort(x, descending=True)[: max(config.samples // 2, config.outliers)]
+    chosen = right[torch.randperm(len(right), generator=gen)[: config.outliers]]
+    mask = torch.zeros(config.samples, dtype=torch.bool)
+    mask[chosen] = True
+    y[mask] += config.outlier_offset
+    return x.unsqueeze(1), y.unsqueeze(1), mask
+
+
+def loss_module(name: str, beta: float, delta: float) -> nn.Module:
+    if name == "l1":
+        return nn.L1Loss()
+    if name == "mse":
+        return nn.MSELoss()
+    if name == "smooth_l1":
+        return nn.SmoothL1Loss(beta=beta)
+    return nn.HuberLoss(delta=delta)
+
+
+class LossHistory:
+    """At most ``cap`` (step, loss) points: when full, keep every other and sample half as often."""
+
+    def __init__(self, cap: int = 256) -> None:
+        self.cap, self.stride = cap, 1
+        self.steps: list[int] = []
+        self.values: list[float] = []
+
+    def add(self, step: int, value: float) -> None:
+        if step % self.stride:
+            return
+        self.steps.append(step)
+        self.values.append(value)
+        if len(self.steps) > self.cap:
+            self.steps, self.values = self.steps[::2], self.values[::2]
+            self.stride *= 2
+
+    def snapshot(self) -> dict[str, list[Any]]:
+        return {"step": list(self.steps), "loss": list(self.values)}
+
+
+class _Fit:
+    def __init__(self, name: str, config: OutlierConfig) -> None:
+        self.name = name
+        self.model = nn.Linear(1, 1)
+        nn.init.zeros_(self.model.weight)  # same start for every loss, so only the loss differs
+        nn.init.zeros_(self.model.bias)
+        self.criterion = loss_module(name, config.beta, config.delta)
+        cls = torch.optim.SGD if config.optimizer == "sgd" else torch.optim.Adam
+        self.optimizer = cls(self.model.parameters(), lr=config.lr)
+        self.history = LossHistory()
+        self.loss = math.nan
+        self.diverged = False
+
+
+class OutlierRun:
+    """A LiveRun: the outlier fit for every loss in the config, stepped together."""
+
+    def __init__(self, config: OutlierConfig) -> None:
+        self.config = validate(config)
+        self.lr = config.lr
+        self.x, self.y, self.mask = make_data(config)
+        self.fits = [_Fit(name, config) for name in config.losses]
+        self._steps = 0
+
+    @property
+    def steps_done(self) -> int:
+        return self._steps
+
+    @property
+    def finished(self) -> bool:
+        return self._steps >= self.config.steps
+
+    def step(self) -> float:
+        """One optimiser step per fit; the mean loss of the fits still finite (NaN if none)."""
+        live = []
+        for fit in self.fits:
+            if fit.diverged:
+                continue
+            fit.optimizer.zero_grad()
+            loss = fit.criterion(fit.model(self.x), self.y)
+            loss.backward()
+            fit.optimizer.step()
+            fit.loss = loss.item()
+            if not math.isfinite(fit.loss) or not all(
+                torch.isfinite(p).all() for p in fit.model.parameters()
+            ):
+                log.info("outlier fit %s diverged at step %d", fit.name, self._steps)
+                fit.diverged = True
+                continue
+            fit.history.add(self._steps, fit.loss)
+            live.append(fit.loss)
+        self._steps += 1
+        return sum(live) / len(live) if live else math.nan
+
+    def set_params(self, params: Mapping[str, Any]) -> None:
+        for key in params:
+            if key != "lr":
+                raise FieldError(key, "only lr can change during a run")
+        if "lr" in params:
+            self.lr = check_lr(params["lr"])
+            for fit in self.fits:
+                for group in fit.optimizer.param_groups:
+                    group["lr"] = self.lr
+
+    def frame(self) -> dict[str, Any]:
+        return {
+            "lab": "losses",
+            "steps_done": self._steps,
+            "finished": self.finished,
+            "lr": self.lr,
+            "points": {
+                "x": self.x.squeeze(1).tolist(),
+                "y": self.y.squeeze(1).tolist(),
+                "outlier": self.mask.tolist(),
+            },
+            "true_line": {"w": self.config.true_w, "b": self.config.true_b},
+            "fits": [
+                {
+                    "loss": fit.name,
+                    "w": fit.model.weight.item(),
+                    "b": fit.model.bias.item(),
+                    "value": fit.loss,
+                    "diverged": fit.diverged,
+                    "history": fit.history.snapshot(),
+                }
+                for fit in self.fits
+            ],
+        }
