@@ -1,0 +1,1 @@
+"""The science: one module per lab, plain PyTorch/NumPy, no web imports."""

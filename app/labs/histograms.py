@@ -1,0 +1,64 @@
+"""Binned summaries of tensors that compare honestly across runs.
+
+Compared runs share bin edges, so edges are chosen from the union of their ranges. A tensor
+holding one value everywhere has no spread to bin: it is summarised as a spike at that value.
+"""
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+
+def _finite(t: torch.Tensor) -> torch.Tensor:
+    """The finite elements, flattened; copies only when something is not finite."""
+    t = t.detach().reshape(-1).float()
+    if t.numel() == 0:
+        return t
+    lo, hi = torch.aminmax(t)
+    if math.isfinite(float(lo)) and math.isfinite(float(hi)):
+        return t
+    return t[torch.isfinite(t)]
+
+
+def shared_edges(tensors: Sequence[torch.Tensor], bins: int) -> list[float]:
+    """Bin edges covering every finite value of every tensor that has spread."""
+    lows, highs = [], []
+    for t in tensors:
+        finite = _finite(t)
+        if finite.numel() == 0:
+            continue
+        lo, hi = (float(v) for v in torch.aminmax(finite))
+        if hi > lo:
+            lows.append(lo)
+            highs.append(hi)
+    if not lows:
+        return []
+    lo, hi = min(lows), max(highs)
+    step = (hi - lo) / bins
+    return [lo + i * step for i in range(bins)] + [hi]
+
+
+def summarize(t: torch.Tensor, edges: list[float]) -> dict[str, Any]:
+    """Mean, std and a histogram over ``edges``; a one-valued tensor becomes a spike.
+
+    ``counts`` sum to the number of finite elements; the others are counted in ``nonfinite``.
+    """
+    count = t.numel()
+    finite = _finite(t)
+    summary: dict[str, Any] = {"count": count, "nonfinite": count - finite.numel()}
+    if finite.numel() == 0:
+        empty = {"edges": [], "counts": []}
+        return {**summary, "mean": math.nan, "std": math.nan, "spike": None, "histogram": empty}
+    std, mean = torch.std_mean(finite, correction=0)
+    lo, hi = (float(v) for v in torch.aminmax(finite))
+    summary["mean"] = float(mean)
+    summary["std"] = float(std)
+    if lo == hi or not edges:
+        # One value everywhere: a zero-width bin holding every element, drawn as a spike.
+        return {**summary, "spike": lo, "histogram": {"edges": [lo, lo], "counts": [finite.numel()]}}
+    counts = torch.histc(finite, bins=len(edges) - 1, min=edges[0], max=edges[-1])
+    summary["spike"] = None
+    summary["histogram"] = {"edges": edges, "counts": [int(c) for c in counts.tolist()]}
+    return summary

@@ -1,0 +1,15 @@
+"""The Initialisation lab: how torch.nn.init shapes weights, activations and gradients."""
+
+from app.labs.initialization.code import pytorch_code
+from app.labs.initialization.methods import METHODS, InitSpec, theory_std
+from app.labs.initialization.run import InitConfig, InitializationRun, inspect
+
+__all__ = [
+    "METHODS",
+    "InitConfig",
+    "InitSpec",
+    "InitializationRun",
+    "inspect",
+    "pytorch_code",
+    "theory_std",
+]

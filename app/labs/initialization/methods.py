@@ -1,0 +1,142 @@
+"""Initialisation methods, each applied through ``torch.nn.init``, and their theoretical std."""
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from app.labs.errors import FieldError
+
+METHODS = (
+    "zeros",
+    "ones",
+    "constant",
+    "uniform",
+    "normal",
+    "xavier_uniform",
+    "xavier_normal",
+    "kaiming_uniform",
+    "kaiming_normal",
+    "orthogonal",
+    "default",
+)
+SYMMETRIC = frozenset({"zeros", "ones", "constant"})
+NONLINEARITIES = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu")
+
+
+@dataclass(frozen=True)
+class InitSpec:
+    """One method and its arguments, named as in ``torch.nn.init`` (defaults are PyTorch's).
+
+    ``a`` is the lower bound for ``uniform`` and the negative slope for ``kaiming_*``, as there.
+    """
+
+    method: str = "kaiming_normal"
+    val: float = 0.77  # constant_: the notes' example value
+    a: float | None = None  # uniform_: 0.0; kaiming_*: 0.0
+    b: float = 1.0  # uniform_ upper bound
+    mean: float = 0.0  # normal_
+    std: float = 1.0  # normal_
+    gain: float = 1.0  # xavier_*, orthogonal_
+    mode: str = "fan_in"  # kaiming_*: fan_in keeps forward variance, fan_out backward
+    nonlinearity: str = "leaky_relu"  # kaiming_*: PyTorch's default, gain sqrt(2) when a=0
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise FieldError("method", f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}")
+        if self.mode not in ("fan_in", "fan_out"):
+            raise FieldError("mode", f"mode must be 'fan_in' or 'fan_out', not {self.mode!r}")
+        if self.nonlinearity not in NONLINEARITIES:
+            raise FieldError("nonlinearity", f"unknown nonlinearity {self.nonlinearity!r}")
+        if self.method == "uniform" and not self.lower < self.b:
+            raise FieldError("b", f"uniform needs a < b, got a={self.lower} b={self.b}")
+        if self.std < 0:
+            raise FieldError("std", f"std must be non-negative, got {self.std}")
+
+    @property
+    def lower(self) -> float:
+        return 0.0 if self.a is None else self.a
+
+    @property
+    def label(self) -> str:
+        """A short name for legends: the method and the arguments that set it apart."""
+        m = self.method
+        if m == "constant":
+            return f"constant({self.val:g})"
+        if m == "uniform":
+            return f"uniform({self.lower:g}, {self.b:g})"
+        if m == "normal":
+            return f"normal({self.mean:g}, {self.std:g})"
+        if m.startswith("xavier") or m == "orthogonal":
+            return m if self.gain == 1.0 else f"{m}(gain={self.gain:g})"
+        if m.startswith("kaiming"):
+            return f"{m}({self.mode}, {self.nonlinearity})"
+        return m
+
+    def kaiming_gain(self) -> float:
+        return nn.init.calculate_gain(self.nonlinearity, self.lower if self.nonlinearity == "leaky_relu" else None)
+
+
+def apply_init(layer: nn.Linear, spec: InitSpec) -> None:
+    """Initialise one layer's weight with ``spec``; biases start at zero, as the notes advise.
+
+    ``default`` leaves both weight and bias as ``nn.Linear`` made them.
+    """
+    w, m = layer.weight, spec.method
+    if m == "default":
+        return
+    if m == "zeros":
+        nn.init.zeros_(w)
+    elif m == "ones":
+        nn.init.ones_(w)
+    elif m == "constant":
+        nn.init.constant_(w, spec.val)
+    elif m == "uniform":
+        nn.init.uniform_(w, a=spec.lower, b=spec.b)
+    elif m == "normal":
+        nn.init.normal_(w, mean=spec.mean, std=spec.std)
+    elif m == "xavier_uniform":
+        nn.init.xavier_uniform_(w, gain=spec.gain)
+    elif m == "xavier_normal":
+        nn.init.xavier_normal_(w, gain=spec.gain)
+    elif m == "kaiming_uniform":
+        nn.init.kaiming_uniform_(w, a=spec.lower, mode=spec.mode, nonlinearity=spec.nonlinearity)
+    elif m == "kaiming_normal":
+        nn.init.kaiming_normal_(w, a=spec.lower, mode=spec.mode, nonlinearity=spec.nonlinearity)
+    elif m == "orthogonal":
+        nn.init.orthogonal_(w, gain=spec.gain)
+    if layer.bias is not None:
+        nn.init.zeros_(layer.bias)
+
+
+def theory_std(spec: InitSpec, fan_in: int, fan_out: int) -> float:
+    """The std of a weight drawn by ``spec`` for a layer with these fans (closed forms)."""
+    m = spec.method
+    if m in SYMMETRIC:
+        return 0.0
+    if m == "uniform":
+        return (spec.b - spec.lower) / math.sqrt(12.0)
+    if m == "normal":
+        return spec.std
+    if m.startswith("xavier"):
+        return spec.gain * math.sqrt(2.0 / (fan_in + fan_out))
+    if m.startswith("kaiming"):
+        fan = fan_in if spec.mode == "fan_in" else fan_out
+        return spec.kaiming_gain() / math.sqrt(fan)
+    if m == "orthogonal":
+        # A (semi-)orthogonal matrix has unit rows or columns: each entry has variance 1/max(fans).
+        return spec.gain / math.sqrt(max(fan_in, fan_out))
+    # nn.Linear's default is kaiming_uniform_(a=sqrt(5)): U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+    return 1.0 / math.sqrt(3.0 * fan_in)
+
+
+def distinct_neurons(layer: nn.Linear, decimals: int = 6) -> int:
+    """How many neurons of a layer differ: identical incoming weights and bias count once."""
+    rows = layer.weight.detach()
+    if layer.bias is not None:
+        rows = torch.cat([rows, layer.bias.detach().unsqueeze(1)], dim=1)
+    if not torch.isfinite(rows).all():
+        return int(rows.shape[0])
+    scale = float(rows.abs().max()) or 1.0
+    return int(torch.unique(torch.round(rows / scale, decimals=decimals), dim=0).shape[0])

@@ -1,0 +1,69 @@
+"""The deep MLP every method is tried on, and the real data it learns: scikit-learn's 8×8 digits."""
+
+from functools import lru_cache
+
+import torch
+from torch import nn
+
+from app.labs.errors import FieldError
+from app.labs.initialization.methods import InitSpec, apply_init
+
+ACTIVATIONS = {
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "leaky_relu": nn.LeakyReLU,
+    "sigmoid": nn.Sigmoid,
+    "none": nn.Identity,
+}
+IN_FEATURES = 64  # 8×8 pixels
+CLASSES = 10
+
+
+@lru_cache(maxsize=1)
+def digits() -> tuple[torch.Tensor, torch.Tensor]:
+    """The 1,797 bundled digit images, standardised per pixel (constant pixels stay 0)."""
+    from sklearn.datasets import load_digits  # imported late: only the lab that trains needs it
+
+    data = load_digits()
+    x = torch.tensor(data.data, dtype=torch.float32)
+    std = x.std(dim=0)
+    x = (x - x.mean(dim=0)) / torch.where(std > 0, std, torch.ones_like(std))
+    return x, torch.tensor(data.target, dtype=torch.long)
+
+
+def build_mlp(depth: int, width: int, activation: str, spec: InitSpec, seed: int) -> nn.Sequential:
+    """``depth`` Linear layers (64 → width → … → 10), each but the last followed by ``activation``.
+
+    The seed is set right before building, so every method starts from the same random stream.
+    """
+    if activation not in ACTIVATIONS:
+        raise FieldError("activation", f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    if depth < 2:
+        raise FieldError("depth", f"depth must be at least 2 layers, got {depth}")
+    torch.manual_seed(seed)
+    sizes = [IN_FEATURES] + [width] * (depth - 1) + [CLASSES]
+    modules: list[nn.Module] = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        layer = nn.Linear(fan_in, fan_out)
+        apply_init(layer, spec)
+        modules.append(layer)
+        if i < depth - 1:
+            modules.append(ACTIVATIONS[activation]())
+    return nn.Sequential(*modules)
+
+
+def linear_layers(model: nn.Sequential) -> list[nn.Linear]:
+    return [m for m in model if isinstance(m, nn.Linear)]
+
+
+def forward_recording(model: nn.Sequential, x: torch.Tensor) -> tuple[torch.Tensor, list[torch.Tensor]]:
+    """The logits, and each layer's output after its activation (the last layer's are the logits)."""
+    outputs: list[torch.Tensor] = []
+    h = x
+    for module in model:
+        h = module(h)
+        if isinstance(module, nn.Linear):
+            outputs.append(h)
+        else:
+            outputs[-1] = h
+    return h, [o.detach() for o in outputs]

@@ -1,0 +1,206 @@
+"""Training several initialisations side by side, and a one-shot look at one of them."""
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from app.labs.errors import FieldError
+from app.labs.histograms import shared_edges, summarize
+from app.labs.initialization.methods import InitSpec, distinct_neurons, theory_std
+from app.labs.initialization.network import build_mlp, digits, forward_recording, linear_layers
+
+QUANTITIES = ("weight", "activation", "gradient")
+CURVE_POINTS = 400  # loss points per method in a frame: what a chart can show
+
+
+def _default_methods() -> list[InitSpec]:
+    return [InitSpec("normal"), InitSpec("xavier_normal"), InitSpec("kaiming_normal", nonlinearity="relu")]
+
+
+@dataclass
+class InitConfig:
+    methods: list[InitSpec] = field(default_factory=_default_methods)  # compared side by side
+    depth: int = 10  # Linear layers
+    width: int = 256  # neurons per hidden layer
+    activation: str = "tanh"
+    batch_size: int = 128
+    lr: float = 0.05  # plain SGD
+    steps: int = 1000
+    seed: int = 0
+    bins: int = 40
+
+
+class _Member:
+    """One method's network, optimiser and latest forward/backward."""
+
+    def __init__(self, spec: InitSpec, cfg: InitConfig) -> None:
+        self.spec = spec
+        self.model = build_mlp(cfg.depth, cfg.width, cfg.activation, spec, cfg.seed)
+        self.layers = linear_layers(self.model)
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=cfg.lr)
+        self.activations: list[torch.Tensor] = []
+        self.losses: list[float] = []
+        self.accuracy = math.nan
+        self.diverged = False
+
+    def train_step(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        self.optimizer.zero_grad()
+        logits, self.activations = forward_recording(self.model, x)
+        loss = nn.functional.cross_entropy(logits, y)
+        value = float(loss.detach())
+        self.losses.append(value)
+        if not math.isfinite(value):
+            self.diverged = True  # this method stops; the others go on
+            return value
+        loss.backward()
+        self.optimizer.step()
+        self.accuracy = float((logits.argmax(dim=1) == y).float().mean())
+        return value
+
+    def gradients(self) -> list[torch.Tensor]:
+        return [
+            layer.weight.grad if layer.weight.grad is not None else torch.zeros_like(layer.weight)
+            for layer in self.layers
+        ]
+
+
+class InitializationRun:
+    """Every method trains on the same batches from the same seed, one SGD step each per ``step``."""
+
+    def __init__(self, cfg: InitConfig) -> None:
+        if not cfg.methods:
+            raise FieldError("methods", "pick at least one initialisation method")
+        self.cfg = cfg
+        self.members = [_Member(spec, cfg) for spec in cfg.methods]
+        self.x, self.y = digits()
+        self._generator = torch.Generator().manual_seed(cfg.seed)
+        self._order = torch.empty(0, dtype=torch.long)
+        self._cursor = 0
+        self._steps = 0
+
+    @property
+    def steps_done(self) -> int:
+        return self._steps
+
+    @property
+    def finished(self) -> bool:
+        return self._steps >= self.cfg.steps
+
+    def _batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        n = self.x.shape[0]
+        if self._cursor + self.cfg.batch_size > self._order.numel():
+            self._order = torch.randperm(n, generator=self._generator)
+            self._cursor = 0
+        idx = self._order[self._cursor : self._cursor + self.cfg.batch_size]
+        self._cursor += self.cfg.batch_size
+        return self.x[idx], self.y[idx]
+
+    @property
+    def epoch(self) -> float:
+        return self._steps * self.cfg.batch_size / self.x.shape[0]
+
+    def step(self) -> float:
+        x, y = self._batch()
+        losses = [m.train_step(x, y) for m in self.members if not m.diverged]
+        self._steps += 1
+        finite = [v for v in losses if math.isfinite(v)]
+        # The run as a whole diverges only when every method has.
+        return sum(finite) / len(finite) if finite else math.nan
+
+    def set_params(self, params: Mapping[str, Any]) -> None:
+        for key, value in params.items():
+            if key != "lr":
+                raise FieldError(f"params.{key}", f"cannot change {key!r} during a run; only 'lr'")
+            if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+                raise FieldError("params.lr", f"lr must be a positive finite number, got {value!r}")
+        if "lr" in params:
+            self.cfg.lr = float(params["lr"])
+            for m in self.members:
+                for group in m.optimizer.param_groups:
+                    group["lr"] = self.cfg.lr
+
+    def frame(self) -> dict[str, Any]:
+        if not self.members[0].activations:  # nothing has run yet: show the initial state
+            x, y = self._batch()
+            self._cursor -= self.cfg.batch_size
+            for m in self.members:
+                m.optimizer.zero_grad()
+                logits, m.activations = forward_recording(m.model, x)
+                nn.functional.cross_entropy(logits, y).backward()
+        return {
+            "lr": self.cfg.lr,
+            "total_steps": self.cfg.steps,
+            "epoch": self.epoch,
+            "layers": layer_shapes(self.members[0].layers),
+            "methods": [
+                {
+                    "label": m.spec.label,
+                    "method": m.spec.method,
+                    "diverged": m.diverged,
+                    "loss": m.losses[-1] if m.losses else None,
+                    "accuracy": m.accuracy,
+                    "loss_curve": downsample(m.losses, CURVE_POINTS),
+                    "layers": stats,
+                }
+                for m, stats in zip(self.members, compare_layers(self.members, self.cfg.bins))
+            ],
+        }
+
+
+def layer_shapes(layers: Sequence[nn.Linear]) -> list[dict[str, int]]:
+    return [{"index": i + 1, "fan_in": l.in_features, "fan_out": l.out_features} for i, l in enumerate(layers)]
+
+
+def compare_layers(members: Sequence[_Member], bins: int) -> list[list[dict[str, Any]]]:
+    """Per member and layer: weight/activation/gradient summaries on edges shared by all members."""
+    tensors = {
+        "weight": [[l.weight.detach() for l in m.layers] for m in members],
+        "activation": [m.activations for m in members],
+        "gradient": [m.gradients() for m in members],
+    }
+    out: list[list[dict[str, Any]]] = [[] for _ in members]
+    for li, layer in enumerate(members[0].layers):
+        edges = {q: shared_edges([t[li] for t in tensors[q]], bins) for q in QUANTITIES}
+        for mi, m in enumerate(members):
+            entry: dict[str, Any] = {
+                "index": li + 1,
+                "theory_weight_std": theory_std(m.spec, layer.in_features, layer.out_features),
+                "distinct_neurons": distinct_neurons(m.layers[li]),
+            }
+            entry.update({q: summarize(tensors[q][mi][li], edges[q]) for q in QUANTITIES})
+            out[mi].append(entry)
+    return out
+
+
+def downsample(values: Sequence[float], limit: int) -> list[list[float]]:
+    """At most ``limit`` [step, value] pairs, evenly strided, always ending at the latest."""
+    n = len(values)
+    stride = max(1, math.ceil(n / limit))
+    picked = list(range(0, n, stride))
+    if picked and picked[-1] != n - 1:
+        picked.append(n - 1)
+    return [[i + 1, values[i]] for i in picked]
+
+
+def inspect(spec: InitSpec, depth: int, width: int, activation: str, batch_size: int, seed: int, bins: int) -> dict[str, Any]:
+    """One forward and backward pass of a freshly initialised net on one batch, no update."""
+    cfg = InitConfig(methods=[spec], depth=depth, width=width, activation=activation,
+                     batch_size=batch_size, seed=seed, bins=bins, steps=0)
+    run = InitializationRun(cfg)
+    member = run.members[0]
+    shapes = layer_shapes(member.layers)
+    run.frame()  # runs the forward/backward of the first batch
+    stats = compare_layers([member], bins)[0]
+    layers = []
+    for shape, s in zip(shapes, stats):
+        layers.append({
+            **shape,
+            "theory_weight_std": s["theory_weight_std"],
+            "distinct_neurons": s["distinct_neurons"],
+            **{q: s[q] for q in QUANTITIES},
+        })
+    return {"method": spec.label, "layers": layers}

@@ -1,0 +1,129 @@
+"""The 2D loss surfaces optimisers race on: the notes' saddle, ravine (峡谷) and plateau, plus classics.
+
+Each surface is written once in torch (batched: x and y of shape [N]) and once as formula text in the
+parser's grammar; a test checks the two agree, so the formula shown is the function computed.
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from app.labs.errors import FieldError
+from app.labs.optimizers.evaluate import SurfaceFn, compile_node, to_source
+from app.labs.optimizers.formula import parse
+
+Pair = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Surface:
+    name: str
+    formula: str  # in the custom-formula grammar, so it can be shown, parsed and printed as torch
+    domain: tuple[Pair, Pair]  # ((xmin, xmax), (ymin, ymax)) to plot
+    start: Pair  # the classic starting point
+    minima: tuple[Pair, ...]  # known (global) minima; empty where the surface is unbounded below
+    fn: SurfaceFn
+
+    def __call__(self, x: Tensor, y: Tensor) -> Tensor:
+        return self.fn(x, y)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "formula": self.formula,
+            "domain": [list(self.domain[0]), list(self.domain[1])],
+            "start": list(self.start),
+            "minima": [list(m) for m in self.minima],
+        }
+
+    def torch_source(self) -> str:
+        return to_source(parse(self.formula))
+
+
+def _rastrigin(x: Tensor, y: Tensor) -> Tensor:
+    return 20 + x**2 - 10 * torch.cos(2 * math.pi * x) + y**2 - 10 * torch.cos(2 * math.pi * y)
+
+
+_BUILT_IN = [
+    Surface("saddle", "x^2 - y^2", ((-2, 2), (-2, 2)), (-1.5, 0.01), (), lambda x, y: x**2 - y**2),
+    # the same saddle with a floor at y = ±1, so a run that crosses it can settle and finish
+    Surface(
+        "saddle_bounded", "x^2 - y^2 + 0.5*y^4", ((-2, 2), (-2, 2)), (-1.5, 0.01),
+        ((0.0, 1.0), (0.0, -1.0)), lambda x, y: x**2 - y**2 + 0.5 * y**4,
+    ),
+    # gradient and curvature both vanish at the origin: three valleys, no pull to pick one
+    Surface(
+        "monkey_saddle", "x^3 - 3*x*y^2", ((-1.5, 1.5), (-1.5, 1.5)), (0.6, 0.05), (),
+        lambda x, y: x**3 - 3 * x * y**2,
+    ),
+    # condition number 40: SGD zig-zags across the narrow y direction and crawls along x
+    Surface(
+        "ravine", "0.05*x^2 + 2*y^2", ((-10, 10), (-4, 4)), (-9.0, 3.0), ((0.0, 0.0),),
+        lambda x, y: 0.05 * x**2 + 2 * y**2,
+    ),
+    # a well in a nearly flat plain: far out, only the faint 0.01 r² slope points home
+    Surface(
+        "plateau", "1 - exp(-(x^2 + y^2)) + 0.01*(x^2 + y^2)", ((-4, 4), (-4, 4)), (3.0, 2.0),
+        ((0.0, 0.0),), lambda x, y: 1 - torch.exp(-(x**2 + y**2)) + 0.01 * (x**2 + y**2),
+    ),
+    Surface(
+        "rosenbrock", "(1 - x)^2 + 100*(y - x^2)^2", ((-2, 2), (-1, 3)), (-1.2, 1.0), ((1.0, 1.0),),
+        lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
+    ),
+    Surface(
+        "beale", "(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2",
+        ((-4.5, 4.5), (-4.5, 4.5)), (1.0, 1.5), ((3.0, 0.5),),
+        lambda x, y: (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2,
+    ),
+    Surface(
+        "himmelblau", "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", ((-5, 5), (-5, 5)), (0.0, 0.0),
+        (  # Newton-polished in float64: the gradient there is below 1e-12
+            (3.0, 2.0),
+            (-2.805118086952745, 3.131312518250573),
+            (-3.779310253377747, -3.2831859912861696),
+            (3.5844283403304917, -1.8481265269644034),
+        ),
+        lambda x, y: (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2,
+    ),
+    Surface(
+        "rastrigin", "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)", ((-5.12, 5.12), (-5.12, 5.12)),
+        (3.3, -2.6), ((0.0, 0.0),), _rastrigin,
+    ),
+]  # fmt: skip
+SURFACES: dict[str, Surface] = {s.name: s for s in _BUILT_IN}
+
+CUSTOM_DOMAIN: tuple[Pair, Pair] = ((-3.0, 3.0), (-3.0, 3.0))
+
+
+def surfaces() -> list[dict[str, Any]]:
+    """Every built-in surface as GET /api/optimizers/surfaces returns it."""
+    return [s.describe() for s in _BUILT_IN]
+
+
+def custom_surface(expression: str, field: str = "expression") -> Surface:
+    """A surface from a student's formula; FormulaError (a FieldError) names ``field`` if refused."""
+    fn = compile_node(parse(expression, field))
+    return Surface("custom", expression, CUSTOM_DOMAIN, (-2.0, 1.5), (), fn)
+
+
+def resolve_surface(surface: str | Mapping[str, Any], field: str = "surface") -> Surface:
+    """``"saddle"``, ``{"name": "saddle"}`` or ``{"expression": "x^2 - y^2"}`` to a Surface."""
+    if isinstance(surface, str):
+        surface = {"name": surface}
+    keys = set(surface)
+    if keys == {"name"}:
+        name = surface["name"]
+        if name not in SURFACES:
+            known = ", ".join(SURFACES)
+            raise FieldError(f"{field}.name", f"unknown surface {name!r}; known: {known}")
+        return SURFACES[name]
+    if keys == {"expression"}:
+        expression = surface["expression"]
+        if not isinstance(expression, str):
+            raise FieldError(f"{field}.expression", f"expected text, got {expression!r}")
+        return custom_surface(expression, f"{field}.expression")
+    raise FieldError(field, f"give either a name or an expression, got keys {sorted(keys)}")

@@ -1,0 +1,60 @@
+"""The FastAPI application: routes, static files, and the shared objects of its lifespan."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import torch
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import GZipMiddleware
+
+from app import __version__
+from app.runs.slots import RunSlots
+from app.settings import Settings, get_settings
+from app.web import errors
+from app.web.i18n import Translations
+from app.web.registry import LIVE_LABS, ROUTERS
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("gradlab")
+
+
+class CachedStatic(StaticFiles):
+    """Our own scripts and styles: small, gzipped by the middleware, revalidated by ETag."""
+
+    def file_response(self, *args: Any, **kwargs: Any) -> Any:
+        response = super().file_response(*args, **kwargs)
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+        torch.set_num_threads(settings.torch_threads)
+        yield {
+            "slots": RunSlots(settings.max_runs, settings.max_queued),
+            "templates": Jinja2Templates(directory=ROOT / "templates"),
+            "translations": Translations(ROOT / "static" / "i18n"),
+        }
+
+    app = FastAPI(
+        title="GradLab",
+        version=__version__,
+        description="A live laboratory for the basics of training neural networks, on real PyTorch.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.live_labs = LIVE_LABS
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", CachedStatic(directory=ROOT / "static"), name="static")
+    return app

@@ -1,0 +1,38 @@
+"""Every limit and address in one place, read from ``GRADLAB_*`` environment variables."""
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRADLAB_", frozen=True)
+
+    host: str = "127.0.0.1"  # 0.0.0.0 opens GradLab to a classroom network
+    port: int = Field(8000, ge=1, le=65535)
+    allowed_origins: tuple[str, ...] = ()  # extra browser origins allowed on the WebSocket
+
+    torch_threads: int = Field(1, ge=1, le=64)  # intra-op threads per run: a small shared server
+    max_runs: int = Field(8, ge=1)  # live runs training at once
+    max_queued: int = Field(16, ge=0)  # starts waiting for a free slot beyond max_runs
+    max_message_bytes: int = Field(4096, ge=256)  # one WebSocket message from a client
+    frame_rate: float = Field(8.0, gt=0, le=60)  # frames per second a socket gets at most
+    frame_budget: float = Field(0.2, gt=0, le=1)  # share of a run's time spent building frames
+
+    max_steps: int = Field(100_000, ge=1)
+    max_depth: int = Field(24, ge=1)
+    max_width: int = Field(1024, ge=1)
+    max_batch_size: int = Field(2048, ge=1)
+    max_bins: int = Field(200, ge=2)
+    max_methods: int = Field(4, ge=1)  # initialisation methods compared side by side
+    max_samples: int = Field(20_000, ge=1)
+    max_racers: int = Field(8, ge=1)
+    max_swarm: int = Field(10_000, ge=1)
+    max_epochs: int = Field(1_000, ge=1)
+    max_upload_bytes: int = Field(1_000_000, ge=1)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""The thin web layer: routes, the WebSocket and pages. No science here."""

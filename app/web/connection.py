@@ -1,0 +1,163 @@
+"""One WebSocket client: its messages in, its run's frames out, and clean-up when it goes."""
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import anyio
+import orjson
+from pydantic import ValidationError
+
+from app.labs.errors import FieldError
+from app.runs.frames import encode
+from app.runs.outbox import Outbox
+from app.runs.session import RunSession
+from app.runs.slots import RunSlots, ServerBusy
+from app.settings import Settings
+from app.web.errors import first_error
+from app.web.live import LiveLab, check_caps
+from app.web.messages import Pause, Resume, Set, Start, Step, Stop, client_message
+
+log = logging.getLogger(__name__)
+
+
+class RunConnection:
+    def __init__(self, settings: Settings, slots: RunSlots, labs: Mapping[str, LiveLab]) -> None:
+        self.settings = settings
+        self.slots = slots
+        self.labs = labs
+        self.outbox = Outbox(asyncio.get_running_loop())
+        self.session: RunSession | None = None
+        self.lab_name = ""
+        self._starting = False
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.outbox.put(encode(message))
+
+    def error(self, message: str, field: str | None) -> None:
+        self.send({"type": "error", "message": message, "field": field})
+
+    async def handle(self, text: str | bytes) -> None:
+        """Act on one raw client message; every fault becomes an ``error`` message."""
+        if len(text) > self.settings.max_message_bytes:
+            self.error(f"message of {len(text)} bytes is larger than the limit of "
+                       f"{self.settings.max_message_bytes} bytes", "message")
+            return
+        try:
+            raw = orjson.loads(text)
+        except orjson.JSONDecodeError as exc:
+            self.error(f"message is not valid JSON: {exc}", "message")
+            return
+        try:
+            msg = client_message.validate_python(raw)
+        except ValidationError as exc:
+            field, text_ = first_error(exc)
+            self.error(text_, field or "type")
+            return
+        try:
+            await self._dispatch(msg)
+        except FieldError as exc:
+            self.error(exc.message, exc.field)
+
+    async def _dispatch(self, msg: Any) -> None:
+        if isinstance(msg, Start):
+            await self._start(msg)
+            return
+        session = self.session
+        if session is None or session.status not in ("running", "paused"):
+            state = "no run has started" if session is None else f"the run is {session.status}"
+            self.error(f"cannot {msg.type}: {state}; send a start message first", "type")
+            return
+        if isinstance(msg, Pause):
+            session.pause()
+        elif isinstance(msg, Resume):
+            session.resume()
+        elif isinstance(msg, Step):
+            if not session.paused:
+                self.error("step works on a paused run; send pause first", "type")
+                return
+            session.step(msg.n)
+        elif isinstance(msg, Set):
+            await self._set(session, msg.params)
+        elif isinstance(msg, Stop):
+            await self.stop_run()
+
+    async def _set(self, session: RunSession, params: dict[str, Any]) -> None:
+        lab = self.labs[self.lab_name]
+        params = dict(params)
+        if "speed" in params:
+            speed = params["speed"]
+            if speed is not None and (not isinstance(speed, (int, float)) or isinstance(speed, bool)
+                                      or not 0 < speed <= 10_000):
+                raise FieldError("params.speed", "speed is steps per second, a number in (0, 10000], or null")
+        if lab.params_model is not None:
+            rest = {k: v for k, v in params.items() if k != "speed"}
+            try:
+                model = lab.params_model.model_validate(rest)
+            except ValidationError as exc:
+                field, text = first_error(exc, "params")
+                raise FieldError(field, text) from None
+            check_caps(model, lab.caps, self.settings, prefix="params.")
+            params = {**model.model_dump(exclude_unset=True), **({"speed": params["speed"]} if "speed" in params else {})}
+        try:
+            await anyio.to_thread.run_sync(session.set_params, params)
+        except FieldError as exc:
+            field = exc.field if exc.field.startswith("params") else f"params.{exc.field}"
+            raise FieldError(field, exc.message) from None
+
+    async def _start(self, msg: Start) -> None:
+        if self._starting:
+            self.error("a run is already starting", "type")
+            return
+        lab = self.labs.get(msg.lab)
+        if lab is None:
+            self.error(f"unknown lab {msg.lab!r}; choose one of {', '.join(sorted(self.labs))}", "lab")
+            return
+        try:
+            config = lab.config_model.model_validate(msg.config)
+        except ValidationError as exc:
+            field, text = first_error(exc, "config")
+            raise FieldError(field, text) from None
+        check_caps(config, lab.caps, self.settings, prefix="config.")
+        self._starting = True
+        try:
+            await self.stop_run()
+            try:
+                run = await anyio.to_thread.run_sync(lab.build, config, self.settings)
+            except FieldError as exc:
+                raise FieldError(exc.field if exc.field.startswith("config") else f"config.{exc.field}",
+                                 exc.message) from None
+            if not self.slots.try_acquire():
+                if self.slots.waiting >= self.slots.queue_limit:
+                    raise ServerBusy("")
+                self.send({"type": "queued", "position": self.slots.waiting + 1})
+                await self.slots.acquire()
+        except ServerBusy:
+            self.error(f"server busy: all {self.slots.capacity} run slots are taken and the waiting "
+                       "line is full; try again in a minute", "type")
+            return
+        finally:
+            self._starting = False
+        run_id = uuid.uuid4().hex[:12]
+        session = RunSession(run, run_id, self.outbox, self.settings.frame_rate, self.settings.frame_budget,
+                             speed=msg.speed, on_end=self.slots.release_soon)
+        self.session, self.lab_name = session, msg.lab
+        self.send({"type": "started", "run_id": run_id, "lab": msg.lab, "config": config.model_dump(mode="json")})
+        if msg.paused:
+            session.pause()
+        else:
+            self.send({"type": "status", "run_id": run_id, "status": "running"})
+        session.start()
+
+    async def stop_run(self) -> None:
+        session, self.session = self.session, None
+        if session is None:
+            return
+        session.stop()
+        await anyio.to_thread.run_sync(session.join, 5.0)
+
+    async def close(self) -> None:
+        await self.stop_run()
+        self.outbox.close()

@@ -1,0 +1,43 @@
+"""What the WebSocket needs to know of a live lab: how to validate, cap and build its run."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from app.labs.errors import FieldError
+from app.runs.protocol import LiveRun
+from app.settings import Settings
+
+
+@dataclass(frozen=True)
+class LiveLab:
+    name: str
+    config_model: type[BaseModel]  # validates the ``config`` of a start message
+    build: Callable[[Any, Settings], LiveRun]  # (validated config, settings) -> run
+    caps: Mapping[str, str] = field(default_factory=dict)  # config path -> Settings attribute
+    params_model: type[BaseModel] | None = None  # validates the ``params`` of a set message
+
+
+def check_caps(model: BaseModel, caps: Mapping[str, str], settings: Settings, prefix: str = "") -> None:
+    """Refuse any capped number above the server's limit, naming the field and the limit.
+
+    A cap path may end in ``[]`` to cap every item of a list, e.g. ``"hidden[]"``.
+    """
+    for path, limit_name in caps.items():
+        limit = getattr(settings, limit_name)
+        for name, value in _values(model, path):
+            if isinstance(value, (int, float)) and value > limit:
+                raise FieldError(f"{prefix}{name}", f"{value} is above this server's limit of {limit}")
+
+
+def _values(model: BaseModel, path: str) -> list[tuple[str, Any]]:
+    if path.endswith("[]"):
+        name = path[:-2]
+        items = getattr(model, name, None) or []
+        return [(f"{name}[{i}]", v) for i, v in enumerate(items)]
+    if path.endswith("#"):  # the length of a list
+        name = path[:-1]
+        return [(name, len(getattr(model, name, None) or []))]
+    return [(path, getattr(model, path, None))]

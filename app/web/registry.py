@@ -1,0 +1,30 @@
+"""Every lab GradLab serves: its router, its live run and its page. A new lab adds a line here."""
+
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+
+from app.web import assets, pages, socket
+from app.web.live import LiveLab
+from app.web.routes import health, initialization
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str  # URL /labs/<slug>, template templates/<slug>.html, strings <slug>.title/.summary
+    chapter: str  # which note it teaches
+
+
+PAGES = [
+    Page("initialization", "000, 003"),
+]
+
+ROUTERS: list[APIRouter] = [
+    health.router,
+    initialization.router,
+    socket.router,
+    pages.router,
+    assets.router,
+]
+
+LIVE_LABS: dict[str, LiveLab] = {lab.name: lab for lab in [initialization.LIVE]}

@@ -1,0 +1,157 @@
+// Chart widgets that own their Plotly calls: each redraws with Plotly.react, never newPlot per frame.
+/* global Plotly */
+import { t } from "./i18n.js";
+
+export const PALETTE = ["#2f5aa8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#3d9970", "#ff7f0e", "#8c564b"];
+const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+const FONT = { family: getComputedStyle(document.documentElement).fontFamily, size: 12 };
+
+export function baseLayout(extra = {}) {
+  return {
+    font: FONT,
+    margin: { l: 60, r: 15, t: 35, b: 40 },
+    paper_bgcolor: "#fff",
+    plot_bgcolor: "#fff",
+    legend: { orientation: "h", x: 0, y: -0.22, yanchor: "top", font: { size: 11 } },
+    ...extra,
+  };
+}
+
+export class LineChart {
+  constructor(el, { title = "", xTitle = "", yTitle = "", logY = false, height = 300 } = {}) {
+    this.el = el;
+    this.options = { title, xTitle, yTitle, logY, height };
+  }
+
+  update(series, options = {}) {
+    Object.assign(this.options, options);
+    const { title, xTitle, yTitle, logY, height } = this.options;
+    const traces = series.map((s) => ({
+      type: "scatter",
+      mode: s.mode || "lines",
+      name: s.name,
+      x: s.x,
+      y: s.y,
+      line: { color: s.color, dash: s.dash || "solid", width: s.width || 2 },
+      marker: { color: s.color, size: 6 },
+      connectgaps: false,
+    }));
+    Plotly.react(this.el, traces, baseLayout({
+      height,
+      title: { text: title, font: { size: 14 } },
+      xaxis: { title: { text: xTitle }, zeroline: false },
+      yaxis: { title: { text: yTitle }, type: logY ? "log" : "linear", exponentformat: "power",
+        ...(logY ? { dtick: 1 } : {}) },
+      uirevision: "keep",
+    }), CONFIG);
+  }
+}
+
+function formatValue(v) {
+  if (v === null || v === undefined) return "—";
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  return a >= 1e4 || a < 1e-3 ? v.toExponential(2) : Number(v.toPrecision(4)).toString();
+}
+export { formatValue };
+
+// Small multiples: one histogram per (row, column), rows sharing x and y ranges so shapes compare.
+// A summary with `spike` set is drawn as a single line at that value, labelled with it.
+export class HistogramGrid {
+  constructor(el) {
+    this.el = el;
+  }
+
+  update({ rows, columns, cells, colors, rowLabel, title = "" }) {
+    const nr = rows.length;
+    const nc = columns.length;
+    const traces = [];
+    const annotations = [];
+    const layout = baseLayout({
+      height: Math.max(260, 95 * nr + 70),
+      margin: { l: 60, r: 15, t: 60, b: 30 },
+      showlegend: false,
+      title: { text: title, font: { size: 14 }, x: 0, xanchor: "left", y: 0.995, yanchor: "top" },
+      grid: { rows: nr, columns: nc, pattern: "independent", xgap: 0.06, ygap: 0.28 },
+      bargap: 0,
+      uirevision: "keep",
+    });
+    for (let r = 0; r < nr; r++) {
+      let rowMax = 1;
+      for (let c = 0; c < nc; c++) {
+        const s = cells[r][c];
+        if (s && s.histogram && s.histogram.counts.length && s.spike === null) {
+          rowMax = Math.max(rowMax, ...s.histogram.counts);
+        }
+      }
+      const range = rowRange(cells[r]);
+      for (let c = 0; c < nc; c++) {
+        const i = r * nc + c + 1;
+        const ax = i === 1 ? "" : String(i);
+        const s = cells[r][c];
+        const xaxis = `x${ax}`;
+        const yaxis = `y${ax}`;
+        layout[`xaxis${ax}`] = { range, tickfont: { size: 9 }, nticks: 5, exponentformat: "e", showgrid: false };
+        layout[`yaxis${ax}`] = { range: [0, rowMax * 1.08], showticklabels: false, showgrid: false, fixedrange: true };
+        if (c === 0) {
+          layout[`yaxis${ax}`].title = { text: rowLabel(rows[r]), font: { size: 10 } };
+        }
+        if (r === 0) {
+          annotations.push({
+            text: `<b>${columns[c]}</b>`, xref: `${xaxis} domain`, yref: `${yaxis} domain`,
+            x: 0.5, y: 1.25, yanchor: "bottom", showarrow: false, font: { size: 12, color: colors[c] },
+          });
+        }
+        if (!s) continue;
+        if (s.spike !== null && s.spike !== undefined) {
+          traces.push({
+            type: "scatter", mode: "lines", x: [s.spike, s.spike], y: [0, rowMax], xaxis, yaxis,
+            line: { color: colors[c], width: 3 }, hovertemplate: `${t("common.spike", { value: formatValue(s.spike) })}<extra></extra>`,
+          });
+          annotations.push({
+            text: t("common.spike", { value: formatValue(s.spike) }), xref: xaxis, yref: `${yaxis} domain`,
+            x: s.spike, y: 0.85, showarrow: false, font: { size: 10, color: colors[c] }, bgcolor: "rgba(255,255,255,0.8)",
+          });
+          continue;
+        }
+        const h = s.histogram;
+        if (!h || !h.counts.length) {
+          annotations.push({ text: t("common.diverged"), xref: `${xaxis} domain`, yref: `${yaxis} domain`,
+            x: 0.5, y: 0.5, showarrow: false, font: { color: "#b42318" } });
+          continue;
+        }
+        const centers = h.counts.map((_, k) => (h.edges[k] + h.edges[k + 1]) / 2);
+        const widths = h.counts.map((_, k) => h.edges[k + 1] - h.edges[k]);
+        traces.push({
+          type: "bar", x: centers, y: h.counts, width: widths, xaxis, yaxis,
+          marker: { color: colors[c], line: { width: 0 } }, opacity: 0.85,
+          hovertemplate: "%{x:.3g}: %{y}<extra></extra>",
+        });
+      }
+    }
+    layout.annotations = annotations;
+    Plotly.react(this.el, traces, layout, CONFIG);
+  }
+}
+
+function rowRange(summaries) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of summaries) {
+    if (!s) continue;
+    if (s.spike !== null && s.spike !== undefined) {
+      lo = Math.min(lo, s.spike);
+      hi = Math.max(hi, s.spike);
+    } else if (s.histogram && s.histogram.edges.length) {
+      lo = Math.min(lo, s.histogram.edges[0]);
+      hi = Math.max(hi, s.histogram.edges[s.histogram.edges.length - 1]);
+    }
+  }
+  if (!Number.isFinite(lo)) return [-1, 1];
+  if (lo === hi) {
+    const pad = Math.abs(lo) * 0.5 || 1;
+    return [lo - pad, hi + pad];
+  }
+  const pad = (hi - lo) * 0.04;
+  return [lo - pad, hi + pad];
+}
