@@ -1,13 +1,13 @@
 """One WebSocket client: its messages in, its run's frames out, and clean-up when it goes."""
 
 import asyncio
+import json
 import logging
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 import anyio
-import orjson
 from pydantic import ValidationError
 
 from app.labs.errors import FieldError
@@ -46,15 +46,21 @@ class RunConnection:
                        f"{self.settings.max_message_bytes} bytes", "message")
             return
         try:
-            raw = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
+            # The standard parser reads NaN and Infinity, so they reach validation and get
+            # refused naming their field; messages are small, speed does not matter here.
+            raw = json.loads(text)
+        except (ValueError, UnicodeDecodeError) as exc:
             self.error(f"message is not valid JSON: {exc}", "message")
+            return
+        if not isinstance(raw, dict):
+            self.error("a message must be a JSON object with a 'type'", "message")
             return
         try:
             msg = client_message.validate_python(raw)
         except ValidationError as exc:
             field, text_ = first_error(exc)
-            self.error(text_, field or "type")
+            tag = f"{raw.get('type')}."
+            self.error(text_, field.removeprefix(tag) if field.startswith(tag) else field or "type")
             return
         try:
             await self._dispatch(msg)

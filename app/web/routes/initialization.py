@@ -131,7 +131,7 @@ class RunConfig(_Network):
 
 
 class RunParams(_Strict):
-    lr: float = Field(gt=0, le=10, allow_inf_nan=False)
+    lr: float | None = Field(None, gt=0, le=10, allow_inf_nan=False)
 
 
 RUN_CAPS = {**NETWORK_CAPS, "steps": "max_steps", "methods#": "max_methods"}

@@ -1,0 +1,113 @@
+"""Fixtures every test shares: an in-process client, a real server, and a guarded browser page."""
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import torch
+import uvicorn
+from fastapi.testclient import TestClient
+
+from app.main import create_app
+from app.settings import Settings
+
+torch.set_num_threads(1)
+BASE = "http://127.0.0.1:8000"
+WS = "ws://127.0.0.1:8000/ws/runs"
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings), base_url=BASE) as c:
+        yield c
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """A real uvicorn serving GradLab on a free loopback port, for the browser tests."""
+    port = _free_port()
+    settings = Settings(port=port)
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                           log_level="warning", ws_max_size=settings.max_message_bytes * 16))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start in 30 s")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def chromium_path() -> str:
+    path = os.environ.get("GRADLAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Debian's chromium is required for the browser tests: apt-get install chromium")
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    """A fresh page; every request must stay on 127.0.0.1 (classrooms may be offline)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page = context.new_page()
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost") and not url.startswith("data:"):
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+        else:
+            route.continue_()  # type: ignore[attr-defined]
+
+    page.route("**/*", guard)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.outside_requests = outside  # type: ignore[attr-defined]
+    page.js_errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def screenshot(page: object, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+    return path
