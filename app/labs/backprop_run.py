@@ -1,0 +1,81 @@
+"""Keep training the notes' network: the LiveRun behind the Back-propagation lab's live chart.
+
+Each step is the notes' MyNet loop: forward, E = ½ Σ (t − o)² (= MSELoss), ``backward()``,
+``optim.SGD.step()``, weights and biases alike. ``step()`` returns the error before the update,
+as a training loop prints it.
+"""
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+
+from app.labs.backprop import check_params
+from app.labs.backprop_net import BackpropConfig, TorchNet, validate
+from app.labs.outliers import LossHistory
+
+
+class BackpropRun:
+    """A LiveRun: SGD on the 2-2-2 network, outputs drifting toward the targets."""
+
+    def __init__(self, config: BackpropConfig) -> None:
+        self.config = validate(config)
+        self.lr = self.config.lr
+        self.net = TorchNet(self.config)
+        self.x = torch.tensor([self.config.inputs], dtype=torch.float64)
+        self.t = torch.tensor([self.config.targets], dtype=torch.float64)
+        self.optimizer = torch.optim.SGD(self.net.parameters(), lr=self.lr)
+        # three series sampled at the same steps, so they line up on one x axis
+        self.history = {name: LossHistory(cap=400) for name in ("loss", "o1", "o2")}
+        self._steps = 0
+        self._loss = math.nan
+
+    @property
+    def steps_done(self) -> int:
+        return self._steps
+
+    @property
+    def finished(self) -> bool:
+        return self._steps >= self.config.steps
+
+    def step(self) -> float:
+        self.optimizer.zero_grad()
+        out = self.net(self.x)
+        loss = 0.5 * ((self.t - out) ** 2).sum()
+        loss.backward()
+        self.optimizer.step()
+        self._loss = loss.item()
+        o1, o2 = out.detach().reshape(-1).tolist()
+        for name, value in (("loss", self._loss), ("o1", o1), ("o2", o2)):
+            self.history[name].add(self._steps, value)
+        self._steps += 1
+        return self._loss
+
+    def set_params(self, params: Mapping[str, Any]) -> None:
+        self.lr = check_params(params)
+        for group in self.optimizer.param_groups:
+            group["lr"] = self.lr
+
+    def frame(self) -> dict[str, Any]:
+        with torch.no_grad():
+            o1, o2 = self.net(self.x).reshape(-1).tolist()
+        loss_series = self.history["loss"].snapshot()
+        return {
+            "lab": "backprop",
+            "steps_done": self._steps,
+            "finished": self.finished,
+            "lr": self.lr,
+            "loss": self._loss,  # error at the last step, before its update
+            "outputs": {"o1": o1, "o2": o2},  # after the last update
+            "targets": {"t1": self.config.targets[0], "t2": self.config.targets[1]},
+            "params": self.net.named_values(),
+            # optimizer.step() leaves .grad in place: these are the last step's gradients
+            "gradients": self.net.named_values(grad=True) if self._steps else None,
+            "history": {
+                "step": loss_series["step"],
+                "loss": loss_series["loss"],
+                "o1": self.history["o1"].snapshot()["loss"],
+                "o2": self.history["o2"].snapshot()["loss"],
+            },
+        }
