@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.web import assets, pages, socket
 from app.web.live import LiveLab
-from app.web.routes import health, initialization
+from app.web.routes import backprop, health, initialization, losses
 
 
 @dataclass(frozen=True)
@@ -22,9 +22,11 @@ PAGES = [
 ROUTERS: list[APIRouter] = [
     health.router,
     initialization.router,
+    losses.router,
+    backprop.router,
     socket.router,
     pages.router,
     assets.router,
 ]
 
-LIVE_LABS: dict[str, LiveLab] = {lab.name: lab for lab in [initialization.LIVE]}
+LIVE_LABS: dict[str, LiveLab] = {lab.name: lab for lab in [initialization.LIVE, losses.LIVE, backprop.LIVE]}
