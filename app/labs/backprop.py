@@ -119,9 +119,9 @@ def chain_rule_demo(x: float = 1.0, w: float = 0.0, b: float = 0.0, activation: 
     }
 
 
-def check_params(params: Mapping[str, Any]) -> float:
-    """The one hyperparameter a training run lets change: ``lr``."""
+def check_params(params: Mapping[str, Any]) -> float | None:
+    """The one hyperparameter a training run lets change: the new ``lr``, or None if not given."""
     for key in params:
         if key != "lr":
             raise FieldError(key, "only lr can change during a run")
-    return check_lr(params.get("lr"))
+    return check_lr(params["lr"]) if "lr" in params else None

@@ -53,7 +53,10 @@ class BackpropRun:
         return self._loss
 
     def set_params(self, params: Mapping[str, Any]) -> None:
-        self.lr = check_params(params)
+        lr = check_params(params)
+        if lr is None:
+            return
+        self.lr = lr
         for group in self.optimizer.param_groups:
             group["lr"] = self.lr
 

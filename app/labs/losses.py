@@ -81,6 +81,9 @@ def evaluate(
     out = build(red)(x, t)
     out.backward(torch.ones_like(out))
     assert x.grad is not None  # backward always fills the gradient of a leaf that needs one
+    if not (bool(torch.isfinite(out).all()) and bool(torch.isfinite(x.grad).all())):
+        # float32 tops out near 3.4e38: a squared 1e20 is already infinite
+        raise FieldError("input", "the loss or its gradient overflows float32; use smaller numbers")
 
     with torch.no_grad():
         each = build("none")(x, t)

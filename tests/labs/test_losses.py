@@ -133,6 +133,7 @@ def test_cross_entropy_accepts_class_probabilities() -> None:
         (("mse", [1.0, float("nan")], [1.0, 2.0]), "input[1]"),
         (("mse", [1.0, True], [1.0, 2.0]), "input[1]"),
         (("mse", 3.0, 2.0), "input"),
+        (("mse", [1e30], [0.0]), "input"),
         (("l1", [1.0], [1.0], {"beta": 1.0}), "options.beta"),
         (("smooth_l1", [1.0], [1.0], {"beta": -1.0}), "options.beta"),
         (("huber", [1.0], [1.0], {"delta": 0.0}), "options.delta"),

@@ -1,0 +1,162 @@
+"""Loss-functions lab on the wire: evaluate a loss, the curves and examples, information, the outlier run."""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.labs import information, losses_curves, losses_examples
+from app.labs import outliers as outlier_lab
+from app.labs.errors import FieldError
+from app.labs.losses import LOSSES, evaluate
+from app.labs.losses_code import examples_code, pytorch_code
+from app.labs.losses_guide import guide
+from app.settings import Settings
+from app.web.deps import SettingsDep
+from app.web.live import LiveLab, check_caps
+
+router = APIRouter(prefix="/api/losses", tags=["losses"])
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
+FitLoss = Literal[outlier_lab.FIT_LOSSES]  # type: ignore[valid-type]
+Numbers = list[Finite] | list[list[Finite]]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Options(_Strict):
+    """Options named as in ``torch.nn``; each loss accepts only its own (422 names any other)."""
+
+    reduction: Literal["mean", "sum", "none"] | None = None
+    beta: Finite | None = Field(None, description="SmoothL1Loss")
+    delta: Finite | None = Field(None, description="HuberLoss")
+    label_smoothing: Finite | None = Field(None, description="CrossEntropyLoss")
+    weight: Finite | Numbers | None = Field(None, description="per class (CE, NLL) or per element (BCE)")
+    pos_weight: Finite | list[Finite] | None = Field(None, description="BCEWithLogitsLoss, per class")
+
+
+class EvaluateRequest(_Strict):
+    loss: LossName
+    input: Numbers = Field(description="predictions, logits, log-probabilities or probabilities")
+    target: list[int] | Numbers = Field(description="same shape as input, or one class label per row")
+    options: Options = Field(default_factory=Options)
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {"loss": "cross_entropy", "input": [[1.5, 2.0, 0.5], [0.5, 1.0, 1.5]],
+                        "target": [1, 2], "options": {}}
+        },
+    )
+
+
+class EvaluateResponse(BaseModel):
+    value: float | list[float] | list[list[float]] = Field(description="a list only for reduction='none'")
+    per_sample: list[float]
+    grad: list[float] | list[list[float]] = Field(description="d value / d input, same shape as input")
+
+
+def _size(value: Any) -> int:
+    return sum(_size(v) for v in value) if isinstance(value, list) else 1
+
+
+@router.post("/evaluate", response_model=EvaluateResponse, summary="A torch.nn loss, per sample, and its gradient")
+def evaluate_loss(body: EvaluateRequest, settings: SettingsDep) -> dict[str, Any]:
+    """The loss computed by ``torch.nn`` in float32 and its gradient with respect to ``input`` by autograd."""
+    if _size(body.input) > settings.max_samples:
+        raise FieldError("input", f"more than this server's limit of {settings.max_samples} numbers")
+    return evaluate(body.loss, body.input, body.target, body.options.model_dump(exclude_none=True))
+
+
+class CurvesRequest(_Strict):
+    beta: Finite = 1.0
+    delta: Finite = 1.0
+    error_range: Finite = 3.0
+    points: int = 241
+
+
+@router.post("/curves", summary="L1, MSE, SmoothL1 and Huber loss and gradient against the error")
+def curves(body: CurvesRequest) -> dict[str, Any]:
+    return losses_curves.curves(body.beta, body.delta, body.error_range, body.points)
+
+
+@router.get("/bce", summary="BCE curves, the notes' BCE table, BCEWithLogitsLoss beside BCELoss∘sigmoid")
+def bce() -> dict[str, Any]:
+    return {
+        "curves": losses_curves.bce_curves(),
+        "table": losses_examples.bce_table(),
+        "logits": {str(t): losses_curves.bce_logits_comparison(target=t) for t in (0, 1)},
+    }
+
+
+class CrossEntropyRequest(_Strict):
+    logits: list[list[Finite]] = Field(default_factory=lambda: losses_examples.NOTES_LOGITS, max_length=16)
+    labels: list[int] = Field(default_factory=lambda: losses_examples.NOTES_LABELS)
+    label_smoothing: Finite = 0.0
+
+
+@router.post("/cross-entropy", summary="Logits → softmax → log-softmax → NLL, with every intermediate value")
+def cross_entropy(body: CrossEntropyRequest) -> dict[str, Any]:
+    if any(len(row) > 64 for row in body.logits):
+        raise FieldError("logits", "at most 64 classes")
+    return losses_examples.cross_entropy_walkthrough(body.logits, body.labels, body.label_smoothing)
+
+
+@router.get("/examples", summary="The notes' regression examples, the loss guide and the examples script")
+def examples() -> dict[str, Any]:
+    return {"regression": losses_examples.regression_examples(), "guide": guide(), "code": examples_code()}
+
+
+class InformationRequest(_Strict):
+    p: list[Finite] = Field(min_length=2, max_length=64)
+    q: list[Finite] = Field(min_length=2, max_length=64)
+    unit: Literal["nats", "bits"] = "nats"
+
+
+@router.post("/information", summary="Information, entropy, cross-entropy and KL of P and Q")
+def info(body: InformationRequest) -> dict[str, Any]:
+    return information.compare(body.p, body.q, body.unit)
+
+
+class OutlierRunConfig(_Strict):
+    """The live outlier fit; ``{}`` fits L1, MSE and SmoothL1 to 30 points, 4 of them outliers."""
+
+    samples: int = Field(30, ge=2)
+    outliers: int = Field(4, ge=0)
+    noise: Finite = Field(0.3, ge=0)
+    outlier_offset: Finite = Field(8.0, ge=-100, le=100)
+    true_w: Finite = Field(2.0, ge=-100, le=100)
+    true_b: Finite = Field(1.0, ge=-100, le=100)
+    lr: Finite = Field(0.05, gt=0, le=outlier_lab.MAX_LR)
+    optimizer: Literal["sgd", "adam"] = "sgd"
+    steps: int = Field(3000, ge=1)
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    losses: list[FitLoss] = Field(default_factory=lambda: ["l1", "mse", "smooth_l1"], min_length=1, max_length=4)
+    beta: Finite = Field(1.0, ge=0)
+    delta: Finite = Field(1.0, gt=0)
+
+    def lab_config(self) -> outlier_lab.OutlierConfig:
+        return outlier_lab.OutlierConfig(**{**self.model_dump(), "losses": tuple(self.losses)})
+
+
+class RunParams(_Strict):
+    lr: Finite | None = Field(None, gt=0, le=outlier_lab.MAX_LR)
+
+
+RUN_CAPS = {"samples": "max_samples", "steps": "max_steps"}
+
+
+@router.post("/code", summary="The PyTorch script behind the outlier fit")
+def code(body: OutlierRunConfig, settings: SettingsDep) -> dict[str, str]:
+    check_caps(body, RUN_CAPS, settings)
+    return {"code": pytorch_code(body.lab_config())}
+
+
+def build(config: OutlierRunConfig, settings: Settings) -> outlier_lab.OutlierRun:
+    return outlier_lab.OutlierRun(config.lab_config())
+
+
+LIVE = LiveLab("losses", OutlierRunConfig, build, RUN_CAPS, RunParams)
