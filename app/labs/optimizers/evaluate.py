@@ -43,6 +43,11 @@ def _build(node: Node) -> SurfaceFn:
         case Unary(operand=operand):
             inner = compile_node(operand)
             return lambda x, y: torch.neg(inner(x, y))
+        case Binary(op="^", left=left, right=right) if not uses_variables(right):
+            # a number as exponent, as Python's ``x ** 2`` passes it: same torch kernel, same bits
+            # as the printed script and the built-in surfaces
+            base, exponent = compile_node(left), constant_value(right)
+            return lambda x, y: torch.pow(base(x, y), exponent)
         case Binary(op=op, left=left, right=right):
             fn, lhs, rhs = _BINARY[op], compile_node(left), compile_node(right)
             return lambda x, y: fn(lhs(x, y), rhs(x, y))

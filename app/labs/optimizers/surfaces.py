@@ -127,3 +127,35 @@ def resolve_surface(surface: str | Mapping[str, Any], field: str = "surface") ->
             raise FieldError(f"{field}.expression", f"expected text, got {expression!r}")
         return custom_surface(expression, f"{field}.expression")
     raise FieldError(field, f"give either a name or an expression, got keys {sorted(keys)}")
+
+
+MAX_GRID = 201  # samples per axis: a 200×200 contour is already finer than a projector shows
+
+
+def surface_grid(
+    surface: str | Mapping[str, Any], resolution: int = 81, domain: Any = None, field: str = "surface"
+) -> dict[str, Any]:
+    """The surface sampled on a grid for the contour and 3D views: ``z[j][i] = f(x[i], y[j])``
+    (Plotly's layout), non-finite values as None so the plot leaves a hole."""
+    resolved = resolve_surface(surface, field)
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or not 2 <= resolution <= MAX_GRID:
+        raise FieldError("resolution", f"expected a whole number from 2 to {MAX_GRID}, got {resolution!r}")
+    (x0, x1), (y0, y1) = resolved.domain if domain is None else _check_domain(domain)
+    xs = torch.linspace(x0, x1, resolution, dtype=torch.float64)
+    ys = torch.linspace(y0, y1, resolution, dtype=torch.float64)
+    gy, gx = torch.meshgrid(ys, xs, indexing="ij")
+    with torch.no_grad():
+        z = resolved(gx.reshape(-1), gy.reshape(-1)).reshape(resolution, resolution)
+    rows = [[v if math.isfinite(v) else None for v in row] for row in z.tolist()]
+    return {"x": xs.tolist(), "y": ys.tolist(), "z": rows}
+
+
+def _check_domain(domain: Any) -> tuple[Pair, Pair]:
+    try:
+        (x0, x1), (y0, y1) = domain
+        bounds = [float(v) for v in (x0, x1, y0, y1)]
+    except (TypeError, ValueError):
+        raise FieldError("domain", f"expected [[xmin, xmax], [ymin, ymax]], got {domain!r}") from None
+    if not all(math.isfinite(v) and abs(v) <= 1e6 for v in bounds) or bounds[0] >= bounds[1] or bounds[2] >= bounds[3]:
+        raise FieldError("domain", f"expected finite [[xmin, xmax], [ymin, ymax]] with min < max, got {domain!r}")
+    return (bounds[0], bounds[1]), (bounds[2], bounds[3])

@@ -54,4 +54,3 @@ def uses_variables(node: Node) -> bool:
         case Call(args=args):
             return any(uses_variables(a) for a in args)
     raise TypeError(node)
-
