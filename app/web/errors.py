@@ -1,9 +1,12 @@
-"""Bad input becomes a 422 naming the field, in FastAPI's own error shape."""
+"""Bad input becomes a 422 naming the field, in FastAPI's own error shape, as strict JSON."""
 
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.labs.errors import FieldError
@@ -34,7 +37,17 @@ def first_error(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
     return path, err["msg"]
 
 
+def unprocessable(detail: Any) -> Response:
+    # orjson writes a NaN the client sent (echoed in "input") as null: the reply stays strict JSON.
+    return Response(orjson.dumps({"detail": jsonable_encoder(detail)}), status_code=422,
+                    media_type="application/json")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(FieldError)
-    async def on_field_error(request: Request, exc: FieldError) -> JSONResponse:
-        return JSONResponse({"detail": field_error_detail(exc.field, exc.message)}, status_code=422)
+    async def on_field_error(request: Request, exc: FieldError) -> Response:
+        return unprocessable(field_error_detail(exc.field, exc.message))
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        return unprocessable(exc.errors())

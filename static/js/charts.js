@@ -40,8 +40,7 @@ export class LineChart {
       height,
       title: { text: title, font: { size: 14 } },
       xaxis: { title: { text: xTitle }, zeroline: false },
-      yaxis: { title: { text: yTitle }, type: logY ? "log" : "linear", exponentformat: "power",
-        ...(logY ? { dtick: 1 } : {}) },
+      yaxis: { title: { text: yTitle }, type: logY ? "log" : "linear", exponentformat: "power", nticks: 6 },
       uirevision: "keep",
     }), CONFIG);
   }

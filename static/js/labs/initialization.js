@@ -17,6 +17,7 @@ const ARGUMENT_DEFAULTS = { val: 0.77, a: 0, b: 1, mean: 0, std: 1, gain: 1, mod
 let methodArguments = {};
 let state = loadState();
 let frame = null;
+let drawScheduled = false;
 const $ = (id) => document.getElementById(id);
 
 function loadState() {
@@ -205,8 +206,11 @@ async function main() {
   const socket = new RunSocket({
     onStarted: () => player.setStatus("running"),
     onFrame: (message) => {
+      // Draw at most once per screen refresh, always the freshest frame.
       frame = message;
-      render();
+      if (drawScheduled) return;
+      drawScheduled = true;
+      requestAnimationFrame(() => { drawScheduled = false; render(); });
     },
     onStatus: (status) => player.setStatus(status),
     onQueued: (position) => player.setStatus("queued", { position }),

@@ -1,0 +1,140 @@
+// The Loss-functions page: one state object in the URL hash; the live outlier fit; the one-shot panels.
+import { loadStrings, t } from "../i18n.js";
+import { RunSocket } from "../socket.js";
+import { Player } from "../controls.js";
+import { LineChart, PALETTE } from "../charts.js";
+import { $, api, fixed, loadHash, saveHash, table } from "./losses_util.js";
+import { renderTex } from "./tex_mathml.js";
+import { initRegression } from "./losses_regression.js";
+import { initClassification } from "./losses_classify.js";
+import { initInformation } from "./losses_info.js";
+
+const FIT_FIELDS = ["samples", "outliers", "outlier_offset", "noise", "lr", "beta", "steps", "seed"];
+const FIT_COLORS = { l1: PALETTE[0], mse: PALETTE[1], smooth_l1: PALETTE[3], huber: PALETTE[4] };
+const DEFAULTS = {
+  fit: { losses: ["l1", "mse", "smooth_l1"], samples: 30, outliers: 4, outlier_offset: 8, noise: 0.3,
+    optimizer: "sgd", lr: 0.05, beta: 1, steps: 3000, seed: 0 },
+  curves: { beta: 1, delta: 1 },
+  logits: [[1.5, 2.0, 0.5], [0.5, 1.0, 1.5]],
+  labels: [1, 2],
+  bceTarget: 0,
+  p: [0.5, 0.25, 0.15, 0.1],
+  q: [0.25, 0.25, 0.25, 0.25],
+  unit: "nats",
+};
+
+const state = loadHash(DEFAULTS);
+const save = () => saveHash(state);
+let frame = null;
+
+function readFitForm() {
+  for (const f of FIT_FIELDS) state.fit[f] = Number($(f).value);
+  state.fit.optimizer = $("optimizer").value;
+  state.fit.losses = [...document.querySelectorAll("#fit-losses input:checked")].map((i) => i.value);
+  save();
+}
+
+function writeFitForm() {
+  for (const f of FIT_FIELDS) $(f).value = state.fit[f];
+  $("optimizer").value = state.fit.optimizer;
+  for (const box of document.querySelectorAll("#fit-losses input")) box.checked = state.fit.losses.includes(box.value);
+}
+
+function fitConfig() {
+  readFitForm();
+  if (!state.fit.losses.length) {
+    $("form-error").textContent = `${t("losses.outliers.losses")}: ≥ 1`;
+    return null;
+  }
+  return { ...state.fit };
+}
+
+const fitChart = new LineChart($("fit-chart"), { height: 340 });
+const historyChart = new LineChart($("fit-history"), { height: 340, logY: true });
+
+function renderFit() {
+  if (!frame) return;
+  const { x, y, outlier } = frame.points;
+  const lo = Math.min(...x);
+  const hi = Math.max(...x);
+  const pick = (flag) => x.map((_, i) => i).filter((i) => outlier[i] === flag);
+  const series = [
+    { name: t("losses.outliers.points"), x: pick(false).map((i) => x[i]), y: pick(false).map((i) => y[i]), mode: "markers", color: "#5b6475" },
+    { name: t("losses.outliers.outlier_points"), x: pick(true).map((i) => x[i]), y: pick(true).map((i) => y[i]), mode: "markers", color: "#b42318" },
+    { name: t("losses.outliers.true_line"), x: [lo, hi], y: [lo, hi].map((v) => frame.true_line.w * v + frame.true_line.b), color: "#999", dash: "dot", width: 1.5 },
+  ];
+  for (const f of frame.fits) {
+    if (f.w === null || f.b === null) continue;
+    series.push({ name: t(`losses.loss.${f.loss}`), x: [lo, hi], y: [lo, hi].map((v) => f.w * v + f.b), color: FIT_COLORS[f.loss] });
+  }
+  fitChart.update(series, { title: `${t("losses.outliers.fit_title")} · ${t("common.step")} ${frame.step}`, xTitle: "x", yTitle: "y" });
+  historyChart.update(frame.fits.map((f) => ({
+    name: t(`losses.loss.${f.loss}`), x: f.history.step, y: f.history.loss, color: FIT_COLORS[f.loss],
+  })), { title: t("losses.outliers.history_title"), xTitle: t("common.step"), yTitle: t("common.loss") });
+  $("fit-table").replaceChildren(table(
+    [t("losses.outliers.losses"), "w", "b", t("losses.outliers.table_loss")],
+    frame.fits.map((f) => [t(`losses.loss.${f.loss}`), fixed(f.w), fixed(f.b),
+      f.diverged ? { text: t("losses.outliers.diverged"), className: "flag" } : fixed(f.value)]),
+  ));
+}
+
+async function showCode(config) {
+  try {
+    $("code").textContent = (await api("/api/losses/code", config)).code;
+  } catch (error) {
+    $("form-error").textContent = error.message;
+  }
+}
+
+function initLive() {
+  writeFitForm();
+  const socket = new RunSocket({
+    onStarted: () => player.setStatus("running"),
+    onFrame: (message) => { frame = message; renderFit(); },
+    onStatus: (status) => player.setStatus(status),
+    onQueued: (position) => player.setStatus("queued", { position }),
+    onError: (message) => {
+      player.showError(message);
+      $("form-error").textContent = message.field ? `${message.field}: ${message.message}` : message.message;
+    },
+    onConnection: (s) => { if (s === "closed") player.setStatus("disconnected"); },
+  });
+  const player = new Player($("player"), socket, {
+    lab: "losses",
+    getConfig: fitConfig,
+    onRestart: () => { $("form-error").textContent = ""; frame = null; showCode(fitConfig()); },
+  });
+  for (const f of [...FIT_FIELDS, "optimizer"]) $(f).addEventListener("change", readFitForm);
+  for (const box of document.querySelectorAll("#fit-losses input")) box.addEventListener("change", readFitForm);
+  $("lr").addEventListener("change", () => {
+    if (player.status === "running" || player.status === "paused") socket.set({ lr: Number($("lr").value) });
+  });
+  showCode(fitConfig());
+  player.start(true);
+}
+
+async function main() {
+  await loadStrings();
+  renderTex();
+  for (const link of document.querySelectorAll(".section-nav a")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault(); // the hash holds the page state, not the section
+      $(link.dataset.section).scrollIntoView({ behavior: "smooth" });
+    });
+  }
+  document.querySelector("[data-action=copy-code]").addEventListener("click", async (event) => {
+    await navigator.clipboard?.writeText($("code").textContent);
+    event.target.textContent = t("common.copied");
+  });
+  initLive();
+  const examples = await api("/api/losses/examples");
+  $("examples-code").textContent = examples.code;
+  await Promise.all([
+    initRegression(state, save, examples),
+    initClassification(state, save),
+    initInformation(state, save),
+  ]);
+  document.body.dataset.ready = "true"; // the browser tests wait for this
+}
+
+main();

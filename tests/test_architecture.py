@@ -1,0 +1,36 @@
+"""The layers stay apart: labs are pure science, the engine knows no lab."""
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB = ("fastapi", "starlette", "jinja2", "pydantic", "pydantic_settings", "uvicorn", "app.web", "app.runs",
+       "app.settings")
+
+
+def imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_labs_import_no_web_layer():
+    for path in (ROOT / "app" / "labs").rglob("*.py"):
+        bad = {n for n in imports(path) if n.split(".")[0] in WEB or n.startswith(WEB)}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_engine_knows_no_lab_and_no_web():
+    for path in (ROOT / "app" / "runs").rglob("*.py"):
+        bad = {n for n in imports(path) if n.startswith(("app.labs", "app.web", "fastapi", "starlette"))}
+        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
+
+
+def test_nothing_reads_the_environment_but_settings():
+    for path in (ROOT / "app").rglob("*.py"):
+        if path.name != "settings.py":
+            assert "os.environ" not in path.read_text() and "getenv" not in path.read_text(), path
