@@ -1,6 +1,7 @@
 """The FastAPI application: routes, static files, and the shared objects of its lifespan."""
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -38,6 +39,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         torch.set_num_threads(settings.torch_threads)
+        warmers = [lab.warm for lab in LIVE_LABS.values() if lab.warm is not None]
+        threading.Thread(target=lambda: [warm() for warm in warmers], name="warm-data", daemon=True).start()
         yield {
             "slots": RunSlots(settings.max_runs, settings.max_queued),
             "templates": Jinja2Templates(directory=ROOT / "templates"),

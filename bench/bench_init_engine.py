@@ -56,7 +56,7 @@ def main() -> None:
                       "methods": methods}
             cfg = InitConfig(methods=[InitSpec(**m) for m in methods], depth=10, width=256, activation="tanh",
                              batch_size=128, steps=args.steps)
-            bare = best_of(args.repeats, lambda: bare_loop(cfg, args.steps))
+            bare = best_of(args.repeats, lambda cfg=cfg: bare_loop(cfg, args.steps))
             results = [stream_run(url, "initialization", config) for _ in range(args.repeats)]
             engine, frames, last = min(results)
             assert last == args.steps

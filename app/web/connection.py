@@ -106,7 +106,8 @@ class RunConnection:
                 field, text = first_error(exc, "params")
                 raise FieldError(field, text) from None
             check_caps(model, lab.caps, self.settings, prefix="params.")
-            params = {**model.model_dump(exclude_unset=True), **({"speed": params["speed"]} if "speed" in params else {})}
+            speed = {"speed": params["speed"]} if "speed" in params else {}
+            params = {**model.model_dump(exclude_unset=True), **speed}
         try:
             await anyio.to_thread.run_sync(session.set_params, params)
         except FieldError as exc:

@@ -18,6 +18,7 @@ class LiveLab:
     build: Callable[[Any, Settings], LiveRun]  # (validated config, settings) -> run
     caps: Mapping[str, str] = field(default_factory=dict)  # config path -> Settings attribute
     params_model: type[BaseModel] | None = None  # validates the ``params`` of a set message
+    warm: Callable[[], object] | None = None  # loads data sets at startup, so a first run starts fast
 
 
 def check_caps(model: BaseModel, caps: Mapping[str, str], settings: Settings, prefix: str = "") -> None:

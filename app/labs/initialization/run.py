@@ -152,13 +152,13 @@ class InitializationRun:
 
 
 def layer_shapes(layers: Sequence[nn.Linear]) -> list[dict[str, int]]:
-    return [{"index": i + 1, "fan_in": l.in_features, "fan_out": l.out_features} for i, l in enumerate(layers)]
+    return [{"index": i + 1, "fan_in": la.in_features, "fan_out": la.out_features} for i, la in enumerate(layers)]
 
 
 def compare_layers(members: Sequence[_Member], bins: int) -> list[list[dict[str, Any]]]:
     """Per member and layer: weight/activation/gradient summaries on edges shared by all members."""
     tensors = {
-        "weight": [[l.weight.detach() for l in m.layers] for m in members],
+        "weight": [[layer.weight.detach() for layer in m.layers] for m in members],
         "activation": [m.activations for m in members],
         "gradient": [m.gradients() for m in members],
     }
@@ -186,7 +186,9 @@ def downsample(values: Sequence[float], limit: int) -> list[list[float]]:
     return [[i + 1, values[i]] for i in picked]
 
 
-def inspect(spec: InitSpec, depth: int, width: int, activation: str, batch_size: int, seed: int, bins: int) -> dict[str, Any]:
+def inspect(
+    spec: InitSpec, depth: int, width: int, activation: str, batch_size: int, seed: int, bins: int
+) -> dict[str, Any]:
     """One forward and backward pass of a freshly initialised net on one batch, no update."""
     cfg = InitConfig(methods=[spec], depth=depth, width=width, activation=activation,
                      batch_size=batch_size, seed=seed, bins=bins, steps=0)

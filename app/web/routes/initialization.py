@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import initialization as lab
-from app.labs.initialization.network import ACTIVATIONS
+from app.labs.initialization.network import ACTIVATIONS, digits
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
@@ -151,4 +151,4 @@ def build(config: RunConfig, settings: Settings) -> lab.InitializationRun:
     return lab.InitializationRun(config.lab_config())
 
 
-LIVE = LiveLab("initialization", RunConfig, build, RUN_CAPS, RunParams)
+LIVE = LiveLab("initialization", RunConfig, build, RUN_CAPS, RunParams, warm=digits)
