@@ -60,7 +60,7 @@ class Batch:
     def advance(self) -> Tensor:
         """One optimiser step for every active block; returns the surface at the new points."""
         self._leaf.grad = None
-        self._pending.backward()
+        self._pending.backward()  # type: ignore[no-untyped-call]
         grad = self._leaf.grad
         assert grad is not None  # the surface uses x or y, so the leaf always receives a gradient
         for block in self.blocks:

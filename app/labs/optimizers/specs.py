@@ -7,7 +7,7 @@ defaults are what the names promise: ``momentum`` and ``nesterov`` mean SGD with
 
 import inspect
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -143,19 +143,34 @@ def check_point(value: Any, where: str) -> Pair:
     return (x, y)
 
 
+# Read by the constructor from its own argument, not from the param groups (Adagrad fills its
+# ``sum`` state in __init__), so racers differing in these cannot share one optimiser.
+_CONSTRUCTOR_ONLY = ("initial_accumulator_value",)
+
+
+def _construct(
+    cls: Callable[..., torch.optim.Optimizer], groups: list[dict[str, Any]], init: dict[str, Any]
+) -> torch.optim.Optimizer:
+    return cls(groups, **init)
+
+
 def build_optimizers(
     specs: list[OptimizerSpec], params: list[torch.Tensor]
 ) -> list[tuple[torch.optim.Optimizer, dict[str, Any]]]:
     """One torch.optim optimiser per class, one param group per racer: each racer keeps its own
     hyperparameters and state, and a step costs one ``step()`` per class instead of per racer.
     Returns each racer's (optimiser, param group)."""
-    by_class: dict[type[torch.optim.Optimizer], list[dict[str, Any]]] = {}
+    keys = []
+    shared: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for spec, param in zip(specs, params, strict=True):
-        by_class.setdefault(spec.kind.cls, []).append({"params": [param], **spec.kwargs()})
-    built = {cls: cls(groups) for cls, groups in by_class.items()}
+        kwargs = spec.kwargs()
+        init = tuple((k, kwargs[k]) for k in _CONSTRUCTOR_ONLY if k in kwargs)
+        keys.append((spec.kind.cls, init))
+        shared.setdefault(keys[-1], []).append({"params": [param], **kwargs})
+    built = {key: _construct(key[0], groups, dict(key[1])) for key, groups in shared.items()}
     result = []
-    for spec, param in zip(specs, params, strict=True):
-        optimizer = built[spec.kind.cls]
+    for key, param in zip(keys, params, strict=True):
+        optimizer = built[key]
         group = next(g for g in optimizer.param_groups if g["params"][0] is param)
         result.append((optimizer, group))
     return result

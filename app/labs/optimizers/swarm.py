@@ -1,0 +1,107 @@
+"""A swarm: thousands of starting points advanced at once, one [N, 2] tensor per optimiser.
+
+SGD, Adagrad, RMSprop and Adam(W) act element by element, so every row of the tensor follows exactly
+the path a lone 2-element parameter would: one batched step moves N independent trajectories. The
+picture is a cloud draining into basins of attraction, and a count of who ends where.
+"""
+
+import math
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from app.labs.errors import FieldError
+from app.labs.optimizers.engine import DTYPE, Batch, Block
+from app.labs.optimizers.specs import OptimizerSpec
+from app.labs.optimizers.surfaces import Surface
+
+LAYOUTS = ("grid", "random")
+MAX_SWARM = 10_000  # the settings' default; the web layer passes its own
+BASIN_RADIUS = 0.025  # of the domain's larger side: close enough to a minimum to say it arrived
+# basin codes per point, after the minima's own indices 0, 1, 2...
+MOVING, ESCAPED, DIVERGED = -1, -2, -3
+
+
+def swarm_starts(surface: Surface, n: int, layout: str, seed: int) -> Tensor:
+    """``n`` starting points over the surface's domain: a square grid of cell centres (the largest
+    that fits in ``n``) or ``n`` seeded uniform points."""
+    (x0, x1), (y0, y1) = surface.domain
+    if layout == "grid":
+        side = max(1, math.isqrt(n))
+        xs = x0 + (torch.arange(side, dtype=DTYPE) + 0.5) * (x1 - x0) / side
+        ys = y0 + (torch.arange(side, dtype=DTYPE) + 0.5) * (y1 - y0) / side
+        gy, gx = torch.meshgrid(ys, xs, indexing="ij")
+        return torch.stack([gx.reshape(-1), gy.reshape(-1)], dim=1)
+    if layout == "random":
+        generator = torch.Generator().manual_seed(seed)
+        unit = torch.rand(n, 2, generator=generator, dtype=DTYPE)
+        return unit * torch.tensor([x1 - x0, y1 - y0], dtype=DTYPE) + torch.tensor([x0, y0], dtype=DTYPE)
+    raise FieldError("swarm.layout", f"unknown layout {layout!r}; use grid or random")
+
+
+class Swarm:
+    """The same starting cloud given to each optimiser; every cloud one parameter tensor."""
+
+    def __init__(self, surface: Surface, specs: list[OptimizerSpec], starts: Tensor, shown: int, seed: int) -> None:
+        self.surface = surface
+        self.specs = specs
+        self.starts = starts
+        self.batch = Batch(surface, [starts] * len(specs), specs)
+        self.steps_done = 0
+        n = starts.shape[0]
+        # a fixed sample, the same every frame, so the drawn cloud moves rather than flickers
+        order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+        self.shown = order[: min(shown, n)].sort().values
+        (x0, x1), (y0, y1) = surface.domain
+        self._radius = BASIN_RADIUS * max(x1 - x0, y1 - y0)
+        self._minima = torch.tensor(surface.minima, dtype=DTYPE).reshape(-1, 2)
+
+    @property
+    def size(self) -> int:
+        return int(self.starts.shape[0])
+
+    def step(self) -> float:
+        """One step for every cloud; the mean finite surface value over all points (nan if none)."""
+        values = self.batch.advance()
+        self.steps_done += 1
+        finite = values[torch.isfinite(values)]
+        return float(finite.mean()) if finite.numel() else math.nan
+
+    def basins(self, block: Block) -> Tensor:
+        """Per point: the index of the minimum it has reached, or MOVING, ESCAPED, DIVERGED."""
+        points = self.batch.points[block.rows]
+        values = self.batch.values[block.rows]
+        code = torch.full((points.shape[0],), MOVING, dtype=torch.long)
+        if self._minima.numel():
+            distance, nearest = torch.cdist(points, self._minima).min(dim=1)
+            arrived = distance < self._radius
+            code[arrived] = nearest[arrived]
+        (x0, x1), (y0, y1) = self.surface.domain
+        x, y = points[:, 0], points[:, 1]
+        code[(x < x0) | (x > x1) | (y < y0) | (y > y1)] = ESCAPED
+        code[~(torch.isfinite(points).all(dim=1) & torch.isfinite(values))] = DIVERGED
+        return code
+
+    def cloud(self, i: int) -> dict[str, Any]:
+        """Optimiser ``i``'s cloud for a frame: the shown sample, its basin codes, and all counts."""
+        block = self.batch.blocks[i]
+        code = self.basins(block)
+        counts = torch.bincount(code + 3, minlength=3 + len(self.surface.minima)).tolist()
+        return {
+            "points": self.batch.points[block.rows][self.shown].tolist(),
+            "basin": code[self.shown].tolist(),
+            "counts": {
+                "minima": counts[3:],
+                "moving": counts[3 + MOVING],
+                "escaped": counts[3 + ESCAPED],
+                "diverged": counts[3 + DIVERGED],
+            },
+            "mean_value": self.cloud_mean(i),
+        }
+
+    def cloud_mean(self, i: int) -> float:
+        """Optimiser ``i``'s mean surface value over its points still finite (nan if none)."""
+        values = self.batch.values[self.batch.blocks[i].rows]
+        finite = values[torch.isfinite(values)]
+        return float(finite.mean()) if finite.numel() else math.nan

@@ -1,0 +1,108 @@
+"""The swarm: one [N, 2] tensor per optimiser is N independent runs, and the counts add up."""
+
+import math
+
+import pytest
+import torch
+
+from app.labs.errors import FieldError
+from app.labs.optimizers.specs import parse_specs
+from app.labs.optimizers.surfaces import SURFACES
+from app.labs.optimizers.swarm import DIVERGED, ESCAPED, MOVING, Swarm, swarm_starts
+
+OPTIMISERS = [
+    {"name": "nesterov", "lr": 0.002, "momentum": 0.8},
+    {"name": "adagrad", "lr": 0.5, "lr_decay": 0.01},
+    {"name": "rmsprop", "lr": 0.02, "momentum": 0.3, "centered": True},
+    {"name": "adam", "lr": 0.05, "amsgrad": True},
+    {"name": "adamw", "lr": 0.05, "weight_decay": 0.1},
+]
+CLASSES = {
+    "sgd": torch.optim.SGD, "nesterov": torch.optim.SGD, "adagrad": torch.optim.Adagrad,
+    "rmsprop": torch.optim.RMSprop, "adam": torch.optim.Adam, "adamw": torch.optim.AdamW,
+}  # fmt: skip
+
+
+def separate_run(surface, start, steps, spec):
+    """One starting point alone: a 2-element parameter and its own optimiser."""
+    p = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+    optimizer = CLASSES[spec.name]([p], **spec.kwargs())
+    for _ in range(steps):
+        optimizer.zero_grad()
+        surface(p[0], p[1]).backward()
+        optimizer.step()
+    return p.detach()
+
+
+def test_every_row_of_the_swarm_is_the_run_it_would_be_alone():
+    surface, steps = SURFACES["himmelblau"], 30
+    starts = swarm_starts(surface, 12, "random", seed=3)
+    specs = parse_specs(OPTIMISERS)
+    swarm = Swarm(surface, specs, starts, shown=20, seed=0)
+    for _ in range(steps):
+        swarm.step()
+    for block, spec in zip(swarm.batch.blocks, specs, strict=True):
+        ends = swarm.batch.points[block.rows]
+        alone = torch.stack([separate_run(surface, s.tolist(), steps, spec) for s in starts])
+        torch.testing.assert_close(ends, alone, rtol=1e-12, atol=1e-12)
+
+
+def test_grid_and_random_starts_cover_the_domain_reproducibly():
+    surface = SURFACES["himmelblau"]
+    grid = swarm_starts(surface, 10_000, "grid", seed=0)
+    assert grid.shape == (10_000, 2) and grid.dtype == torch.float64
+    assert grid[:, 0].min() > -5 and grid[:, 0].max() < 5 and len(grid[:, 0].unique()) == 100
+    assert swarm_starts(surface, 1000, "grid", seed=0).shape == (961, 2)  # the largest square in 1,000
+    first = swarm_starts(surface, 500, "random", seed=7)
+    assert torch.equal(first, swarm_starts(surface, 500, "random", seed=7))
+    assert not torch.equal(first, swarm_starts(surface, 500, "random", seed=8))
+    assert first.min() >= -5 and first.max() <= 5
+    with pytest.raises(FieldError, match="layout"):
+        swarm_starts(surface, 10, "spiral", seed=0)
+
+
+def test_himmelblau_drains_into_its_four_minima():
+    surface = SURFACES["himmelblau"]
+    swarm = Swarm(surface, parse_specs([{"name": "adam", "lr": 0.05}]), swarm_starts(surface, 400, "grid", 0), 50, 0)
+    for _ in range(300):
+        swarm.step()
+    cloud = swarm.cloud(0)
+    counts = cloud["counts"]
+    assert sum(counts["minima"]) + counts["moving"] + counts["escaped"] + counts["diverged"] == 400
+    assert all(c > 50 for c in counts["minima"]) and sum(counts["minima"]) > 390
+    assert len(cloud["points"]) == len(cloud["basin"]) == 50
+    assert cloud["mean_value"] < 1e-3
+
+
+def test_basin_codes_for_escaped_and_diverged_points():
+    surface = SURFACES["saddle_bounded"]
+    starts = torch.tensor([[0.0, 0.999], [1.9, 0.0], [0.0, 1e-9]], dtype=torch.float64)
+    swarm = Swarm(surface, parse_specs([{"name": "sgd", "lr": 0.01}]), starts, 3, 0)
+    swarm.batch.points[1] = torch.tensor([5.0, 0.0])  # off the map
+    swarm.batch.points[2] = torch.tensor([math.nan, 0.0])
+    swarm.batch.values[2] = math.nan
+    assert swarm.basins(swarm.batch.blocks[0]).tolist() == [0, ESCAPED, DIVERGED]
+    assert MOVING == -1
+
+
+def test_the_saddle_swarm_escapes():
+    surface = SURFACES["saddle"]
+    starts = swarm_starts(surface, 100, "random", 1)
+    swarm = Swarm(surface, parse_specs([{"name": "momentum", "lr": 0.05}]), starts, 9, 0)
+    for _ in range(100):
+        swarm.step()
+    assert swarm.cloud(0)["counts"] == {"minima": [], "moving": 0, "escaped": 100, "diverged": 0}
+
+
+def test_diverged_rows_spoil_no_other_row():
+    # in the ravine, lr 0.9 multiplies y by −2.6 per step: rows with y ≠ 0 blow up to nan
+    surface, spec = SURFACES["ravine"], parse_specs([{"name": "sgd", "lr": 0.9}])
+    starts = torch.tensor([[-9.0, 0.0], [-9.0, 3.0], [5.0, 0.0], [2.0, -1.0]], dtype=torch.float64)
+    swarm = Swarm(surface, spec, starts, 4, 0)
+    losses = [swarm.step() for _ in range(500)]
+    cloud = swarm.cloud(0)
+    assert cloud["counts"]["diverged"] == 2 and cloud["basin"][1] == cloud["basin"][3] == DIVERGED
+    assert all(math.isfinite(v) for v in losses)  # the mean skips the lost rows
+    for row in (0, 2):
+        alone = separate_run(surface, starts[row].tolist(), 500, spec[0])
+        assert torch.equal(swarm.batch.points[row], alone)
