@@ -72,7 +72,7 @@ export async function initClassification(state, save) {
 async function initBce(state, save) {
   const data = await api("/api/losses/bce");
   const curve = new LineChart($("bce-curve"), { height: 320 });
-  const logits = new LineChart($("bce-logits"), { height: 320, logY: true });
+  const logits = new LineChart($("bce-logits"), { height: 320 });
   const c = data.curves;
   curve.update([
     { name: t("losses.bce.target", { t: 1 }), x: c.p, y: c.target_1.loss, color: PALETTE[0] },

@@ -51,7 +51,6 @@ class Parser {
     while (this.i < this.tokens.length) {
       const tok = this.peek();
       if (tok.kind === "char" && tok.value === stop) { this.i++; break; }
-      if (tok.kind === "command" && tok.value === "right" && stop === "right") break;
       items.push(this.scripted());
     }
     return items.length === 1 ? items[0] : el("mrow", items);
@@ -95,14 +94,14 @@ class Parser {
     if (tok.kind === "char") {
       if (tok.value === "{") return this.row("}");
       if (/[a-zA-Z]/.test(tok.value)) return leaf("mi", tok.value);
-      return leaf("mo", tok.value);
+      return leaf("mo", tok.value === "-" ? "−" : tok.value);
     }
     const name = tok.value;
     if (name === "frac") return el("mfrac", [this.atom(), this.atom()]);
     if (name === "sqrt") return el("msqrt", [this.atom()]);
     if (name === "hat") return el("mover", [this.atom(), leaf("mo", "^")], { accent: "true" });
     if (name === "mathrm" || name === "operatorname") return leaf("mi", this.raw(), { mathvariant: "normal" });
-    if (name === "text") return leaf("mtext", this.raw());
+    if (name === "text") return leaf("mtext", this.raw().replace(/^ +| +$/g, "\u00a0")); // MathML trims spaces
     if (name === "mathbb") return leaf("mi", this.raw() === "1" ? "𝟙" : this.raw(), { mathvariant: "double-struck" });
     if (name === "left" || name === "right") {
       const delim = this.next();
