@@ -40,7 +40,8 @@ export class LineChart {
       height,
       title: { text: title, font: { size: 14 } },
       xaxis: { title: { text: xTitle }, zeroline: false },
-      yaxis: { title: { text: yTitle }, type: logY ? "log" : "linear", exponentformat: "power", nticks: 6 },
+      yaxis: { title: { text: yTitle }, type: logY ? "log" : "linear", exponentformat: "power",
+        ...(logY ? { dtick: "D2" } : {}) },
       uirevision: "keep",
     }), CONFIG);
   }
