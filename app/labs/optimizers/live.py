@@ -1,0 +1,173 @@
+"""The live run behind /ws/runs lab ``optimizers``: a race or a swarm, stepped by the engine."""
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from app.labs.errors import FieldError
+from app.labs.optimizers.config import DEFAULT_LIMITS, Checked, Limits, OptimizersConfig, check_config
+from app.labs.optimizers.engine import Block
+from app.labs.optimizers.race import Race
+from app.labs.optimizers.specs import FIXED_AFTER_START, check_consistent, check_value, default_hyper
+from app.labs.optimizers.swarm import Swarm, swarm_starts
+
+
+def downsample(n: int, limit: int) -> list[int]:
+    """Indices of at most ``limit`` of ``n`` recorded points, always the first and the latest.
+
+    The stride is a power of two, so between two frames the kept points stay the same until it
+    doubles: a growing path is redrawn, not reshuffled.
+    """
+    stride = 1
+    while math.ceil(n / stride) > limit - 1:
+        stride *= 2
+    indices = list(range(0, n, stride))
+    if indices[-1] != n - 1:
+        indices.append(n - 1)
+    return indices
+
+
+def label(name: str, changed: Mapping[str, Any]) -> str:
+    """``adam lr=0.05``: enough to tell two racers of one kind apart on a legend."""
+    parts = [f"{k}={list(v) if isinstance(v, tuple) else v}" for k, v in changed.items()]
+    return " ".join([name, *parts])
+
+
+class OptimizerRun:
+    """Satisfies ``app.runs.protocol.LiveRun``."""
+
+    def __init__(self, config: OptimizersConfig, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.checked: Checked = check_config(config, limits)
+        self.config = config
+        checked = self.checked
+        self._race: Race | None = None
+        self._swarm: Swarm | None = None
+        if config.mode == "race":
+            self._race = Race(checked.surface, checked.start, checked.specs)
+            self._blocks: list[Block] = self._race.batch.blocks
+        else:
+            starts = swarm_starts(checked.surface, config.swarm_size, config.swarm_layout, config.seed)
+            self._swarm = Swarm(checked.surface, checked.specs, starts, config.cloud_points, config.seed)
+            self._blocks = self._swarm.batch.blocks
+            self._means: list[list[float]] = [[self._swarm.cloud_mean(i)] for i in range(len(self._blocks))]
+
+    @property
+    def steps_done(self) -> int:
+        if self._race:
+            return self._race.steps_done
+        assert self._swarm is not None
+        return self._swarm.steps_done
+
+    @property
+    def finished(self) -> bool:
+        if self._race and self._race.finished_racing:
+            return True
+        return self.steps_done >= self.config.steps
+
+    def step(self) -> float:
+        """One step for everyone; the mean surface value of the racers still going (nan if none)."""
+        if self._race:
+            self._race.step()
+            alive = [v[-1] for v, d in zip(self._race.values, self._race.diverged, strict=True) if not d]
+            return sum(alive) / len(alive) if alive else math.nan
+        assert self._swarm is not None
+        loss = self._swarm.step()
+        for i, means in enumerate(self._means):
+            means.append(self._swarm.cloud_mean(i))
+        return loss
+
+    def frame(self) -> dict[str, Any]:
+        config = self.config
+        head = {"mode": config.mode, "step": self.steps_done, "steps": config.steps, "finished": self.finished}
+        if self._race:
+            return {**head, "racers": [self._racer_frame(i) for i in range(len(self._blocks))]}
+        assert self._swarm is not None
+        clouds = []
+        for i, block in enumerate(self._blocks):
+            shown = downsample(len(self._means[i]), self.config.path_points)
+            clouds.append({
+                **self._identity(i, block),
+                **self._swarm.cloud(i),
+                "curve": {"steps": shown, "values": [self._means[i][k] for k in shown]},
+            })  # fmt: skip
+        starts = self._swarm.starts[self._swarm.shown].tolist()
+        return {**head, "size": self._swarm.size, "starts": starts, "clouds": clouds}
+
+    def _identity(self, i: int, block: Block) -> dict[str, Any]:
+        base = default_hyper(block.spec.name)
+        changed = {k: block.group[k] for k in base if block.group[k] != base[k]}
+        return {"index": i, "name": block.spec.name, "label": label(block.spec.name, changed)}
+
+    def _racer_frame(self, i: int) -> dict[str, Any]:
+        assert self._race is not None
+        points, values = self._race.points[i], self._race.values[i]
+        shown = downsample(len(points), self.config.path_points)
+        return {
+            **self._identity(i, self._blocks[i]),
+            "diverged": self._race.diverged[i],
+            "steps": shown,
+            "points": [points[k] for k in shown],
+            "values": [values[k] for k in shown],
+            "state": self._race.racer_state(i),
+        }
+
+    def set_params(self, params: Mapping[str, Any]) -> None:
+        """``{"lr": 0.1}`` for every racer, or ``{"racers": [{"index": 0, "momentum": 0.5}, ...]}``.
+
+        Everything is checked before anything changes, so a refused message leaves the run as it was.
+        """
+        changes: list[tuple[Block, str, Any]] = []
+        for key, value in params.items():
+            if key == "racers":
+                changes += self._racer_changes(value)
+            elif key == "lr":
+                changes += [(b, "lr", check_value("lr", value, "lr")) for b in self._blocks]
+            else:
+                raise FieldError(key, "only lr (for everyone) or racers ([{index, ...}]) can change mid-run")
+        self._check_combined(changes)
+        for block, key, value in changes:
+            block.group[key] = value
+
+    def _racer_changes(self, racers: Any) -> list[tuple[Block, str, Any]]:
+        if not isinstance(racers, list):
+            raise FieldError("racers", f"expected a list of {{index, ...}}, got {racers!r}")
+        changes = []
+        for j, item in enumerate(racers):
+            where = f"racers[{j}]"
+            if not isinstance(item, Mapping):
+                raise FieldError(where, f"expected {{index, ...}}, got {item!r}")
+            index = item.get("index")
+            if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self._blocks):
+                raise FieldError(f"{where}.index", f"expected 0 to {len(self._blocks) - 1}, got {index!r}")
+            block = self._blocks[index]
+            for key, value in item.items():
+                if key == "index":
+                    continue
+                if key not in block.spec.hyper:
+                    raise FieldError(f"{where}.{key}", f"{block.spec.name} has no hyperparameter {key!r}")
+                if key in FIXED_AFTER_START:
+                    raise FieldError(f"{where}.{key}", f"{key} is fixed once the run starts; reset to change it")
+                changes.append((block, key, check_value(key, value, f"{where}.{key}")))
+        return changes
+
+    def _check_combined(self, changes: list[tuple[Block, str, Any]]) -> None:
+        for index, block in enumerate(self._blocks):
+            mine = {key: value for b, key, value in changes if b is block}
+            if not mine:
+                continue
+            after = {**{k: block.group[k] for k in block.spec.hyper}, **mine}
+            check_consistent(block.spec.name, after, f"racers[{index}]")
+            # torch makes RMSprop's momentum buffer only if momentum was on from the first step
+            if block.spec.name == "rmsprop" and after["momentum"] > 0 and block.spec.hyper["momentum"] == 0:
+                raise FieldError(f"racers[{index}].momentum", "RMSprop started without momentum; reset to add it")
+
+    def current_config(self) -> OptimizersConfig:
+        """The config as it stands now, mid-run changes included: what the code panel reproduces."""
+        optimizers = []
+        for block, raw in zip(self._blocks, self.config.optimizers, strict=True):
+            now = {k: (list(block.group[k]) if k == "betas" else block.group[k]) for k in block.spec.hyper}
+            base = {k: (list(v) if isinstance(v, tuple) else v) for k, v in block.spec.hyper.items()}
+            kept = {k: v for k, v in raw.items() if k in ("name", "start")}
+            optimizers.append({**kept, **{k: now[k] for k in now if k in raw or now[k] != base[k]}})
+        return dataclasses.replace(self.config, optimizers=optimizers)
