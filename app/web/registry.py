@@ -18,6 +18,7 @@ class Page:
 PAGES = [
     Page("initialization", "000, 003"),
     Page("losses", "000, 001"),
+    Page("backprop", "001"),
 ]
 
 ROUTERS: list[APIRouter] = [
