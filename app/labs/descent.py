@@ -285,7 +285,7 @@ def run(
 def pytorch_code(config: DescentConfig) -> str:
     """The notes' script for the first chosen variant, fixed to use each batch and seeded."""
     size = config.size_of(config.variants[0])
-    return f'''import numpy as np
+    return f"""import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
@@ -314,4 +314,4 @@ for epoch in range(1, {config.epochs + 1}):
         updates += 1
     print("epoch (%d) loss=%.3f" % (epoch, loss.item()))
 print("updates=%d w=%.3f b=%.3f" % (updates, w.item(), b.item()))
-'''
+"""

@@ -161,7 +161,7 @@ def test_pytorch_code_runs_and_matches_the_lab() -> None:
 
 def test_lab_imports_no_web_code() -> None:
     probe = (
-        "import sys, app.labs.descent\n"
+        "import sys, app.labs.descent, app.labs.training\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in {'fastapi', 'starlette', 'pydantic', 'jinja2'}"
         " or m.startswith(('app.web', 'app.runs'))]\n"
         "assert not bad, bad\n"

@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
-from sklearn.datasets import load_digits, make_moons
-from sklearn.model_selection import train_test_split
+from sklearn.datasets import load_digits, make_moons  # type: ignore[import-untyped]
+from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
 
 from app.labs.errors import FieldError
 
@@ -138,7 +138,9 @@ def split(name: str, x: np.ndarray, y: np.ndarray, test_fraction: float, seed: i
     )
 
 
-def make_dataset(name: str, samples: int = 400, noise: float = 0.1, test_fraction: float = 0.5, seed: int = 0) -> Dataset:
+def make_dataset(
+    name: str, samples: int = 400, noise: float = 0.1, test_fraction: float = 0.5, seed: int = 0
+) -> Dataset:
     """A built-in set by name; ``samples`` and ``noise`` do not apply to the digits."""
     if name not in BUILT_IN:
         raise FieldError("dataset", f"unknown dataset {name!r}; choose from {', '.join(BUILT_IN)}")

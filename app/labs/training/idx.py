@@ -66,7 +66,9 @@ def _load(directory: Path, key: str, field: str) -> np.ndarray:
 def _images_and_labels(directory: Path, part: str, field: str) -> tuple[np.ndarray, np.ndarray]:
     images, labels = _load(directory, f"{part}_images", field), _load(directory, f"{part}_labels", field)
     if images.ndim != 3 or labels.ndim != 1 or len(images) != len(labels):
-        raise FieldError(field, f"{part}: expected images [n, rows, cols] and n labels, got {images.shape} and {labels.shape}")
+        raise FieldError(
+            field, f"{part}: expected images [n, rows, cols] and n labels, got {images.shape} and {labels.shape}"
+        )
     if labels.size and (labels.min() < 0 or labels.max() >= len(FASHION_CLASSES)):
         raise FieldError(field, f"{part}: labels must be 0 to 9, found {labels.min()} to {labels.max()}")
     return images, labels

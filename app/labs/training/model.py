@@ -1,0 +1,172 @@
+"""The MLP of the training lab, its initialisation and its optimiser, all from ``torch.nn``/``torch.optim``.
+
+Layout: ``[Linear → BatchNorm1d? → activation → Dropout?]`` per hidden layer, wrapped as
+``x + block(x)`` when residual connections are on and the block keeps the width, then a ``Linear``
+output. Every random draw (initial weights, dropout masks) comes from generators the run owns, not
+from PyTorch's global generator, which concurrent runs on the server would share.
+"""
+
+import math
+from collections.abc import Iterable
+
+import torch
+from torch import nn
+
+from app.labs.errors import FieldError
+
+ACTIVATIONS: dict[str, type[nn.Module]] = {
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "relu": nn.ReLU,
+    "leaky_relu": nn.LeakyReLU,
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+}
+# The Initialisation lab's names; non-default methods use the notes' arguments and zero biases.
+INITS = (
+    "default", "zeros", "ones", "constant", "uniform", "normal",
+    "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal",
+)  # fmt: skip
+OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
+MOMENTUM = 0.9  # for "momentum" and "nesterov"
+CONSTANT = 0.77  # the notes' constant_ example
+
+
+class Residual(nn.Module):
+    """``x + block(x)``: the identity path lets gradients skip the block."""
+
+    def __init__(self, block: nn.Module) -> None:
+        super().__init__()
+        self.block = block
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = x + self.block(x)
+        return out
+
+
+class SeededDropout(nn.Dropout):
+    """``nn.Dropout`` drawing its mask from the run's own generator (same maths: zero with
+    probability p, scale survivors by 1/(1-p) in training, identity in evaluation)."""
+
+    def __init__(self, p: float, generator: torch.Generator) -> None:
+        super().__init__(p)
+        self.generator = generator
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0.0:
+            return x
+        if self.p == 1.0:
+            return torch.zeros_like(x)
+        keep = torch.empty_like(x).bernoulli_(1.0 - self.p, generator=self.generator)
+        return x * keep / (1.0 - self.p)
+
+
+def build_mlp(
+    inputs: int,
+    hidden: Iterable[int],
+    outputs: int,
+    activation: str = "relu",
+    dropout: float = 0.0,
+    batch_norm: bool = False,
+    residual: bool = False,
+    init: str = "default",
+    seed: int = 0,
+) -> nn.Sequential:
+    """The lab's MLP, initialised by ``init`` from a generator seeded with ``seed``.
+
+    Layers are made on the meta device so building draws nothing from the global generator; the
+    dropout masks come from a second generator with the same seed.
+    """
+    if activation not in ACTIVATIONS:
+        raise FieldError("activation", f"unknown activation {activation!r}; choose from {', '.join(ACTIVATIONS)}")
+    if not 0.0 <= dropout < 1.0:
+        raise FieldError("dropout", f"must be at least 0 and below 1, got {dropout}")
+    dropout_generator = torch.Generator().manual_seed(seed)
+    blocks: list[nn.Module] = []
+    width = inputs
+    for size in hidden:
+        if size < 1:
+            raise FieldError("hidden", f"every hidden layer needs at least 1 unit, got {size}")
+        layers: list[nn.Module] = [nn.Linear(width, size, device="meta")]
+        if batch_norm:
+            layers.append(nn.BatchNorm1d(size, device="meta"))
+        layers.append(ACTIVATIONS[activation]())
+        # always present (p=0 is the identity) so dropout can be turned up during a run
+        layers.append(SeededDropout(dropout, dropout_generator))
+        block = nn.Sequential(*layers)
+        blocks.append(Residual(block) if residual and size == width else block)
+        width = size
+    blocks.append(nn.Linear(width, outputs, device="meta"))
+    model = nn.Sequential(*blocks).to_empty(device="cpu")
+    for module in model.modules():
+        if isinstance(module, nn.BatchNorm1d):
+            module.reset_parameters()  # γ=1, β=0 and fresh running statistics
+    initialise(model, init, activation, torch.Generator().manual_seed(seed))
+    return model
+
+
+def linears(model: nn.Module) -> list[nn.Linear]:
+    """The model's ``Linear`` layers, input to output."""
+    return [m for m in model.modules() if isinstance(m, nn.Linear)]
+
+
+def initialise(model: nn.Module, method: str, activation: str, generator: torch.Generator) -> None:
+    """Apply an init method to every ``Linear`` through ``torch.nn.init``, drawing from ``generator``.
+
+    ``default`` repeats ``nn.Linear.reset_parameters`` (kaiming_uniform a=√5, bias U(±1/√fan_in)).
+    """
+    if method not in INITS:
+        raise FieldError("init", f"unknown init {method!r}; choose from {', '.join(INITS)}")
+    kaiming = {"nonlinearity": "leaky_relu", "a": 0.01} if activation == "leaky_relu" else {"nonlinearity": "relu"}
+    with torch.no_grad():
+        for layer in linears(model):
+            w, b = layer.weight, layer.bias
+            if method == "default":
+                nn.init.kaiming_uniform_(w, a=math.sqrt(5), generator=generator)
+                bound = 1 / math.sqrt(w.shape[1])
+                nn.init.uniform_(b, -bound, bound, generator=generator)
+                continue
+            if method == "zeros":
+                nn.init.zeros_(w)
+            elif method == "ones":
+                nn.init.ones_(w)
+            elif method == "constant":
+                nn.init.constant_(w, CONSTANT)
+            elif method == "uniform":
+                nn.init.uniform_(w, generator=generator)
+            elif method == "normal":
+                nn.init.normal_(w, generator=generator)
+            elif method == "xavier_uniform":
+                nn.init.xavier_uniform_(w, generator=generator)
+            elif method == "xavier_normal":
+                nn.init.xavier_normal_(w, generator=generator)
+            elif method == "kaiming_uniform":
+                nn.init.kaiming_uniform_(w, generator=generator, **kaiming)
+            elif method == "kaiming_normal":
+                nn.init.kaiming_normal_(w, generator=generator, **kaiming)
+            elif method == "orthogonal":
+                nn.init.orthogonal_(w, generator=generator)
+            nn.init.zeros_(b)
+
+
+def make_optimizer(model: nn.Module, name: str, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:
+    """A ``torch.optim`` optimiser; L2 weight decay applies to the weights only, not to biases or
+    batch-norm scales (group 0 holds the weights, group 1 the rest)."""
+    weights = [layer.weight for layer in linears(model)]
+    ids = {id(w) for w in weights}
+    groups = [
+        {"params": weights, "weight_decay": weight_decay},
+        {"params": [p for p in model.parameters() if id(p) not in ids], "weight_decay": 0.0},
+    ]
+    if name in ("sgd", "momentum", "nesterov"):
+        momentum = 0.0 if name == "sgd" else MOMENTUM
+        return torch.optim.SGD(groups, lr=lr, momentum=momentum, nesterov=name == "nesterov")
+    if name == "adagrad":
+        return torch.optim.Adagrad(groups, lr=lr)
+    if name == "rmsprop":
+        return torch.optim.RMSprop(groups, lr=lr)
+    if name == "adam":
+        return torch.optim.Adam(groups, lr=lr)
+    if name == "adamw":
+        return torch.optim.AdamW(groups, lr=lr)
+    raise FieldError("optimizer", f"unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}")

@@ -1,0 +1,196 @@
+"""The training lab's live run: ``step()`` is one mini-batch update (of both models when comparing).
+
+Comparison: with ``config.compare`` set (say ``{"weight_decay": 0}``) the run trains a twin built
+from the same seed on the very same batches, so any difference on screen comes from the changed
+setting alone. Curves are evaluated at every epoch's end on at most ``eval_limit`` examples of each
+part; what the screen shows is computed in ``frame()``, which the engine calls a few times a second.
+"""
+
+import math
+import time
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from app.labs.errors import FieldError
+from app.labs.training.config import TrainingConfig
+from app.labs.training.datasets import Dataset, make_dataset
+from app.labs.training.frames import confusion, grid_axes, grid_points, histograms, rounded
+from app.labs.training.trainee import Trainee
+
+EVAL_LIMIT = 1000  # examples per part for the curves
+MISCLASSIFIED = 8  # example images sent per frame
+CURVE_POINTS = 200  # x positions of a 1D regression's fitted curve
+
+
+class TrainingRun:
+    """A ``LiveRun``; ``data`` is required for ``csv`` and ``fashion`` (the user's files)."""
+
+    def __init__(self, config: TrainingConfig, data: Dataset | None = None, eval_limit: int = EVAL_LIMIT) -> None:
+        if data is None:
+            if config.dataset in ("csv", "fashion"):
+                raise FieldError("dataset", f"{config.dataset} needs the user's data, which was not given")
+            data = make_dataset(config.dataset, config.samples, config.noise, config.test_fraction, config.data_seed)
+        self.config, self.data = config, data
+        configs = [config] if config.compare is None else [config, config.twin()]
+        n = len(data.x_train)
+        batch_size = min(config.batch_size, n)
+        uses_bn = any(c.batch_norm for c in configs)
+        if uses_bn and batch_size < 2:
+            raise FieldError("batch_size", "batch norm needs at least 2 examples per batch")
+        self.loader = DataLoader(
+            TensorDataset(data.x_train, data.y_train),
+            batch_size=batch_size,
+            shuffle=True,
+            generator=torch.Generator().manual_seed(config.seed),
+            drop_last=uses_bn and n % batch_size == 1,  # a batch of one has no batch statistics
+        )
+        self.steps_per_epoch = len(self.loader)
+        self.total_steps = config.epochs * self.steps_per_epoch
+        self.trainees = [Trainee("run", config, data, {})]
+        if config.compare is not None:
+            self.trainees.append(Trainee("compare", configs[1], data, dict(config.compare)))
+        self.parts = [
+            (data.x_train[:eval_limit], data.y_train[:eval_limit]),
+            (data.x_test[:eval_limit], data.y_test[:eval_limit]),
+        ]
+        self._batches: Iterator[list[torch.Tensor]] | None = None
+        self._steps, self.elapsed = 0, 0.0
+        self._grid = self._curve_x = None
+        if data.task == "classification" and data.input_dim == 2:
+            self._axes = grid_axes(torch.cat([data.x_train, data.x_test]))
+            self._grid = grid_points(*self._axes)
+        if data.task == "regression" and data.input_dim == 1:
+            lo, hi = float(data.x_train.min()), float(data.x_train.max())
+            self._curve_x = torch.linspace(lo, hi, CURVE_POINTS).reshape(-1, 1)
+        for t in self.trainees:
+            t.evaluate(0.0, self.parts)
+
+    @property
+    def steps_done(self) -> int:
+        return self._steps
+
+    @property
+    def finished(self) -> bool:
+        return self._steps >= self.total_steps or all(t.diverged for t in self.trainees)
+
+    def step(self) -> float:
+        """One update; the loss of the first model still training (NaN once all have diverged)."""
+        start = time.perf_counter()
+        if self._batches is None:
+            self._batches = iter(self.loader)  # a new shuffle for every epoch
+        xb, yb = next(self._batches)
+        self._steps += 1
+        losses = [t.train_step(xb, yb, self._steps) for t in self.trainees]
+        if self._steps % self.steps_per_epoch == 0:
+            self._batches = None
+            for t in self.trainees:
+                t.evaluate(self._steps / self.steps_per_epoch, self.parts)
+        self.elapsed += time.perf_counter() - start
+        return next((v for v in losses if math.isfinite(v)), math.nan)
+
+    def set_params(self, params: Mapping[str, Any]) -> None:
+        """Change lr, weight_decay, l1, dropout or clip_norm; a compared setting stays the twin's own."""
+        self.config = self.config.live_update(params)
+        self.trainees[0].set_params(self.config)
+        for t in self.trainees[1:]:
+            own = {k: v for k, v in params.items() if k not in t.changes}
+            t.set_params(t.cfg.live_update(own))
+
+    def _display(self, x: torch.Tensor) -> torch.Tensor:
+        """Model inputs back in the user's units (uploaded data was standardised)."""
+        d = self.data
+        if d.x_shift is None or d.x_scale is None:
+            return x
+        return x * torch.tensor(d.x_scale) + torch.tensor(d.x_shift)
+
+    def frame(self) -> dict[str, Any]:
+        done = self._steps
+        eta = self.elapsed / done * (self.total_steps - done) if done else None
+        runs = [t.frame_part() for t in self.trainees]
+        shapes = [[tuple(layer.weight.shape) for layer in t.layers] for t in self.trainees]
+        weights = [[layer.weight for layer in t.layers] for t in self.trainees]
+        hists = histograms(weights) if all(s == shapes[0] for s in shapes) else [histograms([w])[0] for w in weights]
+        for part, t, h in zip(runs, self.trainees, hists, strict=True):
+            part["weights"] = h
+            part.update(self._views(t))
+        return {
+            "step": done,
+            "steps": self.total_steps,
+            "epoch": done // self.steps_per_epoch,
+            "epochs": self.config.epochs,
+            "progress": done / self.total_steps,
+            "elapsed_s": self.elapsed,
+            "eta_s": eta,
+            "runs": runs,
+        }
+
+    def _views(self, t: Trainee) -> dict[str, Any]:
+        """The picture of what the model has learnt: boundary, fitted curve or confusion matrix."""
+        if t.diverged:
+            return {}
+        views: dict[str, Any] = {}
+        t.model.eval()
+        with torch.no_grad():
+            if self._grid is not None:
+                probs = torch.softmax(t.model(self._grid), dim=1)
+                size = len(self._axes[0])
+                if probs.shape[1] == 2:
+                    percent = torch.round(probs[:, 1] * 100).to(torch.int64)  # ints: a third of the bytes
+                    views["boundary"] = {"kind": "percent", "z": percent.reshape(size, size).tolist()}
+                else:
+                    views["boundary"] = {"kind": "class", "z": probs.argmax(dim=1).reshape(size, size).tolist()}
+            if self._curve_x is not None:
+                d = self.data
+                views["curve"] = {"y": rounded(t.model(self._curve_x)[:, 0] * d.y_scale + d.y_shift)}
+            if t.classify:
+                x, y = self.parts[1]
+                pred = t.model(x).argmax(dim=1)
+                views["confusion"] = confusion(pred, y, len(self.data.classes))
+                if self.data.image_shape is not None:
+                    wrong = torch.nonzero(pred != y)[:MISCLASSIFIED, 0].tolist()
+                    views["misclassified"] = [
+                        {"index": i, "label": int(y[i]), "pred": int(pred[i]), "pixels": rounded(x[i], 2)}
+                        for i in wrong
+                    ]
+        return views
+
+    def scene(self) -> dict[str, Any]:
+        """What stays fixed during the run: data points, axes, classes and layer sizes."""
+        d = self.data
+        scene: dict[str, Any] = {
+            "dataset": d.name,
+            "task": d.task,
+            "classes": list(d.classes),
+            "input_dim": d.input_dim,
+            "image_shape": list(d.image_shape) if d.image_shape else None,
+            "steps_per_epoch": self.steps_per_epoch,
+            "runs": [
+                {
+                    "label": t.label,
+                    "changes": t.changes,
+                    "layers": [list(layer.weight.shape[::-1]) for layer in t.layers],
+                }
+                for t in self.trainees
+            ],
+        }
+        if d.input_dim <= 2:
+            scene["points"] = {
+                name: self._points(x[:EVAL_LIMIT], y[:EVAL_LIMIT])
+                for name, x, y in (("train", d.x_train, d.y_train), ("test", d.x_test, d.y_test))
+            }
+        if self._grid is not None:
+            ax, ay = self._axes
+            corners = self._display(torch.stack([ax, ay], dim=1))
+            scene["grid"] = {"x": rounded(corners[:, 0], 4), "y": rounded(corners[:, 1], 4)}
+        if self._curve_x is not None:
+            scene["curve_x"] = rounded(self._display(self._curve_x)[:, 0], 4)
+        return scene
+
+    def _points(self, x: torch.Tensor, y: torch.Tensor) -> dict[str, list[Any]]:
+        shown = self._display(x)
+        if self.data.task == "classification":
+            return {"x": rounded(shown[:, 0], 4), "y": rounded(shown[:, 1], 4), "label": y.tolist()}
+        return {"x": rounded(shown[:, 0], 4), "y": rounded(y[:, 0] * self.data.y_scale + self.data.y_shift, 4)}

@@ -1,0 +1,67 @@
+"""The vanishing-gradient scene: each layer's weight-gradient norm in a deep MLP at initialisation.
+
+Notes (004): sigmoid's derivative is at most 0.25, so back-propagation through many sigmoid layers
+multiplies the gradient down layer by layer; ReLU with Kaiming initialisation, or batch norm before
+each sigmoid, keeps it alive. One backward pass of the untrained net on a batch shows it.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+from app.labs.errors import FieldError
+from app.labs.training.datasets import make_dataset
+from app.labs.training.model import build_mlp, linears
+
+# name -> the settings that make it; the first three are the notes' comparison
+PRESETS: dict[str, dict[str, Any]] = {
+    "sigmoid": {"activation": "sigmoid", "init": "default", "batch_norm": False},
+    "relu_kaiming": {"activation": "relu", "init": "kaiming_normal", "batch_norm": False},
+    "sigmoid_batchnorm": {"activation": "sigmoid", "init": "default", "batch_norm": True},
+    "sigmoid_xavier": {"activation": "sigmoid", "init": "xavier_uniform", "batch_norm": False},
+    "relu_default": {"activation": "relu", "init": "default", "batch_norm": False},
+    "tanh_xavier": {"activation": "tanh", "init": "xavier_normal", "batch_norm": False},
+}
+DEFAULT_NETS = ("sigmoid", "relu_kaiming", "sigmoid_batchnorm")
+
+
+@dataclass(frozen=True)
+class VanishingConfig:
+    nets: tuple[str, ...] = DEFAULT_NETS  # presets compared side by side
+    depth: int = 10  # hidden layers
+    width: int = 32  # units per hidden layer
+    dataset: str = "moons"  # a 2D set or digits; one batch of its training part
+    batch: int = 256  # examples in the batch
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in self.nets:
+            if name not in PRESETS:
+                raise FieldError("nets", f"unknown net {name!r}; choose from {', '.join(PRESETS)}")
+        if not self.nets:
+            raise FieldError("nets", "pick at least one net")
+        for name in ("depth", "width", "batch"):
+            if getattr(self, name) < 1:
+                raise FieldError(name, f"must be at least 1, got {getattr(self, name)}")
+
+
+def layer_gradient_norms(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[float]:
+    """‖∂loss/∂W‖ for each ``Linear``, input layer first, after one backward pass."""
+    model.zero_grad()
+    torch.autograd.backward(nn.functional.cross_entropy(model(x), y))
+    return [float(torch.linalg.vector_norm(layer.weight.grad)) for layer in linears(model)]
+
+
+def vanishing_scene(config: VanishingConfig) -> dict[str, Any]:
+    """Per-layer gradient norms of each preset net; ``first_over_last`` is the shrink factor."""
+    data = make_dataset(config.dataset, samples=max(2 * config.batch, 8), seed=config.seed)
+    x, y = data.x_train[: config.batch], data.y_train[: config.batch]
+    nets = []
+    for name in config.nets:
+        settings = PRESETS[name]
+        model = build_mlp(data.input_dim, (config.width,) * config.depth, data.outputs, seed=config.seed, **settings)
+        norms = layer_gradient_norms(model, x, y)
+        nets.append({"name": name, "settings": settings, "grad_norms": norms, "first_over_last": norms[0] / norms[-1]})
+    return {"layers": list(range(1, config.depth + 2)), "nets": nets}
