@@ -17,15 +17,16 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings(**overrides)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    uvicorn.Server(server_config(settings)).run()
+
+
+def server_config(settings: Settings, log_level: str = "info") -> uvicorn.Config:
+    """uvicorn's configuration for ``settings``: messages up to ``ws_max_bytes`` reach the app,
+    which answers an oversized one with an error naming it; larger ones close the socket."""
     from app.main import create_app
 
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        ws_max_size=settings.max_message_bytes * 16,  # larger ones get a clear error, huge ones a close
-        log_level="info",
-    )
+    return uvicorn.Config(create_app(settings), host=settings.host, port=settings.port,
+                          ws_max_size=settings.ws_max_bytes, log_level=log_level)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ import torch
 import uvicorn
 import websockets
 
-from app.main import create_app
+from app.__main__ import server_config
 from app.settings import Settings
 
 
@@ -24,7 +24,7 @@ def running_server(**overrides: Any) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     settings = Settings(port=port, **overrides)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(server_config(settings, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:

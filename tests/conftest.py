@@ -14,6 +14,7 @@ import torch
 import uvicorn
 from fastapi.testclient import TestClient
 
+from app.__main__ import server_config
 from app.main import create_app
 from app.settings import Settings
 
@@ -49,8 +50,7 @@ def live_server() -> Iterator[str]:
     """A real uvicorn serving GradLab on a free loopback port, for the browser tests."""
     port = _free_port()
     settings = Settings(port=port)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                           log_level="warning", ws_max_size=settings.max_message_bytes * 16))
+    server = uvicorn.Server(server_config(settings, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
