@@ -74,7 +74,7 @@ function renderFit() {
   $("fit-table").replaceChildren(table(
     [t("losses.outliers.losses"), "w", "b", t("losses.outliers.table_loss")],
     frame.fits.map((f) => [t(`losses.loss.${f.loss}`), fixed(f.w), fixed(f.b),
-      f.diverged ? { text: t("losses.outliers.diverged"), className: "flag" } : fixed(f.value)]),
+      f.diverged ? { text: t("losses.outliers.diverged"), className: "flag" } : f.value === null ? "—" : fixed(f.value)]),
   ));
 }
 
