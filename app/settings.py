@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     max_swarm: int = Field(10_000, ge=1)
     max_epochs: int = Field(1_000, ge=1)
     max_upload_bytes: int = Field(1_000_000, ge=1)
+    max_descent_updates: int = Field(10_000, ge=1)  # one POST /api/descent/run: answered within seconds
     fashion_mnist_dir: str = ""  # folder of Fashion-MNIST's IDX files, offered in the Training lab; "" = none
 
 
