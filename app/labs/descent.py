@@ -182,8 +182,14 @@ class DescentRun:
         self.racers = [_Racer(v, config, x, y) for v in config.variants]
         self.tick = min(r.batch_size for r in self.racers)
         self.ticks_per_epoch = math.ceil(config.samples / self.tick)
-        self.total_ticks = config.epochs * self.ticks_per_epoch
+        self.total_ticks = self.ticks_for(config)
         self._steps = 0
+
+    @staticmethod
+    def ticks_for(config: DescentConfig) -> int:
+        """Steps a race of ``config`` takes, known before building it."""
+        tick = min(config.size_of(v) for v in config.variants)
+        return config.epochs * math.ceil(config.samples / tick)
 
     @property
     def steps_done(self) -> int:
