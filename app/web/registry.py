@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.web import assets, pages, socket
 from app.web.live import LiveLab
-from app.web.routes import backprop, health, initialization, losses
+from app.web.routes import backprop, descent, health, initialization, losses, training
 
 
 @dataclass(frozen=True)
@@ -26,9 +26,12 @@ ROUTERS: list[APIRouter] = [
     initialization.router,
     losses.router,
     backprop.router,
+    descent.router,
+    training.router,
     socket.router,
     pages.router,
     assets.router,
 ]
 
-LIVE_LABS: dict[str, LiveLab] = {lab.name: lab for lab in [initialization.LIVE, losses.LIVE, backprop.LIVE]}
+LIVE_LABS: dict[str, LiveLab] = {lab.name: lab for lab in [initialization.LIVE, losses.LIVE, backprop.LIVE,
+                                                          descent.LIVE, training.LIVE]}
