@@ -84,12 +84,14 @@ class Swarm:
         return code
 
     def cloud(self, i: int) -> dict[str, Any]:
-        """Optimiser ``i``'s cloud for a frame: the shown sample, its basin codes, and all counts."""
+        """Optimiser ``i``'s cloud for a frame: the shown sample (points, values, basin codes) and the
+        counts over all points."""
         block = self.batch.blocks[i]
         code = self.basins(block)
         counts = torch.bincount(code + 3, minlength=3 + len(self.surface.minima)).tolist()
         return {
             "points": self.batch.points[block.rows][self.shown].tolist(),
+            "values": self.batch.values[block.rows][self.shown].tolist(),
             "basin": code[self.shown].tolist(),
             "counts": {
                 "minima": counts[3:],

@@ -133,7 +133,7 @@ def test_a_swarm_frame():
     frame = run.frame()
     assert frame["mode"] == "swarm" and frame["finished"] and frame["size"] == 400 and len(frame["starts"]) == 30
     for cloud in frame["clouds"]:
-        assert set(cloud) == {"index", "name", "label", "points", "basin", "counts", "mean_value", "curve"}
+        assert set(cloud) == {"index", "name", "label", "points", "values", "basin", "counts", "mean_value", "curve"}
         assert len(cloud["points"]) == 30 and cloud["curve"]["steps"] == list(range(41))
         assert sum(cloud["counts"]["minima"]) + cloud["counts"]["moving"] == 400
     run.set_params({"racers": [{"index": 1, "lr": 0.01}]})

@@ -1,0 +1,275 @@
+// The Optimiser lab page: one state object, serialised to the URL hash; each frame -> render().
+import { lang, loadStrings, t } from "../i18n.js";
+import { RunSocket } from "../socket.js";
+import { Player } from "../controls.js";
+import { LineChart, PALETTE } from "../charts.js";
+import { SurfaceViews } from "./optimizers_views.js";
+import { EwaPanel, renderBasins, renderCounts, renderStateCards } from "./optimizers_panels.js";
+import { RESTART_ONLY, RacerCards } from "./optimizers_racers.js";
+
+const NUMBER_FIELDS = ["steps", "swarm_size", "seed"];
+const DEFAULTS = {
+  mode: "race", surface: "saddle", expression: "x^2 - y^2 + 0.2*x*y", start: null, steps: 300,
+  optimizers: [{ name: "sgd", lr: 0.05 }, { name: "momentum", lr: 0.05 }, { name: "adam", lr: 0.05 }],
+  swarm_size: 2500, swarm_layout: "grid", seed: 0, beta: 0.9, bias: true, scene: null,
+};
+
+let state = loadState();
+let surfaces = [];
+let scenes = [];
+let info = null; // the surface being shown: {name, formula, domain, start, minima}
+let frame = null;
+let drawScheduled = false;
+let ewaTimer = 0;
+const $ = (id) => document.getElementById(id);
+
+function loadState() {
+  try {
+    return { ...DEFAULTS, ...JSON.parse(decodeURIComponent(location.hash.slice(1)) || "{}") };
+  } catch {
+    return { ...DEFAULTS };
+  }
+}
+
+function saveState() {
+  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(state))}`);
+}
+
+function custom() {
+  return state.surface === "custom";
+}
+
+function currentStart() {
+  return state.start ?? info?.start ?? null;
+}
+
+function readForm() {
+  state.surface = $("surface").value;
+  state.expression = $("expression").value;
+  state.swarm_layout = $("swarm_layout").value;
+  for (const f of NUMBER_FIELDS) state[f] = Number($(f).value);
+  const x = $("start-x").value;
+  const y = $("start-y").value;
+  if (x !== "" && y !== "") state.start = [Number(x), Number(y)];
+  saveState();
+}
+
+function writeForm() {
+  $("surface").value = state.surface;
+  $("expression").value = state.expression;
+  $("swarm_layout").value = state.swarm_layout;
+  for (const f of NUMBER_FIELDS) $(f).value = state[f];
+  const start = currentStart();
+  $("start-x").value = start ? start[0] : "";
+  $("start-y").value = start ? start[1] : "";
+  $("expression-field").hidden = !custom();
+  $("expression-hint").hidden = !custom();
+  $("swarm-panel").hidden = state.mode !== "swarm";
+  $("basins-section").hidden = state.mode !== "swarm";
+  $("start-field").hidden = state.mode === "swarm";
+  for (const b of document.querySelectorAll("#mode-tabs button")) b.setAttribute("aria-pressed", String(b.dataset.mode === state.mode));
+  for (const b of document.querySelectorAll("#scenes button")) b.setAttribute("aria-pressed", String(b.dataset.scene === state.scene));
+  const scene = scenes.find((s) => s.name === state.scene);
+  $("scene-question").hidden = !scene;
+  $("scene-question").textContent = scene ? scene.question[lang] ?? scene.question.en : "";
+  $("ewa-beta").value = state.beta;
+  $("ewa-bias").checked = state.bias;
+  racerCards.render(state.optimizers);
+}
+
+function runConfig() {
+  readForm();
+  const config = {
+    mode: state.mode, surface: custom() ? "saddle" : state.surface, expression: custom() ? state.expression : null,
+    start: state.mode === "race" ? currentStart() : null, steps: state.steps, optimizers: state.optimizers,
+  };
+  if (state.mode === "swarm") Object.assign(config, { swarm_size: state.swarm_size, swarm_layout: state.swarm_layout, seed: state.seed });
+  return config;
+}
+
+async function post(path, body) {
+  const response = await fetch(`/api/optimizers/${path}`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  return { ok: response.ok, body: await response.json() };
+}
+
+function showError(detail) {
+  const d = Array.isArray(detail) ? detail[0] : detail;
+  $("form-error").textContent = d ? `${(d.loc || []).slice(1).join(".")}: ${d.msg}` : "";
+}
+
+async function loadSurface() {
+  const surface = custom() ? { expression: state.expression } : { name: state.surface };
+  const { ok, body } = await post("grid", { surface, resolution: 61 });
+  if (!ok) {
+    showError(body.detail);
+    return false;
+  }
+  const builtIn = surfaces.find((s) => s.name === state.surface);
+  info = builtIn ?? { name: "custom", formula: state.expression, minima: [], start: [-2, 1.5],
+    domain: [[body.x[0], body.x[body.x.length - 1]], [body.y[0], body.y[body.y.length - 1]]] };
+  views.setSurface(body, info);
+  return true;
+}
+
+const views = new SurfaceViews($("contour"), $("surface3d"), $("arrow-note"), { onPick: pickStart });
+const lossChart = new LineChart($("loss-chart"), { height: 330 });
+const ewaPanel = new EwaPanel($("ewa-chart"), $("ewa-window"));
+const racerCards = new RacerCards($("racers"), $("add-racer"), { kinds: {}, onEdit: editRacer, onStructure: changed });
+let socket;
+let player;
+
+function render() {
+  views.render(frame, state.mode === "race" ? currentStart() : null);
+  if (!frame) return;
+  const race = frame.mode === "race";
+  const lines = race
+    ? frame.racers.map((r, i) => ({ name: r.label, x: r.steps, y: r.values, color: PALETTE[i % PALETTE.length] }))
+    : frame.clouds.map((c, i) => ({ name: c.label, x: c.curve.steps, y: c.curve.values, color: PALETTE[i % PALETTE.length] }));
+  const all = lines.flatMap((l) => l.y).filter((v) => v !== null);
+  const logY = all.length > 0 && Math.min(...all) > 0 && Math.max(...all) / Math.min(...all) > 100;
+  lossChart.update(lines, { title: t(race ? "optimizers.loss_title" : "optimizers.mean_loss_title"),
+    xTitle: t("common.step"), yTitle: t("optimizers.value"), logY });
+  $("state-title").textContent = t(race ? "optimizers.state_title" : "optimizers.counts_title", { step: frame.step });
+  $("state-hint").textContent = t(race ? "optimizers.state_hint" : "optimizers.counts_hint");
+  if (race) {
+    renderStateCards($("state-panel"), frame.racers);
+    return;
+  }
+  renderCounts($("state-panel"), frame.clouds, info.minima);
+  const select = $("basin-of");
+  if (select.options.length !== frame.clouds.length) {
+    select.replaceChildren(...frame.clouds.map((c, i) => new Option(c.label, String(i))));
+  }
+  renderBasins($("basins"), frame.starts, frame.clouds[Number(select.value) || 0], info.domain);
+}
+
+function scheduleRender() {
+  if (drawScheduled) return;
+  drawScheduled = true;
+  requestAnimationFrame(() => { drawScheduled = false; render(); });
+}
+
+function live() {
+  return player.status === "running" || player.status === "paused";
+}
+
+// A new run from step 0: playing if the old one was (or if asked), else paused on the start.
+async function restart(play = player.status === "running") {
+  if (!(await loadSurface())) return;
+  writeForm();
+  player.start(!play);
+}
+
+function pickStart(point) {
+  if (state.mode !== "race") return;
+  state.start = point.map((v) => Math.round(v * 1000) / 1000);
+  state.scene = null;
+  writeForm();
+  saveState();
+  restart();
+}
+
+function editRacer(index, key, value) {
+  saveState();
+  if (live() && !RESTART_ONLY.includes(key)) socket.set({ racers: [{ index, [key]: value }] });
+  showCode();
+}
+
+function changed() {
+  state.scene = null;
+  saveState();
+  restart();
+}
+
+async function showCode() {
+  const { ok, body } = await post("code", runConfig());
+  $("code").textContent = ok ? body.code : "";
+}
+
+function refreshEwa() {
+  clearTimeout(ewaTimer);
+  ewaTimer = setTimeout(async () => {
+    const { ok, body } = await post("ewa", { beta: state.beta });
+    if (ok) ewaPanel.render(body, state.bias);
+  }, 120);
+}
+
+function applyScene(scene) {
+  const c = scene.config;
+  Object.assign(state, {
+    mode: c.mode, surface: c.surface ?? "saddle", start: c.start ?? null, steps: c.steps,
+    optimizers: structuredClone(c.optimizers), scene: scene.name,
+    swarm_size: c.swarm_size ?? state.swarm_size, swarm_layout: c.swarm_layout ?? state.swarm_layout,
+  });
+  if (scene.ewa) state.beta = scene.ewa.beta;
+  saveState();
+  refreshEwa();
+  restart(true);
+}
+
+function renderScenes() {
+  $("scenes").replaceChildren(...scenes.map((s) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.dataset.scene = s.name;
+    b.textContent = s.title[lang] ?? s.title.en;
+    b.addEventListener("click", () => applyScene(s));
+    return b;
+  }));
+}
+
+function bindForm() {
+  $("surface").addEventListener("change", () => { readForm(); state.start = null; changed(); });
+  $("expression").addEventListener("change", () => { readForm(); changed(); });
+  for (const id of ["start-x", "start-y", "steps", "swarm_size", "swarm_layout", "seed"]) {
+    $(id).addEventListener("change", () => { readForm(); changed(); });
+  }
+  for (const b of document.querySelectorAll("#mode-tabs button")) {
+    b.addEventListener("click", () => { state.mode = b.dataset.mode; changed(); });
+  }
+  $("basin-of").addEventListener("change", render);
+  $("ewa-beta").addEventListener("input", () => { state.beta = Number($("ewa-beta").value); saveState(); refreshEwa(); });
+  $("ewa-bias").addEventListener("change", () => { state.bias = $("ewa-bias").checked; saveState(); refreshEwa(); });
+  document.querySelector("[data-action=copy-code]").addEventListener("click", async (event) => {
+    await navigator.clipboard?.writeText($("code").textContent);
+    event.target.textContent = t("common.copied");
+  });
+}
+
+async function main() {
+  await loadStrings();
+  const [surfaceList, kinds, sceneList] = await Promise.all(
+    ["surfaces", "optimizers", "presets"].map(async (p) => (await fetch(`/api/optimizers/${p}`)).json()));
+  surfaces = surfaceList;
+  scenes = sceneList;
+  racerCards.kinds = Object.fromEntries(kinds.map((k) => [k.name, k]));
+  const select = $("surface");
+  for (const s of surfaces) select.add(new Option(s.name.replace("_", " "), s.name));
+  select.add(new Option(t("optimizers.custom"), "custom"));
+  renderScenes();
+  socket = new RunSocket({
+    onStarted: () => player.setStatus("running"),
+    onFrame: (message) => { frame = message; scheduleRender(); },
+    onStatus: (status) => player.setStatus(status),
+    onQueued: (position) => player.setStatus("queued", { position }),
+    onError: (message) => {
+      player.showError(message);
+      $("form-error").textContent = message.field ? `${message.field}: ${message.message}` : message.message;
+    },
+    onConnection: (s) => { if (s === "closed") player.setStatus("disconnected"); },
+  });
+  player = new Player($("player"), socket, {
+    lab: "optimizers",
+    getConfig: runConfig,
+    onRestart: () => { $("form-error").textContent = ""; frame = null; showCode(); },
+  });
+  bindForm();
+  await loadSurface();
+  writeForm();
+  refreshEwa();
+  player.start(true); // open on the start, paused at step 0
+}
+
+main();

@@ -1,0 +1,118 @@
+// The panels beside the surface: each racer's optimiser state, the swarm's counts and basins, and the EWA.
+/* global Plotly */
+import { t } from "../i18n.js";
+import { LineChart, PALETTE, baseLayout, formatValue } from "../charts.js";
+
+// optimizer.state keys in the order the notes introduce them: velocity, then squared averages, then Adam's
+const QUANTITIES = ["point", "grad", "momentum_buffer", "sum", "square_avg", "grad_avg", "exp_avg", "exp_avg_sq",
+  "max_exp_avg_sq", "m_hat", "v_hat", "update"];
+const BASIN_COLORS = ["#e15759", "#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7"];
+const OTHER = { "-1": "#b8bfcc", "-2": "#1d2433", "-3": "#b42318" };
+
+function cell(row, value) {
+  const td = row.insertCell();
+  td.textContent = formatValue(value);
+  if (value !== null && value !== undefined) td.dataset.value = String(value);
+  return td;
+}
+
+function vectorOf(state, key) {
+  if (key === "point" || key === "grad" || key === "update") return state[key];
+  return state.state[key];
+}
+
+export function renderStateCards(el, racers) {
+  const cards = racers.map((r, i) => {
+    const card = document.createElement("div");
+    card.className = "state-card" + (r.diverged ? " diverged" : "");
+    card.dataset.racer = String(i);
+    card.style.setProperty("--swatch", PALETTE[i % PALETTE.length]);
+    const title = document.createElement("h4");
+    title.textContent = r.label;
+    const table = document.createElement("table");
+    table.className = "numbers";
+    const head = table.createTHead().insertRow();
+    for (const h of ["", "x", "y"]) head.append(Object.assign(document.createElement("th"), { textContent: h }));
+    const body = table.createTBody();
+    for (const key of QUANTITIES) {
+      const v = vectorOf(r.state, key);
+      if (!v) continue;
+      const row = body.insertRow();
+      row.dataset.q = key;
+      row.insertCell().textContent = t(`optimizers.q.${key}`);
+      cell(row, v[0]);
+      cell(row, v[1]);
+    }
+    const value = body.insertRow();
+    value.dataset.q = "value";
+    value.insertCell().textContent = "f(θ)";
+    cell(value, r.state.value).colSpan = 2;
+    const lr = body.insertRow();
+    lr.dataset.q = "lr";
+    lr.insertCell().textContent = t("optimizers.q.lr");
+    cell(lr, r.state.hyper.lr).colSpan = 2;
+    card.append(title, table);
+    return card;
+  });
+  el.replaceChildren(...cards);
+}
+
+export function renderCounts(el, clouds, minima) {
+  const table = document.createElement("table");
+  table.className = "numbers";
+  table.id = "swarm-counts";
+  const head = table.createTHead().insertRow();
+  const headers = ["", ...minima.map((m) => `(${formatValue(m[0])}, ${formatValue(m[1])})`),
+    t("optimizers.moving"), t("optimizers.escaped"), t("common.diverged")];
+  headers.forEach((h, k) => {
+    const th = document.createElement("th");
+    th.textContent = h;
+    if (k > 0 && k <= minima.length) th.style.color = BASIN_COLORS[(k - 1) % BASIN_COLORS.length];
+    head.append(th);
+  });
+  const body = table.createTBody();
+  clouds.forEach((c, i) => {
+    const row = body.insertRow();
+    row.dataset.cloud = String(i);
+    const name = row.insertCell();
+    name.textContent = c.label;
+    name.style.color = PALETTE[i % PALETTE.length];
+    for (const n of [...c.counts.minima, c.counts.moving, c.counts.escaped, c.counts.diverged]) {
+      row.insertCell().textContent = String(n);
+    }
+  });
+  el.replaceChildren(table);
+}
+
+export function renderBasins(el, starts, cloud, domain) {
+  const colors = cloud.basin.map((b) => (b >= 0 ? BASIN_COLORS[b % BASIN_COLORS.length] : OTHER[String(b)]));
+  Plotly.react(el, [{
+    type: "scatter", mode: "markers", x: starts.map((p) => p[0]), y: starts.map((p) => p[1]),
+    marker: { color: colors, size: 6, symbol: "square" }, hoverinfo: "x+y", showlegend: false,
+  }], baseLayout({
+    height: 360, xaxis: { range: domain[0], title: { text: "x" } }, yaxis: { range: domain[1], title: { text: "y" } },
+    margin: { l: 50, r: 15, t: 15, b: 40 }, uirevision: "keep",
+  }), { displaylogo: false, responsive: true });
+}
+
+export class EwaPanel {
+  constructor(chartEl, windowEl) {
+    this.chart = new LineChart(chartEl, { height: 320 });
+    this.windowEl = windowEl;
+  }
+
+  render(data, bias) {
+    const window = formatValue(data.window);
+    this.windowEl.textContent = t("optimizers.window", { window });
+    const series = [
+      { name: t("optimizers.series"), x: data.t, y: data.series, color: "#b8bfcc", mode: "markers" },
+      { name: t("optimizers.average"), x: data.t, y: data.average, color: PALETTE[0] },
+      { name: t("optimizers.adam_exp_avg"), x: data.t, y: data.adam_exp_avg, color: "#1d2433", dash: "dot", width: 1.5 },
+      { name: t("optimizers.momentum_buffer"), x: data.t, y: data.momentum_buffer, color: PALETTE[2], dash: "dash", width: 1.5 },
+    ];
+    if (bias) series.splice(2, 0, { name: t("optimizers.corrected"), x: data.t, y: data.corrected, color: PALETTE[1] });
+    this.chart.update(series, {
+      title: t("optimizers.ewa_chart", { beta: data.beta, window }), xTitle: t("optimizers.day"), yTitle: "Y",
+    });
+  }
+}
