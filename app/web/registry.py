@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.web import assets, pages, socket
 from app.web.live import LiveLab
-from app.web.routes import backprop, descent, health, initialization, losses, training
+from app.web.routes import backprop, descent, health, initialization, losses, optimizers, training
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ PAGES = [
     Page("initialization", "000, 003"),
     Page("losses", "000, 001"),
     Page("backprop", "001"),
+    Page("optimizers", "003"),
 ]
 
 ROUTERS: list[APIRouter] = [
@@ -26,6 +27,7 @@ ROUTERS: list[APIRouter] = [
     initialization.router,
     losses.router,
     backprop.router,
+    optimizers.router,
     descent.router,
     training.router,
     socket.router,
@@ -34,4 +36,4 @@ ROUTERS: list[APIRouter] = [
 ]
 
 LIVE_LABS: dict[str, LiveLab] = {lab.name: lab for lab in [initialization.LIVE, losses.LIVE, backprop.LIVE,
-                                                          descent.LIVE, training.LIVE]}
+                                                          descent.LIVE, training.LIVE, optimizers.LIVE]}
