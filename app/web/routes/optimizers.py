@@ -42,7 +42,7 @@ class OptimizerModel(_Strict):
     betas: tuple[Finite, Finite] | None = None
     centered: bool | None = None
     amsgrad: bool | None = None
-    start: Point | None = Field(None, description="this racer's own start; else the race's")
+    start: Annotated[Point | None, Field(description="this racer's own start; else the race's")] = None
 
     def lab_spec(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
