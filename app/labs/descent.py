@@ -315,7 +315,7 @@ for epoch in range(1, {config.epochs + 1}):
         h = data * w + b  # predict on this batch, not on the whole x
         loss = torch.mean((h - label) ** 2)
         optimizer.zero_grad()
-        torch.autograd.backward(loss)
+        loss.backward()
         optimizer.step()
         updates += 1
     print("epoch (%d) loss=%.3f" % (epoch, loss.item()))

@@ -1,0 +1,123 @@
+// The descent lab's own charts: the MSE contour with each variant's (w, b) path, and the fitted lines.
+/* global Plotly */
+import { t } from "../i18n.js";
+import { baseLayout } from "../charts.js";
+
+const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+
+// The contour's box, widened when a path (a large learning rate) leaves it.
+function span(axis, values) {
+  const finite = values.filter(Number.isFinite);
+  const lo = Math.min(axis[0], ...finite);
+  const hi = Math.max(axis[axis.length - 1], ...finite);
+  const pad = lo < axis[0] || hi > axis[axis.length - 1] ? 0.05 * (hi - lo) : 0;
+  return [lo - pad, hi + pad];
+}
+
+// The static scene (contour, target, start) is kept; paths are redrawn with every frame.
+export class ContourPaths {
+  constructor(el) {
+    this.el = el;
+    this.scene = null;
+  }
+
+  setScene(scene) {
+    this.scene = scene;
+    this.update([]);
+  }
+
+  update(variants) {
+    if (!this.scene) return;
+    const { contour, least_squares: ls, start } = this.scene;
+    const traces = [{
+      type: "contour", x: contour.w, y: contour.b, z: contour.mse.map((row) => row.map((v) => Math.log10(v))),
+      colorscale: [[0, "#fffbe6"], [0.5, "#d6e0ef"], [1, "#8da5c9"]], ncontours: 24, showscale: false,
+      contours: { coloring: "heatmap", showlines: true }, line: { width: 0.5, color: "rgba(255,255,255,0.6)" },
+      customdata: contour.mse, hovertemplate: "w %{x:.3f}<br>b %{y:.3f}<br>MSE %{customdata:.4g}<extra></extra>",
+      name: "MSE",
+    }];
+    for (const v of variants) {
+      traces.push({
+        type: "scatter", mode: "lines", x: v.path.map((p) => p[0]), y: v.path.map((p) => p[1]), name: v.name,
+        line: { color: v.color, width: 2 }, hovertemplate: `${v.name}<br>w %{x:.3f}<br>b %{y:.3f}<extra></extra>`,
+      });
+      traces.push({
+        type: "scatter", mode: "markers", x: [v.w], y: [v.b], showlegend: false, hoverinfo: "skip",
+        marker: { color: v.color, size: 9, line: { color: "#fff", width: 1.5 } },
+      });
+    }
+    traces.push({
+      type: "scatter", mode: "markers", x: [start[0]], y: [start[1]], name: t("descent.start"),
+      marker: { symbol: "circle-open", size: 12, color: "#1d2433", line: { width: 2 } },
+    });
+    traces.push({
+      type: "scatter", mode: "markers", x: [ls.w], y: [ls.b], name: t("descent.least_squares"),
+      marker: { symbol: "star", size: 16, color: "#edae49", line: { color: "#1d2433", width: 1 } },
+    });
+    Plotly.react(this.el, traces, baseLayout({
+      height: 400,
+      title: { text: t("descent.contour_title"), font: { size: 14 } },
+      xaxis: { title: { text: "w" }, range: span(contour.w, variants.flatMap((v) => v.path.map((p) => p[0]))) },
+      yaxis: { title: { text: "b" }, range: span(contour.b, variants.flatMap((v) => v.path.map((p) => p[1]))) },
+      uirevision: "keep",
+    }), CONFIG);
+  }
+}
+
+export class FitChart {
+  constructor(el) {
+    this.el = el;
+    this.scene = null;
+  }
+
+  setScene(scene) {
+    this.scene = scene;
+    this.update([]);
+  }
+
+  update(variants) {
+    if (!this.scene) return;
+    const { data, least_squares: ls, x_range: xr } = this.scene;
+    const traces = [{
+      type: "scatter", mode: "markers", x: data.x, y: data.y, name: t("descent.data"),
+      marker: { symbol: "x", color: "#d1495b", size: 6 },
+    }, {
+      type: "scatter", mode: "lines", x: xr, y: xr.map((x) => ls.w * x + ls.b), name: t("descent.least_squares"),
+      line: { color: "#1d2433", dash: "dash", width: 1.5 },
+    }];
+    for (const v of variants) {
+      traces.push({
+        type: "scatter", mode: "lines", x: v.line.map((p) => p[0]), y: v.line.map((p) => p[1]),
+        name: `${v.name}: y = ${v.w.toFixed(3)}x + ${v.b.toFixed(3)}`, line: { color: v.color, width: 2.5 },
+      });
+    }
+    Plotly.react(this.el, traces, baseLayout({
+      height: 400,
+      title: { text: t("descent.fit_title"), font: { size: 14 } },
+      xaxis: { title: { text: "x" } },
+      yaxis: { title: { text: "y" } },
+      uirevision: "keep",
+    }), CONFIG);
+  }
+}
+
+// Loss of every update on log-log axes: 50 batch updates and 5,000 stochastic ones both stay readable.
+export class LossPerUpdate {
+  constructor(el) {
+    this.el = el;
+  }
+
+  update(variants) {
+    const traces = variants.map((v) => ({
+      type: "scatter", mode: "lines", x: v.losses.update, y: v.losses.loss, name: v.name,
+      line: { color: v.color, width: 1.5 },
+    }));
+    Plotly.react(this.el, traces, baseLayout({
+      height: 320,
+      title: { text: t("descent.loss_update_title"), font: { size: 14 } },
+      xaxis: { title: { text: t("descent.update") }, type: "log" },
+      yaxis: { title: { text: t("descent.batch_mse") }, type: "log", exponentformat: "power" },
+      uirevision: "keep",
+    }), CONFIG);
+  }
+}
