@@ -20,6 +20,7 @@ PAGES = [
     Page("losses", "000, 001"),
     Page("backprop", "001"),
     Page("optimizers", "003"),
+    Page("descent", "002"),
 ]
 
 ROUTERS: list[APIRouter] = [
