@@ -19,7 +19,7 @@ class Settings(BaseSettings):
     max_message_bytes: int = Field(4096, ge=256)  # one WebSocket message from a client
     ws_max_bytes: int = Field(1 << 20, ge=1024)  # beyond this the protocol closes the socket (1009)
     frame_rate: float = Field(8.0, gt=0, le=60)  # frames per second a socket gets at most
-    frame_budget: float = Field(0.2, gt=0, le=1)  # share of a run's time spent building frames
+    frame_budget: float = Field(0.12, gt=0, le=1)  # share of a run's time spent building frames
 
     max_steps: int = Field(100_000, ge=1)
     max_depth: int = Field(24, ge=1)

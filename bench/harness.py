@@ -2,38 +2,47 @@
 
 import asyncio
 import json
+import os
 import socket
-import threading
+import subprocess
+import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 import torch
-import uvicorn
 import websockets
 
-from app.__main__ import server_config
 from app.settings import Settings
 
 
 @contextmanager
-def running_server(**overrides: Any) -> Iterator[str]:
-    """GradLab on a free loopback port; yields the WebSocket URL."""
+def running_server(**env: str) -> Iterator[str]:
+    """GradLab in its own process on a free loopback port, as a classroom would run it (the
+    benchmark's client then competes with it for nothing but the CPU); yields the WebSocket URL."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings = Settings(port=port, **overrides)
-    server = uvicorn.Server(server_config(settings, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
+    environment = {**os.environ, **{f"GRADLAB_{k.upper()}": v for k, v in env.items()}}
+    server = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], env=environment,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the GradLab server did not start") from None
+                time.sleep(0.2)
         yield f"ws://127.0.0.1:{port}/ws/runs"
     finally:
-        server.should_exit = True
-        thread.join(10)
+        server.terminate()
+        server.wait(10)
 
 
 async def _stream(url: str, lab: str, config: dict[str, Any]) -> tuple[float, int, int]:
@@ -41,7 +50,7 @@ async def _stream(url: str, lab: str, config: dict[str, Any]) -> tuple[float, in
         await ws.send(json.dumps({"type": "start", "lab": lab, "config": config}))
         frames, started, last_step = 0, None, 0
         async for raw in ws:
-            message = json.loads(raw)
+            message = orjson.loads(raw)
             if message["type"] == "started":
                 started = time.perf_counter()
             elif message["type"] == "frame":
