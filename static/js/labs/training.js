@@ -1,0 +1,180 @@
+// The Training lab page: one state object in the URL hash; the scene over HTTP, training live on the socket.
+import { loadStrings, t } from "../i18n.js";
+import { RunSocket } from "../socket.js";
+import { Player } from "../controls.js";
+import { LIVE, applyPreset, loadState, readForm, runConfig, saveState, writeForm } from "./training_form.js";
+import { Curves, Gradients, ModelView } from "./training_views.js";
+import { PolynomialScene, VanishingScene } from "./training_scenes.js";
+
+const state = loadState();
+let frame = null;
+let scene = null;
+let drawScheduled = false;
+const $ = (id) => document.getElementById(id);
+const views = [new ModelView($("view-0"), $("images-0")), new ModelView($("view-1"), $("images-1"))];
+const curves = new Curves($("loss-chart"), $("acc-chart"));
+const gradients = new Gradients($("grad-chart"), $("weights"));
+const showError = (text) => { $("form-error").textContent = text; };
+const polynomial = new PolynomialScene(state, showError);
+const vanishing = new VanishingScene(state, showError);
+
+function config() {
+  readForm(state);
+  saveState(state);
+  try {
+    return runConfig(state);
+  } catch (error) {
+    showError(error.message);
+    return null;
+  }
+}
+
+function seconds(s) {
+  if (s === null || s === undefined) return "—";
+  return s < 90 ? `${Math.ceil(s)} s` : `${Math.round(s / 60)} min`;
+}
+
+function render() {
+  if (!frame || !scene) return;
+  $("progress").textContent = t("training.progress", {
+    epoch: frame.epoch, epochs: frame.epochs, step: frame.step, steps: frame.steps, left: seconds(frame.eta_s),
+  });
+  $("progress-bar").style.width = `${(100 * frame.progress).toFixed(1)}%`;
+  frame.runs.forEach((part, i) => views[i].update(part));
+  curves.update(frame, scene.task === "classification");
+  gradients.update(frame, scene);
+}
+
+async function post(path, body) {
+  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body) });
+  const data = await response.json();
+  if (!response.ok) {
+    const d = data.detail?.[0];
+    showError(d ? `${d.loc.slice(1).join(".")}: ${d.msg}` : response.statusText);
+    return null;
+  }
+  return data;
+}
+
+async function loadScene(cfg) {
+  const [s, code] = await Promise.all([post("/api/training/scene", cfg), post("/api/training/code", cfg)]);
+  $("code").textContent = code ? code.code : "";
+  if (!s) return;
+  scene = s;
+  const two = s.runs.length > 1;
+  views[1].el.parentElement.hidden = !two;
+  $("views").style.gridTemplateColumns = two ? "" : "minmax(0, 1fr)";
+  views.forEach((v) => v.setScene(s));
+  if (!two) views[1].clear();
+  render();
+}
+
+async function upload(file) {
+  $("upload-info").textContent = t("training.uploading");
+  const response = await fetch("/api/training/upload?task=auto", { method: "POST", body: await file.arrayBuffer(),
+    headers: { "Content-Type": "text/csv" } });
+  const data = await response.json();
+  if (!response.ok) {
+    const d = data.detail?.[0];
+    $("upload-info").textContent = "";
+    showError(`${file.name}: ${d ? d.msg : response.statusText}`);
+    return;
+  }
+  showError("");
+  state.upload = data.upload;
+  saveState(state);
+  $("upload-info").textContent = t("training.uploaded", { name: file.name, rows: data.rows,
+    task: t(`training.task.${data.task}`), classes: data.classes.join(", ") });
+}
+
+function showTab(tab) {
+  state.tab = tab;
+  saveState(state);
+  for (const b of document.querySelectorAll("#view-tabs button")) b.setAttribute("aria-pressed", String(b.dataset.tab === tab));
+  for (const page of document.querySelectorAll(".tab-page")) page.hidden = page.id !== `tab-${tab}`;
+  if (tab === "polynomial" && !polynomial.data) polynomial.load();
+  if (tab === "vanishing") vanishing.load();
+  window.dispatchEvent(new Event("resize")); // charts drawn while hidden take their width now
+}
+
+async function main() {
+  await loadStrings();
+  const offered = await (await fetch("/api/training/datasets")).json();
+  for (const d of offered) {
+    const option = $("dataset").querySelector(`option[value=${d.name}]`);
+    option.disabled = !d.available;
+    if (!d.available) option.textContent += ` (${t("training.not_offered")})`;
+  }
+  writeForm(state);
+  polynomial.write();
+  vanishing.write();
+  const socket = new RunSocket({
+    onStarted: () => player.setStatus("running"),
+    onFrame: (message) => {
+      frame = message; // draw at most once per screen refresh, always the freshest frame
+      if (drawScheduled) return;
+      drawScheduled = true;
+      requestAnimationFrame(() => { drawScheduled = false; render(); });
+    },
+    onStatus: (status) => player.setStatus(status),
+    onQueued: (position) => player.setStatus("queued", { position }),
+    onError: (message) => {
+      player.showError(message);
+      showError(message.field ? `${message.field}: ${message.message}` : message.message);
+    },
+    onConnection: (s) => { if (s === "closed") player.setStatus("disconnected"); },
+  });
+  const player = new Player($("player"), socket, {
+    lab: "training",
+    getConfig: config,
+    onRestart: () => {
+      showError("");
+      frame = null;
+      scene = null;
+      loadScene(config());
+    },
+  });
+  const live = () => player.status === "running" || player.status === "paused";
+  for (const input of document.querySelectorAll("aside input, aside select")) {
+    input.addEventListener("change", () => {
+      readForm(state);
+      saveState(state);
+      $("upload-box").hidden = state.dataset !== "csv";
+      if (LIVE.includes(input.id) && live()) socket.set({ [input.id]: Number(input.value) });
+    });
+  }
+  $("csv-file").addEventListener("change", (event) => { if (event.target.files[0]) upload(event.target.files[0]); });
+  for (const b of document.querySelectorAll("button[data-preset]")) {
+    b.addEventListener("click", () => {
+      applyPreset(state, b.dataset.preset);
+      writeForm(state);
+      showTab("train");
+      player.start();
+    });
+  }
+  for (const b of document.querySelectorAll("#compare-quick button")) {
+    b.addEventListener("click", () => { $("compare").value = b.dataset.compare; readForm(state); saveState(state); });
+  }
+  for (const b of document.querySelectorAll("#view-tabs button")) b.addEventListener("click", () => showTab(b.dataset.tab));
+  for (const input of document.querySelectorAll("#tab-polynomial .checks-inline input")) {
+    input.addEventListener("change", () => { polynomial.read(); saveState(state); polynomial.load(); });
+  }
+  $("poly-degree").addEventListener("input", () => {
+    state.degree = Number($("poly-degree").value);
+    $("poly-degree-out").textContent = state.degree;
+    saveState(state);
+    polynomial.render();
+  });
+  for (const input of document.querySelectorAll("#tab-vanishing input")) {
+    input.addEventListener("change", () => { vanishing.read(); saveState(state); vanishing.load(); });
+  }
+  document.querySelector("[data-action=copy-code]").addEventListener("click", async (event) => {
+    await navigator.clipboard?.writeText($("code").textContent);
+    event.target.textContent = t("common.copied");
+  });
+  showTab(state.tab);
+  player.start(true); // open on the untrained model, paused at step 0
+}
+
+main();

@@ -1,0 +1,97 @@
+// The training lab's form: the state object <-> the sidebar inputs, the comparison text, the presets.
+import { t } from "../i18n.js";
+
+export const DEFAULTS = {
+  dataset: "moons", upload: null, samples: 400, noise: 0.1, test_fraction: 0.5, data_seed: 0,
+  hidden: [16, 16], activation: "relu", init: "default", batch_norm: false, residual: false,
+  optimizer: "adam", lr: 0.01, batch_size: 16, epochs: 60, seed: 0,
+  weight_decay: 0, l1: 0, dropout: 0, clip_norm: 0, compare: "",
+  tab: "train", degree: 3,
+  poly: { small: 15, large: 100, noise: 0.1, weight_decay: 0, seed: 0 },
+  van: { nets: ["sigmoid", "relu_kaiming", "sigmoid_batchnorm"], depth: 10, width: 32, seed: 0 },
+};
+const NUMBERS = ["samples", "noise", "test_fraction", "data_seed", "lr", "batch_size", "epochs", "seed",
+  "weight_decay", "l1", "dropout", "clip_norm"];
+const CHOICES = ["dataset", "activation", "init", "optimizer"];
+const FLAGS = ["batch_norm", "residual"];
+export const LIVE = ["lr", "weight_decay", "l1", "dropout", "clip_norm"];
+
+const OVERFIT = { dataset: "moons", samples: 60, noise: 0.3, hidden: [128, 128], epochs: 300, batch_size: 10, lr: 0.01 };
+const DEEP = { dataset: "moons", samples: 400, noise: 0.1, hidden: Array(10).fill(32), optimizer: "sgd", lr: 0.1,
+  batch_size: 32, epochs: 60 };
+export const PRESETS = {
+  moons: {},
+  overfit: OVERFIT,
+  weight_decay: { ...OVERFIT, weight_decay: 0.01, compare: "weight_decay=0" },
+  dropout: { ...OVERFIT, dropout: 0.5, compare: "dropout=0" },
+  digits: { dataset: "digits", hidden: [64], batch_size: 32, epochs: 20, test_fraction: 0.3 },
+  sigmoid_deep: { ...DEEP, activation: "sigmoid", compare: "activation=relu, init=kaiming_normal" },
+  relu_kaiming: { ...DEEP, activation: "relu", init: "kaiming_normal" },
+  batch_norm: { ...DEEP, activation: "sigmoid", batch_norm: true, compare: "batch_norm=false" },
+  clipping: { dataset: "moons", hidden: [32, 32, 32], optimizer: "momentum", lr: 0.5, epochs: 20, clip_norm: 1,
+    compare: "clip_norm=0" },
+};
+
+const $ = (id) => document.getElementById(id);
+
+export function loadState() {
+  try {
+    const saved = JSON.parse(decodeURIComponent(location.hash.slice(1)) || "{}");
+    return { ...structuredClone(DEFAULTS), ...saved };
+  } catch {
+    return structuredClone(DEFAULTS);
+  }
+}
+
+export function saveState(state) {
+  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(state))}`);
+}
+
+export function applyPreset(state, name) {
+  const keep = { tab: state.tab, degree: state.degree, poly: state.poly, van: state.van };
+  Object.assign(state, structuredClone(DEFAULTS), structuredClone(PRESETS[name]), keep);
+}
+
+export function readForm(state) {
+  for (const f of NUMBERS) state[f] = Number($(f).value);
+  for (const f of CHOICES) state[f] = $(f).value;
+  for (const f of FLAGS) state[f] = $(f).checked;
+  state.hidden = $("hidden").value.split(/[\s,;]+/).filter(Boolean).map(Number);
+  state.compare = $("compare").value.trim();
+}
+
+export function writeForm(state) {
+  for (const f of NUMBERS) $(f).value = state[f];
+  for (const f of CHOICES) $(f).value = state[f];
+  for (const f of FLAGS) $(f).checked = state[f];
+  $("hidden").value = state.hidden.join(", ");
+  $("compare").value = state.compare;
+  $("upload-box").hidden = state.dataset !== "csv";
+}
+
+function parseValue(field, text) {
+  if (field === "hidden") return text.replace(/[[\]]/g, "").split(/[\s;]+/).filter(Boolean).map(Number);
+  if (["batch_norm", "residual"].includes(field)) return ["true", "on", "1", "yes"].includes(text.toLowerCase());
+  if (["activation", "init", "optimizer"].includes(field)) return text;
+  return Number(text);
+}
+
+// "weight_decay=0" or "activation=relu, init=kaiming_normal"; hidden lists as [8; 8] or 8 8.
+export function parseCompare(text) {
+  if (!text) return null;
+  const changes = {};
+  for (const part of text.split(/,(?![^[]*\])/)) {
+    const [field, value] = part.split("=").map((s) => s.trim());
+    if (!field || value === undefined) throw new Error(t("training.compare_syntax"));
+    changes[field] = parseValue(field, value);
+  }
+  return changes;
+}
+
+export function runConfig(state) {
+  const { tab, degree, poly, van, compare, upload, ...config } = state;
+  if (config.dataset === "csv") config.upload = upload;
+  const changes = parseCompare(compare);
+  if (changes) config.compare = changes;
+  return config;
+}

@@ -1,0 +1,137 @@
+// The one-shot scenes of the training lab: under/over-fitting by polynomial degree, and vanishing gradients.
+/* global Plotly */
+import { t } from "../i18n.js";
+import { LineChart, PALETTE, baseLayout, formatValue } from "../charts.js";
+
+const CONFIG = { displaylogo: false, responsive: true };
+const $ = (id) => document.getElementById(id);
+
+async function post(path, body) {
+  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body) });
+  const data = await response.json();
+  if (!response.ok) {
+    const d = data.detail?.[0];
+    throw new Error(d ? `${d.loc.slice(1).join(".")}: ${d.msg}` : response.statusText);
+  }
+  return data;
+}
+
+export class PolynomialScene {
+  constructor(state, onError) {
+    this.state = state;
+    this.onError = onError;
+    this.data = null;
+    this.errors = new LineChart($("poly-errors"), { height: 380, logY: true });
+  }
+
+  read() {
+    const p = this.state.poly;
+    for (const [key, id] of [["small", "poly-small"], ["large", "poly-large"], ["noise", "poly-noise"],
+      ["weight_decay", "poly-wd"], ["seed", "poly-seed"]]) p[key] = Number($(id).value);
+  }
+
+  write() {
+    const p = this.state.poly;
+    $("poly-small").value = p.small;
+    $("poly-large").value = p.large;
+    $("poly-noise").value = p.noise;
+    $("poly-wd").value = p.weight_decay;
+    $("poly-seed").value = p.seed;
+    $("poly-degree").value = this.state.degree;
+    $("poly-degree-out").textContent = this.state.degree;
+  }
+
+  async load() {
+    try {
+      this.data = await post("/api/training/polynomial", this.state.poly);
+      this.render();
+    } catch (error) {
+      this.onError(error.message);
+    }
+  }
+
+  render() {
+    const d = this.data;
+    if (!d) return;
+    const series = d.samples.flatMap((s, i) => [
+      { name: t("training.poly.train", { n: s.n }), x: d.degrees, y: s.train_mse, color: PALETTE[i], mode: "lines+markers" },
+      { name: t("training.poly.test", { n: s.n }), x: d.degrees, y: s.test_mse, color: PALETTE[i], dash: "dot", mode: "lines+markers" },
+    ]);
+    series.push({ name: t("training.poly.floor"), x: [1, d.degrees.length], y: [d.noise_floor, d.noise_floor],
+      color: "#888", dash: "dash", width: 1 });
+    this.errors.update(series, { title: t("training.poly.errors_title"), xTitle: t("training.poly.degree"), yTitle: "MSE" });
+    // an interpolating fit has a training error of 1e-25: numerically zero, and off this scale
+    const top = Math.max(...d.samples.flatMap((s) => s.test_mse));
+    Plotly.relayout(this.errors.el, { "yaxis.range": [-4, Math.log10(top) + 0.3], "yaxis.dtick": 1 });
+    const k = this.state.degree - 1;
+    d.samples.forEach((s, i) => this.fit($(i ? "poly-fit-large" : "poly-fit-small"), d, s, k, PALETTE[i]));
+  }
+
+  fit(el, d, s, k, color) {
+    const ys = [...s.points.y, ...d.truth];
+    const lo = Math.min(...ys);
+    const hi = Math.max(...ys);
+    const pad = 0.25 * (hi - lo);
+    Plotly.react(el, [
+      { type: "scatter", mode: "lines", x: d.x, y: d.truth, name: t("training.poly.truth"), line: { color: "#1d2433", dash: "dash", width: 1.5 } },
+      { type: "scatter", mode: "markers", x: d.test_points.x, y: d.test_points.y, name: t("training.points.test"),
+        marker: { color: "#bbb", size: 4 } },
+      { type: "scatter", mode: "markers", x: s.points.x, y: s.points.y, name: t("training.points.train"), marker: { color, size: 7 } },
+      { type: "scatter", mode: "lines", x: d.x, y: s.curves[k], name: t("training.poly.fit", { degree: k + 1 }), line: { color, width: 2.5 } },
+    ], baseLayout({
+      height: 320,
+      title: { text: t("training.poly.fit_title", { n: s.n, degree: k + 1, train: formatValue(s.train_mse[k]),
+        test: formatValue(s.test_mse[k]) }), font: { size: 13 } },
+      yaxis: { range: [lo - pad, hi + pad] }, xaxis: { title: { text: "x" } }, uirevision: "keep",
+    }), CONFIG);
+  }
+}
+
+export class VanishingScene {
+  constructor(state, onError) {
+    this.state = state;
+    this.onError = onError;
+    this.chart = new LineChart($("van-chart"), { height: 380, logY: true });
+  }
+
+  read() {
+    const v = this.state.van;
+    v.nets = [...document.querySelectorAll("#van-nets input:checked")].map((i) => i.value);
+    v.depth = Number($("van-depth").value);
+    v.width = Number($("van-width").value);
+    v.seed = Number($("van-seed").value);
+  }
+
+  write() {
+    const v = this.state.van;
+    for (const input of document.querySelectorAll("#van-nets input")) input.checked = v.nets.includes(input.value);
+    $("van-depth").value = v.depth;
+    $("van-width").value = v.width;
+    $("van-seed").value = v.seed;
+  }
+
+  async load() {
+    try {
+      const d = await post("/api/training/vanishing", this.state.van);
+      this.chart.update(d.nets.map((n, i) => ({
+        name: t(`training.van.${n.name}`), x: d.layers, y: n.grad_norms, color: PALETTE[i], mode: "lines+markers",
+      })), { title: t("training.van.chart_title"), xTitle: t("training.van.layer_axis"), yTitle: t("training.grad_axis") });
+      const table = document.createElement("table");
+      table.className = "numbers";
+      const head = table.createTHead().insertRow();
+      for (const h of [t("training.van.net"), t("training.van.first"), t("training.van.last"), t("training.van.ratio")]) {
+        head.append(Object.assign(document.createElement("th"), { textContent: h }));
+      }
+      const body = table.createTBody();
+      for (const n of d.nets) {
+        const row = body.insertRow();
+        for (const c of [t(`training.van.${n.name}`), formatValue(n.grad_norms[0]),
+          formatValue(n.grad_norms[n.grad_norms.length - 1]), formatValue(n.first_over_last)]) row.insertCell().textContent = c;
+      }
+      $("van-table").replaceChildren(table);
+    } catch (error) {
+      this.onError(error.message);
+    }
+  }
+}

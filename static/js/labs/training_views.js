@@ -1,0 +1,186 @@
+// What a training frame shows: the model's picture (decision boundary, fitted curve or confusion matrix
+// with misclassified images), loss and accuracy curves, per-layer gradient norms and weight histograms.
+/* global Plotly */
+import { t } from "../i18n.js";
+import { HistogramGrid, LineChart, PALETTE, baseLayout } from "../charts.js";
+
+const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+const CLASS_COLORS = ["#f59322", "#0877bd", ...PALETTE.slice(2)]; // Playground's orange and blue first
+export const RUN_COLORS = [PALETTE[0], PALETTE[1]];
+
+export function runTitle(part) {
+  if (part.label === "run") return t("training.run");
+  const changes = Object.entries(part.changes).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v}]` : v}`);
+  return `${t("training.compare_run")}: ${changes.join(", ")}`;
+}
+
+function layerColor(i, n) {
+  return `hsl(${220 - (200 * i) / Math.max(1, n - 1)}, 65%, 45%)`;
+}
+
+export class ModelView {
+  constructor(el, images) {
+    this.el = el;
+    this.images = images;
+    this.scene = null;
+  }
+
+  setScene(scene) {
+    this.scene = scene;
+    this.images.replaceChildren();
+  }
+
+  clear() {
+    Plotly.purge(this.el);
+    this.images.replaceChildren();
+  }
+
+  update(part) {
+    const s = this.scene;
+    if (!s) return;
+    const title = runTitle(part) + (part.diverged ? ` (${t("common.diverged")})` : "");
+    if (s.grid) this.boundary(part, title);
+    else if (s.curve_x) this.curve(part, title);
+    else this.confusion(part, title);
+  }
+
+  points(extra = {}) {
+    const traces = [];
+    for (const [name, p] of Object.entries(this.scene.points || {})) {
+      const test = name === "test";
+      const colors = p.label ? p.label.map((c) => CLASS_COLORS[c % CLASS_COLORS.length]) : PALETTE[2];
+      traces.push({
+        type: "scatter", mode: "markers", x: p.x, y: p.y, name: t(`training.points.${name}`),
+        marker: { color: test ? "#fff" : colors, size: 6, line: { color: colors, width: test ? 1.5 : 0.5 } },
+        hoverinfo: "x+y", ...extra,
+      });
+    }
+    return traces;
+  }
+
+  boundary(part, title) {
+    const { grid, classes } = this.scene;
+    const traces = [];
+    if (part.boundary) {
+      const binary = part.boundary.kind === "percent";
+      traces.push({
+        type: "heatmap", x: grid.x, y: grid.y, z: part.boundary.z, showscale: false, opacity: 0.6,
+        zmin: 0, zmax: binary ? 100 : classes.length - 1, hoverinfo: "skip",
+        colorscale: binary ? [[0, CLASS_COLORS[0]], [0.5, "#f4f4f4"], [1, CLASS_COLORS[1]]]
+          : classes.map((_, k) => [[k / Math.max(1, classes.length - 1), CLASS_COLORS[k]]]).flat(),
+      });
+    }
+    traces.push(...this.points());
+    Plotly.react(this.el, traces, baseLayout({
+      height: 380, title: { text: title, font: { size: 13 } },
+      xaxis: { range: [grid.x[0], grid.x[grid.x.length - 1]], zeroline: false, constrain: "domain" },
+      yaxis: { range: [grid.y[0], grid.y[grid.y.length - 1]], zeroline: false, scaleanchor: "x", constrain: "domain" },
+      uirevision: "keep",
+    }), CONFIG);
+  }
+
+  curve(part, title) {
+    const traces = this.points();
+    if (part.curve) {
+      traces.push({ type: "scatter", mode: "lines", x: this.scene.curve_x, y: part.curve.y, name: t("training.fit"),
+        line: { color: PALETTE[0], width: 3 } });
+    }
+    Plotly.react(this.el, traces, baseLayout({ height: 380, title: { text: title, font: { size: 13 } },
+      xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" } }, uirevision: "keep" }), CONFIG);
+  }
+
+  confusion(part, title) {
+    const classes = this.scene.classes;
+    const z = part.confusion || classes.map(() => classes.map(() => 0));
+    const annotations = z.flatMap((row, i) => row.map((v, j) => ({
+      x: classes[j], y: classes[i], text: String(v), showarrow: false, font: { size: 10, color: i === j ? "#fff" : "#1d2433" },
+    })));
+    Plotly.react(this.el, [{
+      type: "heatmap", x: classes, y: classes, z: z.map((row) => row.map((v) => Math.log1p(v))), showscale: false,
+      colorscale: [[0, "#ffffff"], [1, "#2f5aa8"]], customdata: z, hovertemplate: "%{y} → %{x}: %{customdata}<extra></extra>",
+    }], baseLayout({
+      height: 380, title: { text: `${title} · ${t("training.confusion")}`, font: { size: 13 } }, annotations,
+      xaxis: { title: { text: t("training.predicted") }, type: "category" },
+      yaxis: { title: { text: t("training.true") }, type: "category", autorange: "reversed" },
+      uirevision: "keep",
+    }), CONFIG);
+    this.drawImages(part.misclassified || []);
+  }
+
+  drawImages(items) {
+    const [rows, cols] = this.scene.image_shape;
+    const figures = items.map((item) => {
+      const canvas = document.createElement("canvas");
+      canvas.width = cols;
+      canvas.height = rows;
+      const ctx = canvas.getContext("2d");
+      const image = ctx.createImageData(cols, rows);
+      item.pixels.forEach((v, k) => {
+        const g = 255 - Math.round(255 * Math.min(1, Math.max(0, v)));
+        image.data.set([g, g, g, 255], 4 * k);
+      });
+      ctx.putImageData(image, 0, 0);
+      const figure = document.createElement("figure");
+      const caption = document.createElement("figcaption");
+      caption.textContent = t("training.was_predicted", { label: this.scene.classes[item.label], pred: this.scene.classes[item.pred] });
+      figure.append(canvas, caption);
+      return figure;
+    });
+    if (figures.length) {
+      const heading = document.createElement("p");
+      heading.className = "hint";
+      heading.textContent = t("training.misclassified");
+      this.images.replaceChildren(heading, ...figures);
+    } else this.images.replaceChildren();
+  }
+}
+
+export class Curves {
+  constructor(lossEl, accEl) {
+    this.loss = new LineChart(lossEl, { height: 320, logY: true });
+    this.acc = new LineChart(accEl, { height: 320 });
+  }
+
+  update(frame, classify) {
+    const series = (keys) => frame.runs.flatMap((part, r) => keys.map(([key, dash]) => ({
+      name: `${runTitle(part)} · ${t(`training.${key}`)}`, x: part.curves.epoch, y: part.curves[key] || [],
+      color: RUN_COLORS[r], dash,
+    })));
+    const x = t("training.epoch_axis");
+    this.loss.update(series([["train_loss", "solid"], ["test_loss", "dot"]]),
+      { title: t("training.loss_title"), xTitle: x, yTitle: t("common.loss") });
+    if (classify) {
+      this.acc.update(series([["train_acc", "solid"], ["test_acc", "dot"]]),
+        { title: t("training.acc_title"), xTitle: x, yTitle: t("training.accuracy") });
+    } else Plotly.purge(this.acc.el);
+  }
+}
+
+export class Gradients {
+  constructor(el, weightsEl) {
+    this.chart = new LineChart(el, { height: 340, logY: true });
+    this.histograms = new HistogramGrid(weightsEl);
+  }
+
+  update(frame, scene) {
+    const series = [];
+    frame.runs.forEach((part, r) => {
+      const n = part.grad_norms.layers.length;
+      part.grad_norms.layers.forEach((values, i) => series.push({
+        name: `${r ? t("training.compare_short") : t("training.run")} · ${t("common.layer")} ${i + 1}`,
+        x: part.grad_norms.step, y: values, color: layerColor(i, n), dash: r ? "dot" : "solid", width: 1.5,
+      }));
+    });
+    this.chart.update(series, { title: t("training.grad_title"), xTitle: t("common.step"), yTitle: t("training.grad_axis") });
+    const layers = scene.runs[0].layers;
+    const runs = frame.runs.filter((p) => p.weights.length === layers.length);
+    this.histograms.update({
+      rows: layers.map((shape, i) => ({ index: i + 1, shape })),
+      columns: runs.map(runTitle),
+      cells: layers.map((_, i) => runs.map((p) => ({ spike: null, histogram: p.weights[i] }))),
+      colors: runs.map((_, r) => RUN_COLORS[r]),
+      rowLabel: (row) => `${t("common.layer")} ${row.index}<br>${row.shape[0]}→${row.shape[1]}`,
+      title: `${t("training.weights_title")} · ${t("common.step")} ${frame.step}`,
+    });
+  }
+}

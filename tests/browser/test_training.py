@@ -1,0 +1,106 @@
+"""The Training page in headless Chromium: boundaries that change, curves that grow, the scenes, uploads."""
+
+import json
+from urllib.parse import quote
+
+from tests.conftest import screenshot
+
+SMALL = {"dataset": "moons", "samples": 200, "hidden": [8, 8], "epochs": 200, "batch_size": 16, "lr": 0.01}
+
+
+def open_lab(page, live_server, state=SMALL, lang="en"):
+    page.goto(f"{live_server}/labs/training?lang={lang}#{quote(json.dumps(state))}")
+    page.wait_for_function("document.getElementById('view-0').data?.length > 0")
+
+
+def heatmap(page, view=0):
+    return page.evaluate(f"document.getElementById('view-{view}').data[0].z.flat()")
+
+
+def epochs_drawn(page):
+    return page.evaluate("document.getElementById('loss-chart').data[0].x.length")
+
+
+def test_training_draws_a_boundary_that_changes_and_curves_that_grow(page, live_server):
+    open_lab(page, live_server)
+    assert page.evaluate("document.getElementById('view-0').data[0].type") == "heatmap"
+    before = heatmap(page)
+    assert len(before) == 60 * 60 and epochs_drawn(page) == 1  # paused at step 0: the untrained model
+    page.evaluate(  # 100 steps/s, so frames are seen mid-run
+        """() => { const s = document.querySelector('#player [data-action=speed]');
+        s.value = '6'; s.dispatchEvent(new Event('input')); }""")
+    page.click("[data-action=toggle]")
+    page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 3", timeout=30000)
+    middle, grown = heatmap(page), epochs_drawn(page)
+    page.wait_for_function(f"document.getElementById('loss-chart').data[0].x.length > {grown + 2}", timeout=30000)
+    after = heatmap(page)
+    assert before != middle != after
+    assert len(page.evaluate("document.getElementById('acc-chart').data")) == 2  # train and test accuracy
+    assert len(page.evaluate("document.getElementById('grad-chart').data")) == 3  # one line per layer
+    assert "epoch" in page.inner_text("#progress").lower()
+    assert "nn.Linear(2, 8)" in page.inner_text("#code")
+    screenshot(page, "training_en")
+
+
+def test_a_comparison_draws_two_boundaries_and_changes_live(page, live_server):
+    open_lab(page, live_server, {**SMALL, "weight_decay": 0.05, "compare": "weight_decay=0"})
+    assert page.is_visible("#view-1")
+    title = page.evaluate("document.getElementById('view-1').layout.title.text")
+    assert title == "Compared: weight_decay=0"
+    page.fill("#lr", "0.05")
+    page.dispatch_event("#lr", "change")
+    page.wait_for_timeout(500)
+    page.click("[data-action=step]")
+    page.wait_for_function("document.getElementById('grad-chart').data?.length === 6")
+
+
+def test_digits_show_a_confusion_matrix_and_wrong_images(page, live_server):
+    open_lab(page, live_server, {"dataset": "digits", "hidden": [16], "epochs": 1, "batch_size": 64})
+    page.click("[data-action=toggle]")
+    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'",
+                           timeout=30000)
+    page.wait_for_timeout(300)
+    assert len(page.evaluate("document.getElementById('view-0').data[0].z")) == 10
+    assert page.locator("#images-0 canvas").count() > 0
+
+
+def test_polynomial_view_draws_error_against_degree(page, live_server):
+    open_lab(page, live_server, {**SMALL, "tab": "polynomial", "degree": 3})
+    page.wait_for_function("document.getElementById('poly-errors').data?.length === 5")
+    traces = page.evaluate("document.getElementById('poly-errors').data.map(t => [t.name, t.x.length])")
+    assert traces[:4] == [["train, 15 points", 20], ["test, 15 points", 20], ["train, 100 points", 20],
+                          ["test, 100 points", 20]]
+    small_test = page.evaluate("document.getElementById('poly-errors').data[1].y")
+    assert small_test[19] > 100 * small_test[2]  # degree 20 over-fits the 15 points
+    page.fill("#poly-degree", "15")
+    page.dispatch_event("#poly-degree", "input")
+    assert "degree 15" in page.evaluate("document.getElementById('poly-fit-small').layout.title.text")
+    screenshot(page, "training_polynomial")
+
+
+def test_vanishing_view_and_chinese(page, live_server):
+    open_lab(page, live_server, {**SMALL, "tab": "vanishing"}, lang="zh")
+    page.wait_for_function("document.getElementById('van-chart').data?.length === 3")
+    first = page.evaluate("document.getElementById('van-chart').data.map(t => t.y[0])")
+    assert first[0] < 1e-4 * first[1]  # sigmoid's first layer against ReLU + Kaiming
+    text = page.inner_text("body")
+    assert "梯度消失" in text and "训练多层感知机" in text
+    screenshot(page, "training_zh")
+
+
+def test_upload_a_csv_and_train_on_it(page, live_server, tmp_path):
+    rows = "\n".join(f"{i},{(i * 7) % 11},{'red' if i % 3 else 'blue'}" for i in range(60))
+    path = tmp_path / "points.csv"
+    path.write_text("x1,x2,colour\n" + rows + "\n")
+    open_lab(page, live_server)
+    page.select_option("#dataset", "csv")
+    assert page.is_visible("#csv-file")
+    page.set_input_files("#csv-file", str(path))
+    page.wait_for_function("document.getElementById('upload-info').textContent.includes('60 rows')")
+    page.click("[data-action=start]")
+    page.wait_for_function("document.getElementById('view-0').layout?.xaxis.range[1] > 50", timeout=30000)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x1,x2,label\n1,2,a\n3,oops,b\n" + "1,1,a\n" * 10)
+    page.set_input_files("#csv-file", str(bad))
+    page.wait_for_function("document.getElementById('form-error').textContent.includes('not a number')")
+    assert "row 3, column 'x2'" in page.inner_text("#form-error")
