@@ -21,6 +21,7 @@ PAGES = [
     Page("backprop", "001"),
     Page("optimizers", "003"),
     Page("descent", "002"),
+    Page("training", "004"),
 ]
 
 ROUTERS: list[APIRouter] = [
