@@ -16,7 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app import __version__
 from app.runs.slots import RunSlots
 from app.settings import Settings, get_settings
-from app.web import errors
+from app.web import assets, errors
 from app.web.i18n import Translations
 from app.web.registry import LIVE_LABS, ROUTERS
 
@@ -52,11 +52,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description="A live laboratory for the basics of training neural networks, on real PyTorch.",
         lifespan=lifespan,
+        docs_url=None,  # served by assets.install_docs, from local files
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.live_labs = LIVE_LABS
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     errors.install(app)
+    assets.install_docs(app)
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", CachedStatic(directory=ROOT / "static"), name="static")

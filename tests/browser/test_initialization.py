@@ -84,3 +84,11 @@ def test_the_language_switch_translates_and_is_remembered(page, live_server):
     page.goto(f"{live_server}/")
     assert page.evaluate("document.documentElement.lang") == "zh"
     assert "实时观察神经网络如何学习" in page.inner_text("h1")
+
+
+def test_api_docs_render_offline(page, live_server):
+    page.goto(f"{live_server}/docs")
+    page.wait_for_selector(".opblock-summary-path", timeout=20000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert any("/api/init/inspect" in p for p in paths)
+    assert "GradLab" in page.inner_text("body")
