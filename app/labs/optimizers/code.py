@@ -22,9 +22,8 @@ def _settings(spec: OptimizerSpec) -> str:
 
 def _head(config: OptimizersConfig, formula: str, source: str, title: str) -> list[str]:
     return [
-        f'"""GradLab, Optimisers: {title} on f(x, y) = {formula}."""',
-        "import math",
-        "",
+        f'"""GradLab, Optimisers: a {title}, f(x, y) = {formula}."""',
+        *(["import math", ""] if "math." in source else []),
         "import torch",
         "",
         "",
@@ -100,7 +99,8 @@ def pytorch_code(config: OptimizersConfig, limits: Limits = DEFAULT_LIMITS) -> s
     checked = check_config(config, limits)
     surface = checked.surface
     source = to_source(parse(surface.formula))
-    title = f"{config.mode} on {surface.name}" if surface.name != "custom" else f"{config.mode} on a custom surface"
+    name = "a custom" if surface.name == "custom" else f"the {surface.name}"
+    title = f"{config.mode} on {name} surface"
     lines = _head(config, surface.formula, source, title)
     if config.mode == "race":
         lines += _race(config, checked.specs, checked.start)

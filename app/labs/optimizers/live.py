@@ -48,7 +48,8 @@ class OptimizerRun:
             self._blocks: list[Block] = self._race.batch.blocks
         else:
             starts = swarm_starts(checked.surface, config.swarm_size, config.swarm_layout, config.seed)
-            self._swarm = Swarm(checked.surface, checked.specs, starts, config.cloud_points, config.seed)
+            grid = config.swarm_layout == "grid"
+            self._swarm = Swarm(checked.surface, checked.specs, starts, config.cloud_points, config.seed, grid)
             self._blocks = self._swarm.batch.blocks
             self._means: list[list[float]] = [[self._swarm.cloud_mean(i)] for i in range(len(self._blocks))]
 

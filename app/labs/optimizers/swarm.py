@@ -37,22 +37,37 @@ def swarm_starts(surface: Surface, n: int, layout: str, seed: int) -> Tensor:
         generator = torch.Generator().manual_seed(seed)
         unit = torch.rand(n, 2, generator=generator, dtype=DTYPE)
         return unit * torch.tensor([x1 - x0, y1 - y0], dtype=DTYPE) + torch.tensor([x0, y0], dtype=DTYPE)
-    raise FieldError("swarm.layout", f"unknown layout {layout!r}; use grid or random")
+    raise FieldError("swarm_layout", f"unknown layout {layout!r}; use grid or random")
+
+
+def sample(n: int, shown: int, seed: int, grid: bool) -> Tensor:
+    """Indices of the points drawn each frame: fixed, so the cloud moves rather than flickers.
+
+    A grid keeps a coarser sub-grid (every k-th row and column), so the basin map stays a grid;
+    a random cloud keeps a seeded random subset.
+    """
+    side = math.isqrt(n)
+    if shown >= n:
+        return torch.arange(n)
+    if grid and side * side == n:
+        stride = math.ceil(side / max(1, math.isqrt(shown)))
+        keep = torch.arange(stride // 2, side, stride)
+        return (keep[:, None] * side + keep[None, :]).reshape(-1)
+    return torch.randperm(n, generator=torch.Generator().manual_seed(seed))[:shown].sort().values
 
 
 class Swarm:
     """The same starting cloud given to each optimiser; every cloud one parameter tensor."""
 
-    def __init__(self, surface: Surface, specs: list[OptimizerSpec], starts: Tensor, shown: int, seed: int) -> None:
+    def __init__(
+        self, surface: Surface, specs: list[OptimizerSpec], starts: Tensor, shown: int, seed: int, grid: bool = False
+    ) -> None:
         self.surface = surface
         self.specs = specs
         self.starts = starts
         self.batch = Batch(surface, [starts] * len(specs), specs)
         self.steps_done = 0
-        n = starts.shape[0]
-        # a fixed sample, the same every frame, so the drawn cloud moves rather than flickers
-        order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
-        self.shown = order[: min(shown, n)].sort().values
+        self.shown = sample(starts.shape[0], shown, seed, grid)
         (x0, x1), (y0, y1) = surface.domain
         self._radius = BASIN_RADIUS * max(x1 - x0, y1 - y0)
         self._minima = torch.tensor(surface.minima, dtype=DTYPE).reshape(-1, 2)

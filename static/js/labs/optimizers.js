@@ -9,8 +9,8 @@ import { RESTART_ONLY, RacerCards } from "./optimizers_racers.js";
 
 const NUMBER_FIELDS = ["steps", "swarm_size", "seed"];
 const DEFAULTS = {
-  mode: "race", surface: "saddle", expression: "x^2 - y^2 + 0.2*x*y", start: null, steps: 300,
-  optimizers: [{ name: "sgd", lr: 0.05 }, { name: "momentum", lr: 0.05 }, { name: "adam", lr: 0.05 }],
+  mode: "race", surface: "saddle_bounded", expression: "x^2 - y^2 + 0.2*x*y", start: null, steps: 300,
+  optimizers: [{ name: "sgd", lr: 0.02 }, { name: "momentum", lr: 0.02 }, { name: "adam", lr: 0.02 }],
   swarm_size: 2500, swarm_layout: "grid", seed: 0, beta: 0.9, bias: true, scene: null,
 };
 
@@ -67,6 +67,7 @@ function writeForm() {
   $("swarm-panel").hidden = state.mode !== "swarm";
   $("basins-section").hidden = state.mode !== "swarm";
   $("start-field").hidden = state.mode === "swarm";
+  $("start-hint").hidden = state.mode === "swarm";
   for (const b of document.querySelectorAll("#mode-tabs button")) b.setAttribute("aria-pressed", String(b.dataset.mode === state.mode));
   for (const b of document.querySelectorAll("#scenes button")) b.setAttribute("aria-pressed", String(b.dataset.scene === state.scene));
   const scene = scenes.find((s) => s.name === state.scene);
@@ -125,10 +126,13 @@ function render() {
   if (!frame) return;
   const race = frame.mode === "race";
   const lines = race
-    ? frame.racers.map((r, i) => ({ name: r.label, x: r.steps, y: r.values, color: PALETTE[i % PALETTE.length] }))
+    ? frame.racers.map((r, i) => ({ name: r.label, x: r.steps, y: views.clipped(r.points, r.values),
+      color: PALETTE[i % PALETTE.length] }))
     : frame.clouds.map((c, i) => ({ name: c.label, x: c.curve.steps, y: c.curve.values, color: PALETTE[i % PALETTE.length] }));
   const all = lines.flatMap((l) => l.y).filter((v) => v !== null);
-  const logY = all.length > 0 && Math.min(...all) > 0 && Math.max(...all) / Math.min(...all) > 100;
+  // a log axis when it helps; over more than ~5 decades its tick labels crowd out the curves
+  const ratio = all.length ? Math.max(...all) / Math.min(...all) : 0;
+  const logY = all.length > 0 && Math.min(...all) > 0 && ratio > 100 && ratio < 1e6;
   lossChart.update(lines, { title: t(race ? "optimizers.loss_title" : "optimizers.mean_loss_title"),
     xTitle: t("common.step"), yTitle: t("optimizers.value"), logY });
   $("state-title").textContent = t(race ? "optimizers.state_title" : "optimizers.counts_title", { step: frame.step });

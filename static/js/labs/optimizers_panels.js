@@ -22,6 +22,7 @@ function vectorOf(state, key) {
 }
 
 export function renderStateCards(el, racers) {
+  el.classList.add("cards");
   const cards = racers.map((r, i) => {
     const card = document.createElement("div");
     card.className = "state-card" + (r.diverged ? " diverged" : "");
@@ -58,6 +59,7 @@ export function renderStateCards(el, racers) {
 }
 
 export function renderCounts(el, clouds, minima) {
+  el.classList.remove("cards");
   const table = document.createElement("table");
   table.className = "numbers";
   table.id = "swarm-counts";
@@ -81,16 +83,24 @@ export function renderCounts(el, clouds, minima) {
       row.insertCell().textContent = String(n);
     }
   });
-  el.replaceChildren(table);
+  const scroll = document.createElement("div");
+  scroll.className = "counts-scroll";
+  scroll.append(table);
+  el.replaceChildren(scroll);
 }
 
 export function renderBasins(el, starts, cloud, domain) {
   const colors = cloud.basin.map((b) => (b >= 0 ? BASIN_COLORS[b % BASIN_COLORS.length] : OTHER[String(b)]));
+  // squares about one grid cell wide: the starts tile the map
+  const side = Math.sqrt(starts.length || 1);
+  const size = Math.max(3, Math.min(16, (Math.min(el.clientWidth || 400, 300) / side) * 0.9));
   Plotly.react(el, [{
     type: "scatter", mode: "markers", x: starts.map((p) => p[0]), y: starts.map((p) => p[1]),
-    marker: { color: colors, size: 6, symbol: "square" }, hoverinfo: "x+y", showlegend: false,
+    marker: { color: colors, size, symbol: "square" },
+    hoverinfo: "x+y", showlegend: false,
   }], baseLayout({
-    height: 360, xaxis: { range: domain[0], title: { text: "x" } }, yaxis: { range: domain[1], title: { text: "y" } },
+    height: 380, xaxis: { range: domain[0], title: { text: "x" }, constrain: "domain" },
+    yaxis: { range: domain[1], title: { text: "y" }, scaleanchor: "x", constrain: "domain" },
     margin: { l: 50, r: 15, t: 15, b: 40 }, uirevision: "keep",
   }), { displaylogo: false, responsive: true });
 }

@@ -64,6 +64,20 @@ export class SurfaceViews {
     return v === null || v === undefined ? null : this.scale.f(v);
   }
 
+  // On a surface unbounded below a racer that leaves the map heads for −∞; the views show the map
+  // (with a quarter of its size around it), so one runaway does not flatten everything else.
+  onMap(p) {
+    if (!p || p[0] === null || p[1] === null) return false;
+    const [[x0, x1], [y0, y1]] = this.info.domain;
+    const mx = (x1 - x0) / 4;
+    const my = (y1 - y0) / 4;
+    return p[0] >= x0 - mx && p[0] <= x1 + mx && p[1] >= y0 - my && p[1] <= y1 + my;
+  }
+
+  clipped(points, values) {
+    return values.map((v, k) => (this.onMap(points[k]) ? v : null));
+  }
+
   render(frame, start) {
     if (!this.contour) return;
     const racers = frame?.racers || [];
@@ -80,7 +94,8 @@ export class SurfaceViews {
         hovertemplate: `${r.label}<br>${t("common.step")} %{customdata}<br>(%{x:.4f}, %{y:.4f})<extra></extra>` });
       traces.push({ type: "scatter", mode: "markers", x: x.slice(-1), y: y.slice(-1), showlegend: false,
         legendgroup: String(i), marker: { color, size: 11, line: { color: "#fff", width: 1.5 } }, hoverinfo: "skip" });
-      traces3d.push({ type: "scatter3d", mode: "lines", name: r.label, x, y, z: r.values.map((v) => this.height(v)),
+      traces3d.push({ type: "scatter3d", mode: "lines", name: r.label, x, y,
+        z: this.clipped(r.points, r.values).map((v) => this.height(v)),
         line: { color, width: 6 }, showlegend: false });
     });
     clouds.forEach((c, i) => {
@@ -89,7 +104,8 @@ export class SurfaceViews {
       const y = c.points.map((p) => p[1]);
       traces.push({ type: "scatter", mode: "markers", name: c.label, x, y, hoverinfo: "skip",
         marker: { color, size: 4, opacity: 0.7 } });
-      traces3d.push({ type: "scatter3d", mode: "markers", name: c.label, x, y, z: (c.values || []).map((v) => this.height(v)),
+      traces3d.push({ type: "scatter3d", mode: "markers", name: c.label, x, y,
+        z: this.clipped(c.points, c.values || []).map((v) => this.height(v)),
         marker: { color, size: 2 }, showlegend: false });
     });
     if (start && !clouds.length) {
@@ -116,9 +132,10 @@ export class SurfaceViews {
     const sx = x1 - x0;
     const sy = y1 - y0;
     const size = (v) => Math.hypot(v[0] / sx, v[1] / sy);
-    const live = racers.filter((r) => r.state && !r.diverged && r.state.step > 0);
+    const live = racers.filter((r) => r.state && !r.diverged && r.state.step > 0 && this.onMap(r.state.point));
     const biggest = Math.max(0, ...live.map((r) => size(r.state.update)));
-    const scale = biggest > 0 ? ARROW / biggest : 1;
+    // blown up at most ×100: past that a converged racer's tiny steps would look like strides
+    const scale = biggest > 0 ? Math.min(ARROW / biggest, 100) : 1;
     this.noteEl.textContent = live.length ? t("optimizers.arrows", { scale: formatValue(scale) }) : "";
     const notes = [];
     racers.forEach((r, i) => {

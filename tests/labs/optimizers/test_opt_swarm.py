@@ -8,7 +8,7 @@ import torch
 from app.labs.errors import FieldError
 from app.labs.optimizers.specs import parse_specs
 from app.labs.optimizers.surfaces import SURFACES
-from app.labs.optimizers.swarm import DIVERGED, ESCAPED, MOVING, Swarm, swarm_starts
+from app.labs.optimizers.swarm import DIVERGED, ESCAPED, MOVING, Swarm, sample, swarm_starts
 
 OPTIMISERS = [
     {"name": "nesterov", "lr": 0.002, "momentum": 0.8},
@@ -59,6 +59,16 @@ def test_grid_and_random_starts_cover_the_domain_reproducibly():
     assert first.min() >= -5 and first.max() <= 5
     with pytest.raises(FieldError, match="layout"):
         swarm_starts(surface, 10, "spiral", seed=0)
+
+
+def test_the_drawn_sample_of_a_grid_is_a_coarser_grid():
+    keep = sample(10_000, 1000, seed=0, grid=True)
+    assert len(keep) == 25 * 25  # every 4th row and column: the finest sub-grid within 1,000
+    rows, cols = keep // 100, keep % 100
+    assert len(rows.unique()) == len(cols.unique()) == math.isqrt(len(keep))
+    assert torch.equal(sample(500, 50, seed=1, grid=False), sample(500, 50, seed=1, grid=False))
+    assert len(sample(500, 50, seed=1, grid=False).unique()) == 50
+    assert torch.equal(sample(40, 100, seed=0, grid=True), torch.arange(40))
 
 
 def test_himmelblau_drains_into_its_four_minima():
