@@ -41,10 +41,32 @@ export class LineChart {
       title: { text: title, font: { size: 14 } },
       xaxis: { title: { text: xTitle }, zeroline: false },
       yaxis: { title: { text: yTitle }, type: logY ? "log" : "linear", exponentformat: "power",
-        ...(logY ? { dtick: "D2" } : {}) },
+        ...(logY ? logTicks(series) : {}) },
       uirevision: "keep",
     }), CONFIG);
   }
+}
+
+// Log axes labelled at 1, 2 and 5 times powers of ten, written out (0.05, 2e-7), not as bare digits.
+function logTicks(series) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series) {
+    for (const v of s.y) {
+      if (v > 0 && Number.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+  }
+  if (!Number.isFinite(lo)) return {};
+  const decades = Math.log10(hi) - Math.log10(lo);
+  const mantissas = decades > 6 ? [1] : decades > 2 ? [1, 3] : [1, 2, 5];
+  const tickvals = [];
+  for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)) + 1; e++) {
+    for (const m of mantissas) tickvals.push(m * 10 ** e);
+  }
+  return { tickmode: "array", tickvals, ticktext: tickvals.map(formatValue) };
 }
 
 function formatValue(v) {
@@ -62,7 +84,7 @@ export class HistogramGrid {
     this.el = el;
   }
 
-  update({ rows, columns, cells, colors, rowLabel, title = "" }) {
+  update({ rows, columns, cells, colors, rowLabel, title = "", sharedY = true }) {
     const nr = rows.length;
     const nc = columns.length;
     const traces = [];
@@ -92,7 +114,9 @@ export class HistogramGrid {
         const xaxis = `x${ax}`;
         const yaxis = `y${ax}`;
         layout[`xaxis${ax}`] = { range, tickfont: { size: 9 }, nticks: 5, exponentformat: "e", showgrid: false };
-        layout[`yaxis${ax}`] = { range: [0, rowMax * 1.08], showticklabels: false, showgrid: false, fixedrange: true };
+        const cellMax = s && s.spike === null && s.histogram?.counts.length ? Math.max(...s.histogram.counts) : rowMax;
+        const top = sharedY ? rowMax : cellMax;
+        layout[`yaxis${ax}`] = { range: [0, top * 1.08], showticklabels: false, showgrid: false, fixedrange: true };
         if (c === 0) {
           layout[`yaxis${ax}`].title = { text: rowLabel(rows[r]), font: { size: 10 } };
         }
@@ -105,7 +129,7 @@ export class HistogramGrid {
         if (!s) continue;
         if (s.spike !== null && s.spike !== undefined) {
           traces.push({
-            type: "scatter", mode: "lines", x: [s.spike, s.spike], y: [0, rowMax], xaxis, yaxis,
+            type: "scatter", mode: "lines", x: [s.spike, s.spike], y: [0, top], xaxis, yaxis,
             line: { color: colors[c], width: 3 }, hovertemplate: `${t("common.spike", { value: formatValue(s.spike) })}<extra></extra>`,
           });
           annotations.push({

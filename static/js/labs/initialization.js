@@ -148,6 +148,7 @@ function render() {
     colors,
     rowLabel: (l) => `${t("common.layer")} ${l.index}<br>${l.fan_in}→${l.fan_out}`,
     title: `${t(`initialization.q.${q}`)} · ${t("common.step")} ${frame.step}`,
+    sharedY: state.sharedY !== false,
   });
   renderTables(methods);
 }
@@ -246,6 +247,12 @@ async function main() {
       player.start();
     });
   }
+  $("shared-y").checked = state.sharedY !== false;
+  $("shared-y").addEventListener("change", () => {
+    state.sharedY = $("shared-y").checked;
+    saveState();
+    render();
+  });
   for (const b of document.querySelectorAll("#quantity-tabs button")) {
     b.setAttribute("aria-pressed", String(b.dataset.quantity === state.quantity));
     b.addEventListener("click", () => {
