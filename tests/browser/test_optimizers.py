@@ -128,3 +128,22 @@ def test_the_ewa_panel_and_chinese(page, live_server):
     page.uncheck("#ewa-bias")
     page.wait_for_function("document.getElementById('ewa-chart').data.length === 4")
     screenshot(page, "optimizers-zh")
+
+
+def test_a_learning_rate_changed_mid_run_reaches_the_optimizer(page, live_server):
+    open_lab(page, live_server)
+    page.click("[data-action=step]")
+    page.wait_for_function("document.getElementById('contour').layout.title.text.endsWith(' 1')")
+    lr = "#racers .racer-card[data-racer='0'] input[data-key=lr]"
+    page.fill(lr, "0.3")
+    page.dispatch_event(lr, "change")
+    label = "document.querySelector(\"#state-panel .state-card[data-racer='0'] h4\").textContent"
+    page.wait_for_function(f"{label} === 'sgd lr=0.3'")
+    page.click("[data-action=step]")
+    page.wait_for_function("document.getElementById('contour').layout.title.text.endsWith(' 2')")
+    body = {"surface": {"name": "saddle_bounded"}, "start": [-1.5, 0.01], "steps": 1, "optimizers": [RACERS[0]]}
+    one = httpx.post(f"{live_server}/api/optimizers/trajectories", json=body).json()["trajectories"][0]["points"][-1]
+    x = float(page.locator("#state-panel .state-card[data-racer='0'] tr[data-q=point] td[data-value]").first
+              .get_attribute("data-value"))
+    assert x == one[0] - 0.3 * 2 * one[0]  # the second step used lr 0.3: x ← x − lr·2x
+    assert "{'lr': 0.3}" in page.inner_text("#code")
