@@ -26,7 +26,12 @@ class Block:
     param: Tensor  # leaf over those rows: what the optimiser owns
     optimizer: torch.optim.Optimizer
     group: dict[str, Any]  # its param group in ``optimizer``
-    active: bool = True  # a diverged racer gets no gradient, so torch.optim leaves it where it is
+    active: bool = True
+
+    def stop(self) -> None:
+        """A diverged racer: with no gradient, torch.optim skips it and it stays where it is."""
+        self.active = False
+        self.param.grad = None
 
 
 class Batch:
@@ -47,26 +52,26 @@ class Batch:
         ]
         self.optimizers = list(dict.fromkeys(b.optimizer for b in self.blocks))  # each class once
         self._leaf = self.points.detach().requires_grad_()  # what the surface is evaluated on
-        self.grad = torch.zeros_like(self.points)  # gradient behind the last step
+        # The gradient behind the last step. Each racer's .grad is a view of its rows, set once:
+        # a step then copies one tensor instead of assigning a .grad per racer.
+        self.grad = torch.zeros_like(self.points)
+        for block in self.blocks:
+            block.param.grad = self.grad[block.rows]
         self.values = self._forward()  # surface values at ``points``
 
     def _forward(self) -> Tensor:
         # The graph is kept for the next step's backward: evaluating the new points once serves
         # both the values recorded now and the gradient used next.
-        values = self.surface(self._leaf[:, 0], self._leaf[:, 1])
+        x, y = self._leaf.unbind(1)
+        values = self.surface(x, y)
         self._pending = values.sum()
         return values.detach()
 
     def advance(self) -> Tensor:
         """One optimiser step for every active block; returns the surface at the new points."""
-        self._leaf.grad = None
-        self._pending.backward()  # type: ignore[no-untyped-call]
-        grad = self._leaf.grad
-        assert grad is not None  # the surface uses x or y, so the leaf always receives a gradient
-        for block in self.blocks:
-            block.param.grad = grad[block.rows] if block.active else None
+        (grad,) = torch.autograd.grad(self._pending, self._leaf)
+        self.grad.copy_(grad)
         for optimizer in self.optimizers:
             optimizer.step()
-        self.grad = grad
         self.values = self._forward()
         return self.values

@@ -56,7 +56,7 @@ class Race:
                 self.values[i].append(value)
             else:  # the record stops at the last finite point
                 self.diverged[i] = True
-                block.active = False
+                block.stop()
 
     def racer_state(self, i: int) -> dict[str, Any]:
         """The state panel for racer ``i`` after its last step: point, gradient used, the step it
