@@ -14,8 +14,8 @@ class Series:
     """An append-only record of ``(x, row)`` that halves itself (every other point) when full,
     so a long run costs bounded memory and frame size yet still spans the whole run."""
 
-    def __init__(self, limit: int = SERIES_LIMIT) -> None:
-        self.limit, self.stride, self._count = limit, 1, 0
+    def __init__(self, limit: int = SERIES_LIMIT, stride: int = 1) -> None:
+        self.limit, self.stride, self._count = limit, stride, 0
         self.x: list[float] = []
         self.rows: list[list[float]] = []
 

@@ -8,14 +8,14 @@ from torch import nn
 
 from app.labs.training.config import TrainingConfig
 from app.labs.training.datasets import Dataset
-from app.labs.training.frames import Series
+from app.labs.training.frames import SERIES_LIMIT, Series
 from app.labs.training.model import SeededDropout, build_mlp, linears, make_optimizer
 
 
 class Trainee:
     """A run holds one of these, or two trained on the very same batches when comparing."""
 
-    def __init__(self, label: str, cfg: TrainingConfig, data: Dataset, changes: dict[str, Any]) -> None:
+    def __init__(self, label: str, cfg: TrainingConfig, data: Dataset, changes: dict[str, Any], steps: int) -> None:
         self.label, self.cfg, self.changes = label, cfg, changes
         self.classify = data.task == "classification"
         self.model = build_mlp(
@@ -26,9 +26,11 @@ class Trainee:
         self.optimizer = make_optimizer(self.model, cfg.optimizer, cfg.lr, cfg.weight_decay)
         self.loss_fn: nn.Module = nn.CrossEntropyLoss() if self.classify else nn.MSELoss()
         self.curves = Series()  # x: epoch; row: train loss, test loss[, train acc, test acc]
-        self.grads = Series()  # x: step; row: each layer's weight-gradient norm, then the total
+        # x: step; row: each layer's weight-gradient norm, then the total; recorded evenly over the run
+        self.grads = Series(stride=max(1, steps // (2 * SERIES_LIMIT)))
         self.diverged = False
         self.loss = math.nan  # the last batch's data loss (without the L1 term)
+        self.test_pred: torch.Tensor | None = None  # test predictions at the last evaluation
 
     def train_step(self, xb: torch.Tensor, yb: torch.Tensor, step: int) -> float:
         if self.diverged:
@@ -68,7 +70,8 @@ class Trainee:
                 out = self.model(x)
                 losses.append(float(self.loss_fn(out, y)))
                 if self.classify:
-                    accs.append(float((out.argmax(dim=1) == y).float().mean()))
+                    self.test_pred = out.argmax(dim=1)  # the last part is the test part
+                    accs.append(float((self.test_pred == y).float().mean()))
         self.curves.add(epoch, losses + accs)
 
     def set_params(self, cfg: TrainingConfig) -> None:

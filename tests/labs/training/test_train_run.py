@@ -5,10 +5,12 @@ import math
 
 import pytest
 import torch
+from torch.utils.data import DataLoader, TensorDataset
 
 from app.labs.errors import FieldError
 from app.labs.training import TrainingConfig, TrainingRun, parse_csv
 from app.labs.training.frames import GRID, Series
+from app.labs.training.run import make_loader
 
 
 def train(run: TrainingRun) -> TrainingRun:
@@ -186,3 +188,14 @@ def test_series_thins_itself_but_spans_the_run() -> None:
     for i in range(1000):
         series.add(float(i), [float(i)])
     assert 10 <= len(series.x) < 20 and series.x[0] == 0.0 and series.x[-1] > 900
+
+
+def test_fast_loader_gives_dataloaders_own_batches() -> None:
+    x, y = torch.arange(50.0).reshape(25, 2), torch.arange(25)
+    standard = DataLoader(TensorDataset(x, y), batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(3))
+    fast = make_loader(x, y, 4, seed=3)
+    state = torch.random.get_rng_state()
+    for _ in range(3):  # a new shuffle each epoch, the same in both
+        for (a, b), (c, d) in zip(standard, fast, strict=True):
+            assert torch.equal(a, c) and torch.equal(b, d)
+    assert torch.equal(state, torch.random.get_rng_state())  # the global generator is left alone
