@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+from array import array
 from collections.abc import Mapping
 from typing import Any
 
@@ -51,7 +52,8 @@ class OptimizerRun:
             grid = config.swarm_layout == "grid"
             self._swarm = Swarm(checked.surface, checked.specs, starts, config.cloud_points, config.seed, grid)
             self._blocks = self._swarm.batch.blocks
-            self._means: list[list[float]] = [[self._swarm.cloud_mean(i)] for i in range(len(self._blocks))]
+            # a mean per step per cloud, as 8-byte doubles rather than Python floats: runs are long
+            self._means = [array("d", [self._swarm.cloud_mean(i)]) for i in range(len(self._blocks))]
 
     @property
     def steps_done(self) -> int:
@@ -70,7 +72,8 @@ class OptimizerRun:
         """One step for everyone; the mean surface value of the racers still going (nan if none)."""
         if self._race:
             self._race.step()
-            alive = [v[-1] for v, d in zip(self._race.values, self._race.diverged, strict=True) if not d]
+            race = self._race
+            alive = [race.last_value(i) for i, d in enumerate(race.diverged) if not d]
             return sum(alive) / len(alive) if alive else math.nan
         assert self._swarm is not None
         loss = self._swarm.step()
@@ -102,14 +105,14 @@ class OptimizerRun:
 
     def _racer_frame(self, i: int) -> dict[str, Any]:
         assert self._race is not None
-        points, values = self._race.points[i], self._race.values[i]
-        shown = downsample(len(points), self.config.path_points)
+        shown = downsample(self._race.lengths[i], self.config.path_points)
+        points, values = self._race.path(i, shown)
         return {
             **self._identity(i, self._blocks[i]),
             "diverged": self._race.diverged[i],
             "steps": shown,
-            "points": [points[k] for k in shown],
-            "values": [values[k] for k in shown],
+            "points": points,
+            "values": values,
             "state": self._race.racer_state(i),
         }
 

@@ -30,9 +30,20 @@ class Race:
         for i, (value, where) in enumerate(zip(values, self._start_fields(), strict=True)):
             if not math.isfinite(value):
                 raise FieldError(where, f"the surface is not finite at the start {list(self.starts[i])}")
-        self.points: list[list[list[float]]] = [[list(s)] for s in self.starts]
-        self.values: list[list[float]] = [[v] for v in values]
+        # Every racer's (x, y, f) per step in one float64 tensor, grown by doubling: 24 bytes a
+        # racer-step, where Python lists of floats would take ~150 (100,000 steps x 8 racers).
+        self._history = torch.empty((1024, len(specs), 3), dtype=DTYPE)
+        self._record(0)
+        self.lengths = [1] * len(specs)  # points recorded per racer: a diverged one stops growing
         self.diverged = [False] * len(specs)
+
+    def _record(self, k: int) -> torch.Tensor:
+        if k >= self._history.shape[0]:
+            self._history = torch.cat([self._history, torch.empty_like(self._history)])
+        row = self._history[k]
+        row[:, :2] = self.batch.points
+        row[:, 2] = self.batch.values
+        return row
 
     def _start_fields(self) -> list[str]:
         return [f"optimizers[{i}].start" if spec.start else "start" for i, spec in enumerate(self.specs)]
@@ -44,42 +55,52 @@ class Race:
     def step(self) -> None:
         if self.finished_racing:
             return
-        values = self.batch.advance().tolist()
-        points = self.batch.points.tolist()
+        self.batch.advance()
         self.steps_done += 1
+        finite = torch.isfinite(self._record(self.steps_done)).all(dim=1).tolist()
         for i, block in enumerate(self.batch.blocks):
             if self.diverged[i]:
                 continue
-            point, value = points[i], values[i]
-            if math.isfinite(value) and math.isfinite(point[0]) and math.isfinite(point[1]):
-                self.points[i].append(point)
-                self.values[i].append(value)
+            if finite[i]:
+                self.lengths[i] += 1
             else:  # the record stops at the last finite point
                 self.diverged[i] = True
                 block.stop()
 
+    def path(self, i: int, indices: list[int] | None = None) -> tuple[list[list[float]], list[float]]:
+        """Racer ``i``'s recorded points and values (all, or at ``indices`` of its record)."""
+        rows = self._history[: self.lengths[i], i]
+        if indices is not None:
+            rows = rows[indices]
+        return rows[:, :2].tolist(), rows[:, 2].tolist()
+
+    def last_value(self, i: int) -> float:
+        return float(self._history[self.lengths[i] - 1, i, 2])
+
     def racer_state(self, i: int) -> dict[str, Any]:
         """The state panel for racer ``i`` after its last step: point, gradient used, the step it
         took (new point − old point, per coordinate) and the optimiser's own state."""
-        points = self.points[i]
-        point, previous = points[-1], points[-2] if len(points) > 1 else points[-1]
+        n = self.lengths[i]
+        last = self._history[n - 1, i]
+        previous = self._history[max(n - 2, 0), i]
         block = self.batch.blocks[i]
-        grad = self.batch.grad[i].tolist() if len(points) > 1 else [0.0, 0.0]
+        grad = self.batch.grad[i].tolist() if n > 1 else [0.0, 0.0]
         return {
-            "step": len(points) - 1,
-            "point": point,
-            "value": self.values[i][-1],
+            "step": n - 1,
+            "point": last[:2].tolist(),
+            "value": float(last[2]),
             "grad": grad,
-            "update": [point[0] - previous[0], point[1] - previous[1]],
+            "update": (last[:2] - previous[:2]).tolist(),
             "state": read_state(block),
             "hyper": hyperparameters(block),
         }
 
     def trajectories(self) -> list[dict[str, Any]]:
-        return [
-            {"name": spec.name, "points": self.points[i], "values": self.values[i], "diverged": self.diverged[i]}
-            for i, spec in enumerate(self.specs)
-        ]
+        out = []
+        for i, spec in enumerate(self.specs):
+            points, values = self.path(i)
+            out.append({"name": spec.name, "points": points, "values": values, "diverged": self.diverged[i]})
+        return out
 
 
 def check_steps(steps: Any, limit: int, where: str = "steps") -> int:
