@@ -158,7 +158,7 @@ export class Curves {
 
 export class Gradients {
   constructor(el, weightsEl) {
-    this.chart = new LineChart(el, { height: 340, logY: true });
+    this.chart = el;
     this.histograms = new HistogramGrid(weightsEl);
   }
 
@@ -168,10 +168,22 @@ export class Gradients {
       const n = part.grad_norms.layers.length;
       part.grad_norms.layers.forEach((values, i) => series.push({
         name: `${r ? t("training.compare_short") : t("training.run")} · ${t("common.layer")} ${i + 1}`,
-        x: part.grad_norms.step, y: values, color: layerColor(i, n), dash: r ? "dot" : "solid", width: 1.5,
+        x: part.grad_norms.step, y: values, color: layerColor(i, n), dash: r ? "dot" : "solid",
       }));
     });
-    this.chart.update(series, { title: t("training.grad_title"), xTitle: t("common.step"), yTitle: t("training.grad_axis") });
+    // a dead unit's gradient of 1e-20 would stretch the axis over twenty decades: show the top ten
+    const values = series.flatMap((x) => x.y).filter((v) => v > 0 && Number.isFinite(v));
+    const top = values.length ? Math.log10(Math.max(...values)) + 0.3 : 1;
+    const bottom = values.length ? Math.max(Math.log10(Math.min(...values)) - 0.3, top - 10) : -3;
+    Plotly.react(this.chart, series.map((x) => ({
+      type: "scatter", mode: "lines", name: x.name, x: x.x, y: x.y, line: { color: x.color, dash: x.dash, width: 1.5 },
+    })), baseLayout({
+      height: 340, title: { text: t("training.grad_title"), font: { size: 14 } },
+      xaxis: { title: { text: t("common.step") } },
+      yaxis: { title: { text: t("training.grad_axis") }, type: "log", range: [bottom, top], exponentformat: "power",
+        dtick: top - bottom > 4 ? 1 : "D2" },
+      uirevision: "keep",
+    }), CONFIG);
     const layers = scene.runs[0].layers;
     const runs = frame.runs.filter((p) => p.weights.length === layers.length);
     this.histograms.update({
