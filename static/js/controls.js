@@ -1,5 +1,6 @@
 // The player every live lab shares: start/restart, play/pause, step, speed, and the status line.
 import { t } from "./i18n.js";
+import { RunSocket } from "./socket.js";
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, null]; // steps per second; null is as fast as it goes
 
@@ -28,6 +29,15 @@ export class Player {
     });
     this.showSpeed();
     this.setStatus("idle");
+  }
+
+  get live() {
+    return this.status === "running" || this.status === "paused";
+  }
+
+  // Change hyperparameters of the run on screen, if there is one (the `set` message).
+  setLive(params) {
+    if (this.live) this.socket.set(params);
   }
 
   currentSpeed() {
@@ -69,4 +79,44 @@ export class Player {
     this.statusLine.dataset.status = "error";
     this.statusLine.textContent = `${t("common.error")}: ${message.field ? message.field + " — " : ""}${message.message}`;
   }
+}
+
+// A live lab's socket and player, wired alike on every page: statuses and errors go to the player
+// (and to `showError`, by default the page's #form-error), and frames are drawn at most once per
+// screen refresh, always the freshest.
+export function livePlayer({ lab, getConfig, onFrame, onRestart, showError, root }) {
+  const errorBox = document.getElementById("form-error");
+  const report = showError ?? ((text) => { if (errorBox) errorBox.textContent = text; });
+  let player;
+  let latest = null;
+  let scheduled = false;
+  const socket = new RunSocket({
+    onStarted: () => player.setStatus("running"),
+    onFrame: (message) => {
+      latest = message;
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(() => {
+        scheduled = false;
+        if (latest) onFrame(latest);
+      });
+    },
+    onStatus: (status) => player.setStatus(status),
+    onQueued: (position) => player.setStatus("queued", { position }),
+    onError: (message) => {
+      player.showError(message);
+      report(message.field ? `${message.field}: ${message.message}` : message.message);
+    },
+    onConnection: (state) => { if (state === "closed") player.setStatus("disconnected"); },
+  });
+  player = new Player(root ?? document.getElementById("player"), socket, {
+    lab,
+    getConfig,
+    onRestart: () => {
+      latest = null; // a frame of the previous run must not be drawn after the restart
+      report("");
+      onRestart?.();
+    },
+  });
+  return { socket, player };
 }

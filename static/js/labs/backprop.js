@@ -1,8 +1,7 @@
 // The Back-propagation page: the network's values in one state object (URL hash), the worked example
 // from POST /api/backprop/example, the walk-through, and training on through /ws/runs.
 import { loadStrings, t } from "../i18n.js";
-import { RunSocket } from "../socket.js";
-import { Player } from "../controls.js";
+import { livePlayer } from "../controls.js";
 import { LineChart, PALETTE } from "../charts.js";
 import { $, api, fixed, loadHash, saveHash, table } from "./losses_util.js";
 import { renderTex } from "./tex_mathml.js";
@@ -85,25 +84,12 @@ function renderFrame(frame) {
 }
 
 function initLive() {
-  const socket = new RunSocket({
-    onStarted: () => player.setStatus("running"),
-    onFrame: renderFrame,
-    onStatus: (status) => player.setStatus(status),
-    onQueued: (position) => player.setStatus("queued", { position }),
-    onError: (message) => {
-      player.showError(message);
-      $("form-error").textContent = message.field ? `${message.field}: ${message.message}` : message.message;
-    },
-    onConnection: (s) => { if (s === "closed") player.setStatus("disconnected"); },
-  });
-  const player = new Player($("player"), socket, {
+  const { player } = livePlayer({
     lab: "backprop",
     getConfig: () => { readForm(); return { ...request(), steps: state.steps }; },
-    onRestart: () => { $("form-error").textContent = ""; },
+    onFrame: renderFrame,
   });
-  $("lr").addEventListener("change", () => {
-    if (player.status === "running" || player.status === "paused") socket.set({ lr: Number($("lr").value) });
-  });
+  $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
   player.start(true);
 }
 

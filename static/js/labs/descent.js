@@ -1,7 +1,6 @@
 // The Gradient-descent lab page: one state object in the URL hash; the scene over HTTP, the race live.
 import { loadStrings, t } from "../i18n.js";
-import { RunSocket } from "../socket.js";
-import { Player } from "../controls.js";
+import { livePlayer } from "../controls.js";
 import { LineChart, PALETTE, formatValue } from "../charts.js";
 import { ContourPaths, FitChart, LossPerUpdate } from "./descent_charts.js";
 
@@ -13,7 +12,6 @@ const DEFAULT_SPEED = 7; // 200 ticks/s: the notes' race lasts about half a minu
 
 let state = loadState();
 let frame = null;
-let drawScheduled = false;
 const $ = (id) => document.getElementById(id);
 
 function loadState() {
@@ -130,36 +128,21 @@ async function loadScene(config) {
 async function main() {
   await loadStrings();
   writeForm();
-  const socket = new RunSocket({
-    onStarted: () => player.setStatus("running"),
-    onFrame: (message) => {
-      frame = message; // draw at most once per screen refresh, always the freshest frame
-      if (drawScheduled) return;
-      drawScheduled = true;
-      requestAnimationFrame(() => { drawScheduled = false; render(); });
-    },
-    onStatus: (status) => player.setStatus(status),
-    onQueued: (position) => player.setStatus("queued", { position }),
-    onError: (message) => {
-      player.showError(message);
-      $("form-error").textContent = message.field ? `${message.field}: ${message.message}` : message.message;
-    },
-    onConnection: (s) => { if (s === "closed") player.setStatus("disconnected"); },
-  });
   document.querySelector("#player [data-action=speed]").value = String(DEFAULT_SPEED);
-  const player = new Player($("player"), socket, {
+  const { player } = livePlayer({
     lab: "descent",
     getConfig: runConfig,
+    onFrame: (message) => {
+      frame = message;
+      render();
+    },
     onRestart: () => {
-      $("form-error").textContent = "";
       frame = null;
       loadScene(runConfig());
     },
   });
   for (const input of document.querySelectorAll("aside input")) input.addEventListener("change", readForm);
-  $("lr").addEventListener("change", () => {
-    if (player.status === "running" || player.status === "paused") socket.set({ lr: Number($("lr").value) });
-  });
+  $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
   document.querySelector("[data-action=copy-code]").addEventListener("click", async (event) => {
     await navigator.clipboard?.writeText($("code").textContent);
     event.target.textContent = t("common.copied");

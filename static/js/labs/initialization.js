@@ -1,7 +1,6 @@
 // The Initialisation lab page: one state object, serialised to the URL hash; each frame -> render().
 import { loadStrings, t } from "../i18n.js";
-import { RunSocket } from "../socket.js";
-import { Player } from "../controls.js";
+import { livePlayer } from "../controls.js";
 import { HistogramGrid, LineChart, PALETTE, formatValue } from "../charts.js";
 
 const NUMBER_FIELDS = ["depth", "width", "batch_size", "lr", "steps", "seed"];
@@ -17,7 +16,6 @@ const ARGUMENT_DEFAULTS = { val: 0.77, a: 0, b: 1, mean: 0, std: 1, gain: 1, mod
 let methodArguments = {};
 let state = loadState();
 let frame = null;
-let drawScheduled = false;
 const $ = (id) => document.getElementById(id);
 
 function loadState() {
@@ -204,36 +202,20 @@ async function main() {
   const methodList = await (await fetch("/api/init/methods")).json();
   methodArguments = Object.fromEntries(methodList.map((m) => [m.name, m.arguments]));
   writeForm();
-  const socket = new RunSocket({
-    onStarted: () => player.setStatus("running"),
-    onFrame: (message) => {
-      // Draw at most once per screen refresh, always the freshest frame.
-      frame = message;
-      if (drawScheduled) return;
-      drawScheduled = true;
-      requestAnimationFrame(() => { drawScheduled = false; render(); });
-    },
-    onStatus: (status) => player.setStatus(status),
-    onQueued: (position) => player.setStatus("queued", { position }),
-    onError: (message) => {
-      player.showError(message);
-      $("form-error").textContent = message.field ? `${message.field}: ${message.message}` : message.message;
-    },
-    onConnection: (state_) => { if (state_ === "closed") player.setStatus("disconnected"); },
-  });
-  const player = new Player($("player"), socket, {
+  const { player } = livePlayer({
     lab: "initialization",
     getConfig: runConfig,
+    onFrame: (message) => {
+      frame = message;
+      render();
+    },
     onRestart: () => {
-      $("form-error").textContent = "";
       frame = null;
       showCode(runConfig());
     },
   });
   for (const f of ["activation", ...NUMBER_FIELDS]) $(f).addEventListener("change", readForm);
-  $("lr").addEventListener("change", () => {
-    if (player.status === "running" || player.status === "paused") socket.set({ lr: Number($("lr").value) });
-  });
+  $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
   $("add-method").addEventListener("click", () => {
     if (state.methods.length < 4) state.methods.push({ method: "kaiming_uniform" });
     renderMethodCards();

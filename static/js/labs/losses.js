@@ -1,7 +1,6 @@
 // The Loss-functions page: one state object in the URL hash; the live outlier fit; the one-shot panels.
 import { loadStrings, t } from "../i18n.js";
-import { RunSocket } from "../socket.js";
-import { Player } from "../controls.js";
+import { livePlayer } from "../controls.js";
 import { LineChart, PALETTE } from "../charts.js";
 import { $, api, fixed, loadHash, saveHash, table } from "./losses_util.js";
 import { renderTex } from "./tex_mathml.js";
@@ -88,27 +87,15 @@ async function showCode(config) {
 
 function initLive() {
   writeFitForm();
-  const socket = new RunSocket({
-    onStarted: () => player.setStatus("running"),
-    onFrame: (message) => { frame = message; renderFit(); },
-    onStatus: (status) => player.setStatus(status),
-    onQueued: (position) => player.setStatus("queued", { position }),
-    onError: (message) => {
-      player.showError(message);
-      $("form-error").textContent = message.field ? `${message.field}: ${message.message}` : message.message;
-    },
-    onConnection: (s) => { if (s === "closed") player.setStatus("disconnected"); },
-  });
-  const player = new Player($("player"), socket, {
+  const { player } = livePlayer({
     lab: "losses",
     getConfig: fitConfig,
-    onRestart: () => { $("form-error").textContent = ""; frame = null; showCode(fitConfig()); },
+    onFrame: (message) => { frame = message; renderFit(); },
+    onRestart: () => { frame = null; showCode(fitConfig()); },
   });
   for (const f of [...FIT_FIELDS, "optimizer"]) $(f).addEventListener("change", readFitForm);
   for (const box of document.querySelectorAll("#fit-losses input")) box.addEventListener("change", readFitForm);
-  $("lr").addEventListener("change", () => {
-    if (player.status === "running" || player.status === "paused") socket.set({ lr: Number($("lr").value) });
-  });
+  $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
   showCode(fitConfig());
   player.start(true);
 }

@@ -1,7 +1,6 @@
 // The Optimiser lab page: one state object, serialised to the URL hash; each frame -> render().
 import { lang, loadStrings, t } from "../i18n.js";
-import { RunSocket } from "../socket.js";
-import { Player } from "../controls.js";
+import { livePlayer } from "../controls.js";
 import { LineChart, PALETTE } from "../charts.js";
 import { SurfaceViews } from "./optimizers_views.js";
 import { EwaPanel, renderBasins, renderCounts, renderStateCards } from "./optimizers_panels.js";
@@ -19,7 +18,6 @@ let surfaces = [];
 let scenes = [];
 let info = null; // the surface being shown: {name, formula, domain, start, minima}
 let frame = null;
-let drawScheduled = false;
 let ewaTimer = 0;
 const $ = (id) => document.getElementById(id);
 
@@ -149,16 +147,6 @@ function render() {
   renderBasins($("basins"), frame.starts, frame.clouds[Number(select.value) || 0], info.domain);
 }
 
-function scheduleRender() {
-  if (drawScheduled) return;
-  drawScheduled = true;
-  requestAnimationFrame(() => { drawScheduled = false; render(); });
-}
-
-function live() {
-  return player.status === "running" || player.status === "paused";
-}
-
 // A new run from step 0: playing if the old one was (or if asked), else paused on the start.
 async function restart(play = player.status === "running") {
   if (!(await loadSurface())) return;
@@ -177,7 +165,7 @@ function pickStart(point) {
 
 function editRacer(index, key, value) {
   saveState();
-  if (live() && !RESTART_ONLY.includes(key)) socket.set({ racers: [{ index, [key]: value }] });
+  if (player.live && !RESTART_ONLY.includes(key)) socket.set({ racers: [{ index, [key]: value }] });
   showCode();
 }
 
@@ -253,22 +241,12 @@ async function main() {
   for (const s of surfaces) select.add(new Option(s.name.replace("_", " "), s.name));
   select.add(new Option(t("optimizers.custom"), "custom"));
   renderScenes();
-  socket = new RunSocket({
-    onStarted: () => player.setStatus("running"),
-    onFrame: (message) => { frame = message; scheduleRender(); },
-    onStatus: (status) => player.setStatus(status),
-    onQueued: (position) => player.setStatus("queued", { position }),
-    onError: (message) => {
-      player.showError(message);
-      $("form-error").textContent = message.field ? `${message.field}: ${message.message}` : message.message;
-    },
-    onConnection: (s) => { if (s === "closed") player.setStatus("disconnected"); },
-  });
-  player = new Player($("player"), socket, {
+  ({ socket, player } = livePlayer({
     lab: "optimizers",
     getConfig: runConfig,
-    onRestart: () => { $("form-error").textContent = ""; frame = null; showCode(); },
-  });
+    onFrame: (message) => { frame = message; render(); },
+    onRestart: () => { frame = null; showCode(); },
+  }));
   bindForm();
   await loadSurface();
   writeForm();

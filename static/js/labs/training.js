@@ -1,7 +1,6 @@
 // The Training lab page: one state object in the URL hash; the scene over HTTP, training live on the socket.
 import { loadStrings, t } from "../i18n.js";
-import { RunSocket } from "../socket.js";
-import { Player } from "../controls.js";
+import { livePlayer } from "../controls.js";
 import { LIVE, applyPreset, loadState, readForm, runConfig, saveState, writeForm } from "./training_form.js";
 import { Curves, Gradients, ModelView } from "./training_views.js";
 import { PolynomialScene, VanishingScene } from "./training_scenes.js";
@@ -9,7 +8,6 @@ import { PolynomialScene, VanishingScene } from "./training_scenes.js";
 const state = loadState();
 let frame = null;
 let scene = null;
-let drawScheduled = false;
 const $ = (id) => document.getElementById(id);
 const views = [new ModelView($("view-0"), $("images-0")), new ModelView($("view-1"), $("images-1"))];
 const curves = new Curves($("loss-chart"), $("acc-chart"));
@@ -109,39 +107,26 @@ async function main() {
   writeForm(state);
   polynomial.write();
   vanishing.write();
-  const socket = new RunSocket({
-    onStarted: () => player.setStatus("running"),
-    onFrame: (message) => {
-      frame = message; // draw at most once per screen refresh, always the freshest frame
-      if (drawScheduled) return;
-      drawScheduled = true;
-      requestAnimationFrame(() => { drawScheduled = false; render(); });
-    },
-    onStatus: (status) => player.setStatus(status),
-    onQueued: (position) => player.setStatus("queued", { position }),
-    onError: (message) => {
-      player.showError(message);
-      showError(message.field ? `${message.field}: ${message.message}` : message.message);
-    },
-    onConnection: (s) => { if (s === "closed") player.setStatus("disconnected"); },
-  });
-  const player = new Player($("player"), socket, {
+  const { socket, player } = livePlayer({
     lab: "training",
     getConfig: config,
+    showError,
+    onFrame: (message) => {
+      frame = message;
+      render();
+    },
     onRestart: () => {
-      showError("");
       frame = null;
       scene = null;
       loadScene(config());
     },
   });
-  const live = () => player.status === "running" || player.status === "paused";
   for (const input of document.querySelectorAll("aside input, aside select")) {
     input.addEventListener("change", () => {
       readForm(state);
       saveState(state);
       $("upload-box").hidden = state.dataset !== "csv";
-      if (LIVE.includes(input.id) && live()) socket.set({ [input.id]: Number(input.value) });
+      if (LIVE.includes(input.id) && player.live) socket.set({ [input.id]: Number(input.value) });
     });
   }
   $("csv-file").addEventListener("change", (event) => { if (event.target.files[0]) upload(event.target.files[0]); });
