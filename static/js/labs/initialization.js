@@ -2,6 +2,7 @@
 import { loadStrings, t } from "../i18n.js";
 import { livePlayer } from "../controls.js";
 import { HistogramGrid, LineChart, PALETTE, formatValue } from "../charts.js";
+import { table } from "../tables.js";
 
 const NUMBER_FIELDS = ["depth", "width", "batch_size", "lr", "steps", "seed"];
 const PRESETS = {
@@ -151,40 +152,19 @@ function render() {
   renderTables(methods);
 }
 
-function table(headers, rows) {
-  const el = document.createElement("table");
-  el.className = "numbers";
-  const head = el.createTHead().insertRow();
-  for (const h of headers) {
-    const th = document.createElement("th");
-    th.innerHTML = h;
-    head.append(th);
-  }
-  const body = el.createTBody();
-  for (const r of rows) {
-    const tr = body.insertRow();
-    for (const cell of r) {
-      const td = tr.insertCell();
-      td.textContent = cell.text ?? cell;
-      if (cell.flag) td.className = "flag";
-    }
-  }
-  return el;
-}
-
 function renderTables(methods) {
   const headers = [t("common.layer"), ...methods.flatMap((m, i) => [
-    `<span style="color:${PALETTE[i]}">${m.label}</span><br>${t("initialization.theory")}`,
-    t("initialization.measured"),
+    { text: `${m.label} · ${t("initialization.theory")}`, color: PALETTE[i] },
+    { text: t("initialization.measured"), color: PALETTE[i] },
   ])];
   const rows = frame.layers.map((l, li) => [String(l.index), ...methods.flatMap((m) => [
     formatValue(m.layers[li].theory_weight_std), formatValue(m.layers[li].weight.std),
   ])]);
   $("theory-table").replaceChildren(table(headers, rows));
-  const symHeaders = [t("common.layer"), ...methods.map((m, i) => `<span style="color:${PALETTE[i]}">${m.label}</span>`)];
+  const symHeaders = [t("common.layer"), ...methods.map((m, i) => ({ text: m.label, color: PALETTE[i] }))];
   const symRows = frame.layers.map((l, li) => [String(l.index), ...methods.map((m) => {
     const k = m.layers[li].distinct_neurons;
-    return { text: `${k} / ${l.fan_out}`, flag: k === 1 && l.fan_out > 1 };
+    return { text: `${k} / ${l.fan_out}`, className: k === 1 && l.fan_out > 1 ? "flag" : "" };
   })]);
   $("symmetry-table").replaceChildren(table(symHeaders, symRows));
 }

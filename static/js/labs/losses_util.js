@@ -27,33 +27,7 @@ export function fixed(v, digits = 4) {
 
 export { formatValue };
 
-// rows: arrays of cells; a cell is text, or {text, className, html}
-export function table(headers, rows, { caption = "" } = {}) {
-  const el = document.createElement("table");
-  el.className = "numbers";
-  if (caption) el.createCaption().textContent = caption;
-  const head = el.createTHead().insertRow();
-  for (const h of headers) {
-    const th = document.createElement("th");
-    th.textContent = h;
-    head.append(th);
-  }
-  const body = el.createTBody();
-  for (const r of rows) {
-    const tr = body.insertRow();
-    for (const cell of r) {
-      const td = tr.insertCell();
-      if (cell && typeof cell === "object") {
-        td.textContent = cell.text ?? "";
-        if (cell.className) td.className = cell.className;
-        if (cell.title) td.title = cell.title;
-      } else {
-        td.textContent = cell;
-      }
-    }
-  }
-  return el;
-}
+export { table } from "../tables.js";
 
 export function slider({ label, min, max, step, value, onInput, id = "" }) {
   const wrap = document.createElement("label");
