@@ -16,7 +16,7 @@ from app.runs.outbox import Outbox
 from app.runs.session import RunSession
 from app.runs.slots import RunSlots, ServerBusy
 from app.settings import Settings
-from app.web.errors import first_error
+from app.web.errors import first_error, valid_utf8
 from app.web.live import LiveLab, check_caps
 from app.web.messages import Pause, Resume, Set, Start, Step, Stop, client_message
 
@@ -37,7 +37,9 @@ class RunConnection:
         self.outbox.put(encode(message))
 
     def error(self, message: str, field: str | None) -> None:
-        self.send({"type": "error", "message": message, "field": field})
+        # a field may be a key the client sent, lone surrogates included: UTF-8 cannot carry those
+        self.send({"type": "error", "message": valid_utf8(message),
+                   "field": None if field is None else valid_utf8(field)})
 
     async def handle(self, text: str | bytes) -> None:
         """Act on one raw client message; every fault becomes an ``error`` message."""
@@ -51,6 +53,9 @@ class RunConnection:
             raw = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             self.error(f"message is not valid JSON: {exc}", "message")
+            return
+        except RecursionError:  # '[[[[…' a few thousand deep fits in a small message
+            self.error("message is nested too deeply", "message")
             return
         if not isinstance(raw, dict):
             self.error("a message must be a JSON object with a 'type'", "message")
@@ -66,6 +71,9 @@ class RunConnection:
             await self._dispatch(msg)
         except FieldError as exc:
             self.error(exc.message, exc.field)
+        except Exception:  # a bug in a lab's builder or set_params must not close everyone's socket
+            log.exception("%s message failed in lab %r", msg.type, getattr(msg, "lab", self.lab_name))
+            self.error(f"the {msg.type} message failed inside the lab; see the server log", None)
 
     async def _dispatch(self, msg: Any) -> None:
         if isinstance(msg, Start):

@@ -5,9 +5,11 @@ from typing import Any
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.labs.errors import FieldError
 
@@ -37,8 +39,49 @@ def first_error(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
     return path, err["msg"]
 
 
+ECHO_DEPTH, ECHO_ITEMS, ECHO_CHARS = 4, 20, 200  # how much of a bad input a 422 shows back
+
+
+def valid_utf8(value: str) -> str:
+    """The string itself, or with its lone surrogates ('\\ud800' arrives escaped in JSON) as '?':
+    UTF-8 cannot carry them and orjson refuses them."""
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return value.encode(errors="replace").decode()
+    return value
+
+
+def _clean(value: Any, depth: int = 0, clip: bool = False) -> Any:
+    """A copy safe to send: strings valid UTF-8, huge integers as text; when ``clip``, a huge list or a
+    300-deep nesting the client sent is shortened (orjson refuses more than 255 levels, and 150 KB back
+    helps nobody)."""
+    if isinstance(value, str):
+        value = valid_utf8(value)
+        return value[:ECHO_CHARS] + "…" if clip and len(value) > ECHO_CHARS else value
+    if isinstance(value, dict):
+        if clip and depth >= ECHO_DEPTH:
+            return "{…}"
+        items = list(value.items())
+        shown = items[:ECHO_ITEMS] if clip else items
+        out = {_clean(k, clip=clip) if isinstance(k, str) else k: _clean(v, depth + 1, clip) for k, v in shown}
+        return out | ({"…": f"{len(items) - len(shown)} more"} if len(items) > len(shown) else {})
+    if isinstance(value, (list, tuple)):
+        if clip and depth >= ECHO_DEPTH:
+            return "[…]"
+        shown_list = value[:ECHO_ITEMS] if clip else value
+        out_list = [_clean(v, depth + 1, clip) for v in shown_list]
+        return out_list + ([f"… {len(value) - len(shown_list)} more"] if len(value) > len(shown_list) else [])
+    if isinstance(value, int) and not -(2**63) <= value < 2**64:  # beyond what orjson writes
+        return str(value)
+    return value
+
+
 def unprocessable(detail: Any) -> Response:
     # orjson writes a NaN the client sent (echoed in "input") as null: the reply stays strict JSON.
+    if isinstance(detail, list):
+        detail = [{k: _clean(v, clip=k == "input") for k, v in e.items()} if isinstance(e, dict) else e
+                  for e in detail]
     return Response(orjson.dumps({"detail": jsonable_encoder(detail)}), status_code=422,
                     media_type="application/json")
 
@@ -51,3 +94,15 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
         return unprocessable(exc.errors())
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers a body its JSON parser chokes on (not UTF-8, nested thousands deep, a number
+        # of 5,000 digits) with a bare 400; like any other unreadable JSON it is a 422 on the body.
+        cause = exc.__cause__
+        if exc.status_code == 400 and isinstance(cause, (ValueError, RecursionError)):
+            reason = ("it is not UTF-8 text" if isinstance(cause, UnicodeDecodeError) else
+                      "it is nested too deeply" if isinstance(cause, RecursionError) else str(cause)[:200])
+            return unprocessable([{"loc": ["body"], "msg": f"the body is not readable JSON: {reason}",
+                                   "type": "json_invalid"}])
+        return await http_exception_handler(request, exc)
