@@ -153,5 +153,6 @@ def make_dataset(
         raise FieldError("samples", f"need at least 4 samples, got {samples}")
     if not 0.0 <= noise <= 1.0:
         raise FieldError("noise", f"must be between 0 and 1, got {noise}")
-    x, y = GENERATORS[name](samples, noise, np.random.RandomState(seed))
+    # abs: -0.0 passes the range check, but numpy's normal(scale=-0.0) refuses its sign
+    x, y = GENERATORS[name](samples, abs(noise), np.random.RandomState(seed))
     return split(name, x, y, test_fraction, seed)

@@ -45,6 +45,8 @@ class VanishingConfig:
         for name in ("depth", "width", "batch"):
             if getattr(self, name) < 1:
                 raise FieldError(name, f"must be at least 1, got {getattr(self, name)}")
+        if self.batch < 2 and any(PRESETS[name]["batch_norm"] for name in self.nets):
+            raise FieldError("batch", "batch norm needs at least 2 examples in the batch")
 
 
 def layer_gradient_norms(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> list[float]:
@@ -63,5 +65,6 @@ def vanishing_scene(config: VanishingConfig) -> dict[str, Any]:
         settings = PRESETS[name]
         model = build_mlp(data.input_dim, (config.width,) * config.depth, data.outputs, seed=config.seed, **settings)
         norms = layer_gradient_norms(model, x, y)
-        nets.append({"name": name, "settings": settings, "grad_norms": norms, "first_over_last": norms[0] / norms[-1]})
+        ratio = norms[0] / norms[-1] if norms[-1] else None  # a dead last layer (width 1, ReLU) has no gradient
+        nets.append({"name": name, "settings": settings, "grad_norms": norms, "first_over_last": ratio})
     return {"layers": list(range(1, config.depth + 2)), "nets": nets}

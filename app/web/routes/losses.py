@@ -146,7 +146,7 @@ class RunParams(_Strict):
     lr: Finite | None = Field(None, gt=0, le=outlier_lab.MAX_LR)
 
 
-RUN_CAPS = {"samples": "max_samples", "steps": "max_steps"}
+RUN_CAPS = {"samples": "max_samples", "outliers": "max_samples", "steps": "max_steps"}
 
 
 @router.post("/code", summary="The PyTorch script behind the outlier fit")

@@ -80,7 +80,8 @@ class RunConfig(_Strict):
 
     def lab_config(self) -> lab.TrainingConfig:
         fields = self.model_dump(exclude={"upload", "compare", "hidden"})
-        changes = self.compare.model_dump(exclude_unset=True) if self.compare else None
+        # a null in compare changes nothing, as if the field were not given
+        changes = self.compare.model_dump(exclude_none=True) if self.compare else None
         if changes and "hidden" in changes:
             changes["hidden"] = tuple(changes["hidden"])
         return lab.TrainingConfig(hidden=tuple(self.hidden), compare=changes, **fields)
@@ -88,6 +89,7 @@ class RunConfig(_Strict):
 
 CAPS = {"hidden[]": "max_width", "hidden#": "max_depth", "batch_size": "max_batch_size", "epochs": "max_epochs",
         "samples": "max_samples"}
+COMPARE_CAPS = {"hidden[]": "max_width", "hidden#": "max_depth"}
 
 
 def _data(config: RunConfig, settings: Settings) -> tuple[lab.Dataset | None, str]:
@@ -101,7 +103,7 @@ def _data(config: RunConfig, settings: Settings) -> tuple[lab.Dataset | None, st
 
 def build(config: RunConfig, settings: Settings) -> lab.TrainingRun:
     if config.compare is not None:
-        check_caps(config.compare, {"hidden[]": "max_width", "hidden#": "max_depth"}, settings, prefix="compare.")
+        check_caps(config.compare, COMPARE_CAPS, settings, prefix="compare.")
     data, _ = _data(config, settings)
     run = lab.TrainingRun(config.lab_config(), data)
     if run.total_steps > settings.max_steps:
@@ -135,6 +137,8 @@ class CodeResponse(BaseModel):
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a run")
 def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:
     check_caps(body, CAPS, settings)
+    if body.compare is not None:
+        check_caps(body.compare, COMPARE_CAPS, settings, prefix="compare.")
     task = store.UPLOADS.get(body.upload).task if body.dataset == "csv" and body.upload else "classification"
     return {"code": lab.pytorch_code(body.lab_config(), task)}
 
