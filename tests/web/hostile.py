@@ -6,6 +6,7 @@ nesting), a key dropped or a stranger key added. The schema may be an OpenAPI do
 model's ``model_json_schema()``: references are JSON pointers into ``root``.
 """
 
+import copy
 import json
 import math
 import re
@@ -201,11 +202,11 @@ STRANGERS = ["surprise", "", "__proto__", "constructor", "ü🙂", "\udc00", "ty
 @st.composite
 def hostile(draw: st.DrawFn, schema: Any, root: dict[str, Any]) -> Any:
     """A value of the schema damaged in one or two places, a plausible one, or whole-body junk."""
-    value = draw(plausible(schema, root))
+    value = copy.deepcopy(draw(plausible(schema, root)))  # drawn values may be shared (sampled_from, just)
     how = draw(st.sampled_from(["plausible", "mutate", "plausible", "mutate", "twice", "drop", "plausible",
                                 "stranger", "mutate", "junk"]))
     if how == "junk":
-        return draw(junk_for(value))
+        return copy.deepcopy(draw(junk_for(value)))
     if how == "plausible":
         return value
     if how in ("drop", "stranger"):
@@ -215,11 +216,11 @@ def hostile(draw: st.DrawFn, schema: Any, root: dict[str, Any]) -> Any:
             if how == "drop" and holder:
                 del holder[draw(st.sampled_from(sorted(holder)))]
             elif how == "stranger":
-                holder[draw(st.sampled_from(STRANGERS))] = draw(st.sampled_from(JUNK_SCALARS))
+                holder[draw(st.sampled_from(STRANGERS))] = copy.deepcopy(draw(st.sampled_from(JUNK_SCALARS)))
             return value
     for _ in range(2 if how == "twice" else 1):
         where = draw(st.sampled_from(list(paths(value))))
-        value = put(value, where, draw(junk_for(get(value, where))))
+        value = put(value, where, copy.deepcopy(draw(junk_for(get(value, where)))))
     return value
 
 
@@ -373,5 +374,6 @@ def tweaked(draw: st.DrawFn, base: Any) -> Any:
     for _ in range(draw(st.integers(1, 3))):
         where = draw(st.sampled_from(list(paths(value))))
         current = get(value, where)
-        value = put(value, where, draw(st.one_of(tweak_for(current), tweak_for(current), junk_for(current))))
+        new = draw(st.one_of(tweak_for(current), tweak_for(current), junk_for(current)))
+        value = put(value, where, copy.deepcopy(new))
     return value
