@@ -304,3 +304,33 @@ def test_a_null_in_compare_changes_nothing(api):
         reply = start_reply(exchange(ws, text), text)  # was a TypeError in the builder: tuple(None)
         assert reply["type"] == "started", reply
         stop(ws)
+
+
+# -- control messages in any order ---------------------------------------------------------------------------
+
+def controls(lab: str) -> st.SearchStrategy[list[str]]:
+    small = tiny(lab)[0]
+    one = st.sampled_from([
+        {"type": "pause"}, {"type": "resume"}, {"type": "stop"}, {"type": "step"}, {"type": "step", "n": 3},
+        {"type": "step", "n": 0}, {"type": "step", "n": 10**9}, {"type": "set", "params": {}},
+        {"type": "set", "params": {"speed": 5}}, {"type": "set", "params": {"speed": None}},
+        {"type": "start", "lab": lab, "config": small}, {"type": "start", "lab": lab, "config": small, "paused": True},
+        {"type": "start", "lab": lab, "config": small, "speed": 0.5}, {"type": "pause", "extra": 1}, {"type": None},
+    ]).map(dumps)
+    return st.lists(one, min_size=1, max_size=8)
+
+
+@pytest.mark.parametrize("lab", LABS)
+def test_control_messages_in_any_order(api, lab):
+    known(lab, "controls")
+
+    @settings(FUZZ, max_examples=max(EXAMPLES // 2, 5))
+    @given(controls(lab))
+    def survive(texts: list[str]) -> None:
+        with api.websocket_connect(WS) as ws:
+            for text in texts:
+                exchange(ws, text)  # every error names a field; every message is strict JSON
+            exchange(ws, dumps({"type": "stop"}))
+            assert exchange(ws, '{"type": "pause"}')[-1]["field"] == "type"  # nothing runs, and it answers
+
+    survive()
