@@ -1,12 +1,15 @@
 """Fixtures every test shares: an in-process client, a real server, and a guarded browser page."""
 
+import json
 import os
 import shutil
 import socket
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -104,6 +107,13 @@ def page(browser: object, live_server: str) -> Iterator[object]:
     context.close()
     assert not outside, f"requests left 127.0.0.1: {outside}"
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def post_json(url: str, body: object) -> Any:
+    """POST JSON to the live server with the standard library (the browser tests' own requests)."""
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
 
 
 def screenshot(page: object, name: str) -> Path:

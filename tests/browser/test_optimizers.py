@@ -3,9 +3,7 @@
 import json
 from urllib.parse import quote
 
-import httpx
-
-from tests.conftest import screenshot
+from tests.conftest import post_json, screenshot
 
 RACERS = [{"name": "sgd", "lr": 0.02}, {"name": "momentum", "lr": 0.02}, {"name": "adam", "lr": 0.02}]
 STATE = {"mode": "race", "surface": "saddle_bounded", "start": [-1.5, 0.01], "steps": 100000, "optimizers": RACERS}
@@ -54,7 +52,7 @@ def test_the_state_panel_shows_the_apis_numbers_for_the_same_step(page, live_ser
         page.click("[data-action=step]")
         page.wait_for_function(f"document.getElementById('contour').layout.title.text.endsWith(' {k}')")
     body = {"surface": {"name": "saddle_bounded"}, "start": [-1.5, 0.01], "steps": 3, "optimizers": RACERS}
-    api = httpx.post(f"{live_server}/api/optimizers/trajectories", json=body).json()["trajectories"]
+    api = post_json(f"{live_server}/api/optimizers/trajectories", body)["trajectories"]
     for i, trajectory in enumerate(api):
         card = page.locator(f"#state-panel .state-card[data-racer='{i}']")
         point = [float(v) for v in card.locator("tr[data-q=point] td[data-value]").evaluate_all(
@@ -142,7 +140,7 @@ def test_a_learning_rate_changed_mid_run_reaches_the_optimizer(page, live_server
     page.click("[data-action=step]")
     page.wait_for_function("document.getElementById('contour').layout.title.text.endsWith(' 2')")
     body = {"surface": {"name": "saddle_bounded"}, "start": [-1.5, 0.01], "steps": 1, "optimizers": [RACERS[0]]}
-    one = httpx.post(f"{live_server}/api/optimizers/trajectories", json=body).json()["trajectories"][0]["points"][-1]
+    one = post_json(f"{live_server}/api/optimizers/trajectories", body)["trajectories"][0]["points"][-1]
     x = float(page.locator("#state-panel .state-card[data-racer='0'] tr[data-q=point] td[data-value]").first
               .get_attribute("data-value"))
     assert x == one[0] - 0.3 * 2 * one[0]  # the second step used lr 0.3: x ← x − lr·2x
