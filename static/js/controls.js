@@ -93,6 +93,7 @@ export function livePlayer({ lab, getConfig, onFrame, onRestart, showError, root
   const socket = new RunSocket({
     onStarted: () => player.setStatus("running"),
     onFrame: (message) => {
+      player.statusLine.dataset.step = message.step; // the step reached, before it is drawn
       latest = message;
       if (scheduled) return;
       scheduled = true;

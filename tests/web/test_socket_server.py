@@ -2,7 +2,9 @@
 
 import asyncio
 import json
+import threading
 import time
+from typing import Any
 
 import websockets
 
@@ -15,6 +17,24 @@ async def _receive(ws, predicate, timeout=20.0):
         message = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
         if predicate(message):
             return message
+
+
+def run_async(scenario: Any) -> Any:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop running in ours."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(scenario())
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
 
 
 def ws_url(live_server: str) -> str:
@@ -30,7 +50,7 @@ def test_a_large_message_gets_an_error_and_the_socket_lives(live_server):
             await ws.send(json.dumps({"type": "start", "lab": "initialization", "config": {**TINY, "steps": 3}}))
             await _receive(ws, lambda m: m["type"] == "status" and m["status"] == "finished")
 
-    asyncio.run(scenario())
+    run_async(scenario)
 
 
 def test_twenty_clients_at_once_all_get_their_runs(live_server):
@@ -45,6 +65,6 @@ def test_twenty_clients_at_once_all_get_their_runs(live_server):
     async def scenario():
         return await asyncio.gather(*(client(i) for i in range(20)))
 
-    results = asyncio.run(scenario())
+    results = run_async(scenario)
     # Beyond the 8 run slots the rest wait in line (16 places): everyone finishes, nobody is refused.
     assert [end.get("status") for end in results] == ["finished"] * 20
