@@ -112,7 +112,11 @@ class RunSession:
             self._loop()
         except Exception:  # a bug in a lab must not take the server down: show it, end the run
             log.exception("run %s failed", self.run_id)
-            self._end("stopped", "the run failed inside the lab; see the server log")
+            try:
+                self._end("stopped", "the run failed inside the lab; see the server log")
+            except Exception:  # its frame fails too: the client still learns that the run ended
+                log.exception("run %s: no last frame", self.run_id)
+                self._send_status("stopped")
         finally:
             if self._on_end is not None:
                 self._on_end()

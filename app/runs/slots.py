@@ -22,6 +22,12 @@ class RunSlots:
         return len(self._waiters)
 
     def try_acquire(self) -> bool:
+        """Take a free slot now, if there is one; called on the event loop, which ``release_soon`` needs."""
+        if self._loop is None:
+            try:
+                self._loop = asyncio.get_running_loop()
+            except RuntimeError:  # called outside a loop (a test): release() stays direct
+                pass
         if self.active < self.capacity and not self._waiters:
             self.active += 1
             return True
@@ -54,7 +60,8 @@ class RunSlots:
         self.active = max(0, self.active - 1)
 
     def release_soon(self) -> None:
-        """Release from a worker thread."""
+        """Release from a worker thread, on the event loop: ``active`` and the waiters are changed by one
+        thread only (a direct release raced a start's ``try_acquire`` and could lose a slot for good)."""
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self.release)
         else:
