@@ -332,3 +332,15 @@ def test_what_fuzzing_found_is_answered(api, path, body):
     assert response.status_code == 200, data
     if path.endswith("vanishing"):
         assert any(net["first_over_last"] is None for net in data["nets"])
+
+
+def test_one_shot_trajectories_have_their_own_step_cap(api):
+    """100,000 steps x 8 racers (the live race's caps) took 80 s and 50 MB in one synchronous request."""
+    limit = Settings().max_trajectory_steps
+    body = {"surface": {"name": "saddle"}, "start": [1.0, 1.0], "optimizers": [{"name": "adam"}]}
+    request = {"method": "POST", "url": "/api/optimizers/trajectories", "params": {},
+               "headers": {"content-type": "application/json"}, "content": b""}
+    response, data = send(api, {**request, "content": dumps({**body, "steps": limit + 1}).encode()})
+    assert response.status_code == 422 and data["detail"][0]["loc"] == ["body", "steps"], data
+    response, data = send(api, {**request, "content": dumps({**body, "steps": limit}).encode()})
+    assert response.status_code == 200 and len(data["trajectories"][0]["points"]) == limit + 1

@@ -89,7 +89,7 @@ class TrajectoriesResponse(BaseModel):
     trajectories: list[Trajectory]
 
 
-ONE_SHOT_CAPS = {"steps": "max_steps", "optimizers#": "max_racers"}
+ONE_SHOT_CAPS = {"steps": "max_trajectory_steps", "optimizers#": "max_racers"}  # one request, answered in seconds
 
 
 @router.post("/trajectories", response_model=TrajectoriesResponse, summary="Each optimiser's path on a surface")
@@ -98,7 +98,7 @@ def trajectories(body: TrajectoriesRequest, settings: SettingsDep) -> dict[str, 
     check_caps(body, ONE_SHOT_CAPS, settings)
     return lab.trajectories(body.surface.lab_surface(), list(body.start), body.steps,
                             [o.lab_spec() for o in body.optimizers],
-                            max_steps=settings.max_steps, max_racers=settings.max_racers)  # fmt: skip
+                            max_steps=settings.max_trajectory_steps, max_racers=settings.max_racers)  # fmt: skip
 
 
 class OptimizerInfo(BaseModel):
