@@ -1,6 +1,7 @@
 """One WebSocket client: its messages in, its run's frames out, and clean-up when it goes."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import uuid
@@ -32,6 +33,7 @@ class RunConnection:
         self.session: RunSession | None = None
         self.lab_name = ""
         self._starting = False
+        self._queued: asyncio.Task[None] | None = None  # a built run waiting in line for a slot
 
     def send(self, message: dict[str, Any]) -> None:
         self.outbox.put(encode(message))
@@ -78,6 +80,14 @@ class RunConnection:
     async def _dispatch(self, msg: Any) -> None:
         if isinstance(msg, Start):
             await self._start(msg)
+            return
+        if self._queued is not None and not self._queued.done():
+            if isinstance(msg, Stop):
+                await self._leave_queue()
+                self.send({"type": "status", "run_id": None, "status": "stopped"})
+            else:
+                self.error(f"cannot {msg.type}: the run is waiting for a free slot; send stop to leave the line",
+                           "type")
             return
         session = self.session
         if session is None or session.status not in ("running", "paused"):
@@ -138,23 +148,45 @@ class RunConnection:
         check_caps(config, lab.caps, self.settings, prefix="config.")
         self._starting = True
         try:
+            await self._leave_queue()
             await self.stop_run()
             try:
                 run = await anyio.to_thread.run_sync(lab.build, config, self.settings)
             except FieldError as exc:
                 raise FieldError(exc.field if exc.field.startswith("config") else f"config.{exc.field}",
                                  exc.message) from None
-            if not self.slots.try_acquire():
-                if self.slots.waiting >= self.slots.queue_limit:
-                    raise ServerBusy("")
-                self.send({"type": "queued", "position": self.slots.waiting + 1})
-                await self.slots.acquire()
-        except ServerBusy:
-            self.error(f"server busy: all {self.slots.capacity} run slots are taken and the waiting "
-                       "line is full; try again in a minute", "type")
-            return
         finally:
             self._starting = False
+        if self.slots.try_acquire():
+            self._launch(msg, config, run)
+        elif self.slots.waiting >= self.slots.queue_limit:
+            self._busy()
+        else:
+            # Wait in line as a task of its own, so this socket still reads: a stop leaves the line.
+            self.send({"type": "queued", "position": self.slots.waiting + 1})
+            self._queued = asyncio.create_task(self._wait_for_slot(msg, config, run))
+
+    def _busy(self) -> None:
+        self.error(f"server busy: all {self.slots.capacity} run slots are taken and the waiting "
+                   "line is full; try again in a minute", "type")
+
+    async def _wait_for_slot(self, msg: Start, config: Any, run: Any) -> None:
+        try:
+            await self.slots.acquire()
+        except ServerBusy:
+            self._busy()
+            return
+        self._launch(msg, config, run)
+
+    async def _leave_queue(self) -> None:
+        task, self._queued = self._queued, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def _launch(self, msg: Start, config: Any, run: Any) -> None:
+        """Start a built run in the slot it holds."""
         run_id = uuid.uuid4().hex[:12]
         session = RunSession(run, run_id, self.outbox, self.settings.frame_rate, self.settings.frame_budget,
                              speed=msg.speed, on_end=self.slots.release_soon)
@@ -174,5 +206,6 @@ class RunConnection:
         await anyio.to_thread.run_sync(session.join, 5.0)
 
     async def close(self) -> None:
+        await self._leave_queue()
         await self.stop_run()
         self.outbox.close()

@@ -215,3 +215,21 @@ def test_a_full_server_says_busy_and_queues_within_its_limit():
             assert until(second, lambda m: m["type"] == "started")[-1]["run_id"]
             second.send_json({"type": "stop"})
             until(second, status("stopped"))
+
+
+def test_a_queued_start_can_be_stopped_and_its_place_is_freed():
+    settings = Settings(max_runs=1, max_queued=1)
+    with TestClient(create_app(settings), base_url=BASE) as client:
+        with client.websocket_connect(WS) as first, client.websocket_connect(WS) as second:
+            start(first)
+            second.send_json({"type": "start", "lab": "initialization", "config": TINY})
+            assert receive(second) == {"type": "queued", "position": 1}
+            second.send_json({"type": "pause"})
+            assert "waiting for a free slot" in until(second, is_error)[-1]["message"]
+            second.send_json({"type": "stop"})
+            assert until(second, status("stopped"))[-1]["run_id"] is None
+            assert client.app_state["slots"].waiting == 0
+            first.send_json({"type": "stop"})
+            until(first, status("stopped"))
+            start(second, {**TINY, "steps": 2})  # the slot is free again, and this socket can use it
+            until(second, status("finished"))
