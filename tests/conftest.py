@@ -1,8 +1,6 @@
 """Fixtures every test shares: an in-process client, a real server, and a guarded browser page."""
 
 import json
-import os
-import shutil
 import socket
 import threading
 import time
@@ -10,7 +8,6 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 import torch
@@ -64,49 +61,6 @@ def live_server() -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
-
-
-def chromium_path() -> str:
-    path = os.environ.get("GRADLAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        pytest.fail("Debian's chromium is required for the browser tests: apt-get install chromium")
-    return path
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser: object, live_server: str) -> Iterator[object]:
-    """A fresh page; every request must stay on 127.0.0.1 (classrooms may be offline)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
-    page = context.new_page()
-    outside: list[str] = []
-    errors: list[str] = []
-
-    def guard(route: object) -> None:
-        url = route.request.url  # type: ignore[attr-defined]
-        if urlsplit(url).hostname not in ("127.0.0.1", "localhost") and not url.startswith("data:"):
-            outside.append(url)
-            route.abort()  # type: ignore[attr-defined]
-        else:
-            route.continue_()  # type: ignore[attr-defined]
-
-    page.route("**/*", guard)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.outside_requests = outside  # type: ignore[attr-defined]
-    page.js_errors = errors  # type: ignore[attr-defined]
-    yield page
-    context.close()
-    assert not outside, f"requests left 127.0.0.1: {outside}"
-    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 def post_json(url: str, body: object) -> Any:

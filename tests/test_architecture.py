@@ -1,6 +1,7 @@
 """The layers stay apart: labs are pure science, the engine knows no lab."""
 
 import ast
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -8,9 +9,16 @@ WEB = ("fastapi", "starlette", "jinja2", "pydantic", "pydantic_settings", "uvico
        "app.settings")
 
 
+def _parse(source: str) -> ast.Module:
+    # In a fresh thread: CPython 3.11.7's parser can trip over the recursion depth left behind by an
+    # earlier RecursionError in this thread (the fuzz tests send deeply nested JSON).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(ast.parse, source).result()
+
+
 def imports(path: Path) -> set[str]:
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(_parse(path.read_text())):
         if isinstance(node, ast.Import):
             names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:

@@ -1,0 +1,60 @@
+"""The browser fixtures: Debian's chromium through Playwright, and a page that must stay offline.
+
+Package-scoped: Playwright's sync API keeps an event loop running in the main thread while it is
+open, which would stop later tests from calling asyncio.run.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import CHROMIUM_FLAGS
+
+
+def chromium_path() -> str:
+    path = os.environ.get("GRADLAB_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Debian's chromium is required for the browser tests: apt-get install chromium")
+    return path
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    """A fresh page; every request must stay on 127.0.0.1 (classrooms may be offline)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    page = context.new_page()
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def guard(route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if urlsplit(url).hostname not in ("127.0.0.1", "localhost") and not url.startswith("data:"):
+            outside.append(url)
+            route.abort()  # type: ignore[attr-defined]
+        else:
+            route.continue_()  # type: ignore[attr-defined]
+
+    page.route("**/*", guard)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.outside_requests = outside  # type: ignore[attr-defined]
+    page.js_errors = errors  # type: ignore[attr-defined]
+    yield page
+    context.close()
+    assert not outside, f"requests left 127.0.0.1: {outside}"
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
