@@ -1,6 +1,7 @@
 // The Gradient-descent lab page: one state object in the URL hash; the scene over HTTP, the race live.
 import { loadStrings, t } from "../i18n.js";
 import { livePlayer } from "../controls.js";
+import { loadHash, saveHash } from "../state.js";
 import { LineChart, PALETTE, formatValue } from "../charts.js";
 import { ContourPaths, FitChart, LossPerUpdate } from "./descent_charts.js";
 
@@ -15,15 +16,11 @@ let frame = null;
 const $ = (id) => document.getElementById(id);
 
 function loadState() {
-  try {
-    return { ...DEFAULTS, ...JSON.parse(decodeURIComponent(location.hash.slice(1)) || "{}") };
-  } catch {
-    return { ...DEFAULTS };
-  }
+  return loadHash(DEFAULTS);
 }
 
 function saveState() {
-  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(state))}`);
+  saveHash(state);
 }
 
 function readForm() {

@@ -3,6 +3,7 @@ import { loadStrings, t } from "../i18n.js";
 import { livePlayer } from "../controls.js";
 import { HistogramGrid, LineChart, PALETTE, formatValue } from "../charts.js";
 import { table } from "../tables.js";
+import { loadHash, saveHash } from "../state.js";
 
 const NUMBER_FIELDS = ["depth", "width", "batch_size", "lr", "steps", "seed"];
 const PRESETS = {
@@ -20,16 +21,11 @@ let frame = null;
 const $ = (id) => document.getElementById(id);
 
 function loadState() {
-  try {
-    const saved = JSON.parse(decodeURIComponent(location.hash.slice(1)) || "{}");
-    return { ...DEFAULTS, ...saved };
-  } catch {
-    return { ...DEFAULTS };
-  }
+  return loadHash(DEFAULTS);
 }
 
 function saveState() {
-  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(state))}`);
+  saveHash(state);
 }
 
 function readForm() {

@@ -64,14 +64,4 @@ export class BarChart {
   }
 }
 
-export function loadHash(defaults) {
-  try {
-    return { ...defaults, ...JSON.parse(decodeURIComponent(location.hash.slice(1)) || "{}") };
-  } catch {
-    return { ...defaults };
-  }
-}
-
-export function saveHash(state) {
-  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(state))}`);
-}
+export { loadHash, saveHash } from "../state.js";

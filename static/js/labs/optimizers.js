@@ -1,6 +1,7 @@
 // The Optimiser lab page: one state object, serialised to the URL hash; each frame -> render().
 import { lang, loadStrings, t } from "../i18n.js";
 import { livePlayer } from "../controls.js";
+import { loadHash, saveHash } from "../state.js";
 import { LineChart, PALETTE } from "../charts.js";
 import { SurfaceViews } from "./optimizers_views.js";
 import { EwaPanel, renderBasins, renderCounts, renderStateCards } from "./optimizers_panels.js";
@@ -22,15 +23,11 @@ let ewaTimer = 0;
 const $ = (id) => document.getElementById(id);
 
 function loadState() {
-  try {
-    return { ...DEFAULTS, ...JSON.parse(decodeURIComponent(location.hash.slice(1)) || "{}") };
-  } catch {
-    return { ...DEFAULTS };
-  }
+  return loadHash(DEFAULTS);
 }
 
 function saveState() {
-  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(state))}`);
+  saveHash(state);
 }
 
 function custom() {

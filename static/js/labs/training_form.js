@@ -1,5 +1,6 @@
 // The training lab's form: the state object <-> the sidebar inputs, the comparison text, the presets.
 import { t } from "../i18n.js";
+import { loadHash, saveHash } from "../state.js";
 
 export const DEFAULTS = {
   dataset: "moons", upload: null, samples: 400, noise: 0.1, test_fraction: 0.5, data_seed: 0,
@@ -35,16 +36,11 @@ export const PRESETS = {
 const $ = (id) => document.getElementById(id);
 
 export function loadState() {
-  try {
-    const saved = JSON.parse(decodeURIComponent(location.hash.slice(1)) || "{}");
-    return { ...structuredClone(DEFAULTS), ...saved };
-  } catch {
-    return structuredClone(DEFAULTS);
-  }
+  return loadHash(DEFAULTS);
 }
 
 export function saveState(state) {
-  history.replaceState(null, "", `#${encodeURIComponent(JSON.stringify(state))}`);
+  saveHash(state);
 }
 
 export function applyPreset(state, name) {
