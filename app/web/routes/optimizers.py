@@ -26,11 +26,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class OptimizerModel(_Strict):
-    """One racer: a name and any ``torch.optim`` keyword arguments its class takes (others are refused
-    by name). Unset ones keep PyTorch's defaults; ``momentum`` and ``nesterov`` default to momentum 0.9."""
+class _Hyperparameters(_Strict):
+    """The ``torch.optim`` keyword arguments that may also change mid-run."""
 
-    name: OptimizerName
     lr: Finite | None = None
     momentum: Finite | None = None
     dampening: Finite | None = None
@@ -38,8 +36,15 @@ class OptimizerModel(_Strict):
     eps: Finite | None = None
     alpha: Finite | None = None
     lr_decay: Finite | None = None
-    initial_accumulator_value: Finite | None = None
     betas: tuple[Finite, Finite] | None = None
+
+
+class OptimizerModel(_Hyperparameters):
+    """One racer: a name and any ``torch.optim`` keyword arguments its class takes (others are refused
+    by name). Unset ones keep PyTorch's defaults; ``momentum`` and ``nesterov`` default to momentum 0.9."""
+
+    name: OptimizerName
+    initial_accumulator_value: Finite | None = None
     centered: bool | None = None
     amsgrad: bool | None = None
     start: Annotated[Point | None, Field(description="this racer's own start; else the race's")] = None
@@ -178,16 +183,8 @@ class RunConfig(_Strict):
         return lab.config_from_mapping({**data, "optimizers": [o.lab_spec() for o in self.optimizers]})
 
 
-class RacerParams(_Strict):
+class RacerParams(_Hyperparameters):
     index: int = Field(ge=0)
-    lr: Finite | None = None
-    momentum: Finite | None = None
-    dampening: Finite | None = None
-    weight_decay: Finite | None = None
-    eps: Finite | None = None
-    alpha: Finite | None = None
-    lr_decay: Finite | None = None
-    betas: tuple[Finite, Finite] | None = None
 
 
 class RunParams(_Strict):
