@@ -96,3 +96,14 @@ def test_api_docs_render_offline(page, live_server):
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/init/inspect" in p for p in paths)
     assert "GradLab" in page.inner_text("body")
+
+
+def test_view_settings_stay_on_the_page(page, live_server):
+    """Unticking "same height scale" and restarting used to send sharedY inside the config (refused)."""
+    open_lab(page, live_server)
+    page.uncheck("#shared-y")
+    page.click("[data-action=start]")
+    page.wait_for_function("Number(document.getElementById('loss-chart').layout.title.text.split(' ').pop()) >= 2")
+    assert page.inner_text("#form-error") == ""
+    assert page.get_attribute("[data-status-line]", "data-status") in ("running", "finished")
+    assert "nn.init.xavier_normal_" in page.inner_text("#code")

@@ -101,7 +101,7 @@ function argumentField(m, arg) {
 
 function runConfig() {
   readForm();
-  const { quantity, ...config } = state;
+  const { quantity, sharedY, ...config } = state; // view settings stay on the page
   return config;
 }
 
