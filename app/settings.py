@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(1_000_000, ge=1)
     max_descent_updates: int = Field(10_000, ge=1)  # one POST /api/descent/run: answered within seconds
     max_trajectory_steps: int = Field(5_000, ge=1)  # one POST /api/optimizers/trajectories: 100,000 x 8 took 80 s
+    max_classes: int = Field(20, ge=1)  # classes open at once on this server
+    max_class_students: int = Field(100, ge=1)  # students in one class
+    class_idle_s: float = Field(1800.0, gt=0)  # a class with no teacher socket for this long ends
+    max_failed_joins: int = Field(20, ge=1)  # failed joins a minute from one address before 429
     fashion_mnist_dir: str = ""  # folder of Fashion-MNIST's IDX files, offered in the Training lab; "" = none
 
 

@@ -1,0 +1,1 @@
+"""Class sessions: join codes, roles, presenting, freezing, the roster and class experiments."""
