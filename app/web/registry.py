@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.web import assets, pages, socket
 from app.web.live import LiveLab
-from app.web.routes import backprop, descent, health, initialization, losses, optimizers, training
+from app.web.routes import backprop, classes, descent, health, initialization, losses, optimizers, training
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ ROUTERS: list[APIRouter] = [
     descent.router,
     training.router,
     socket.router,
+    classes.router,
     pages.router,
     assets.router,
 ]
