@@ -39,5 +39,29 @@ class Stop(_Message):
     type: Literal["stop"]
 
 
-ClientMessage = Annotated[Start | Pause | Resume | Step | Set | Stop, Field(discriminator="type")]
+class Join(_Message):  # join a class: as its teacher or one of its students, by the token
+    type: Literal["join"]
+    code: str = Field(max_length=16)
+    token: str = Field(max_length=200)
+
+
+class Present(_Message):  # the teacher puts a run on every student's screen; null releases them
+    type: Literal["present"]
+    run_id: str | None = Field(max_length=64)
+    view: dict[str, Any] | None = None  # the teacher's view of it (tab, quantity, scale): students draw the same
+
+
+class Freeze(_Message):  # the teacher's "eyes on me": students' runs pause until off
+    type: Literal["freeze"]
+    on: bool
+
+
+class Push(_Message):  # the teacher hands every student a lab and a config, to run as their own
+    type: Literal["push"]
+    lab: str = Field(max_length=40)
+    config: dict[str, Any] = Field(default_factory=dict)
+
+
+ClientMessage = Annotated[Start | Pause | Resume | Step | Set | Stop | Join | Present | Freeze | Push,
+                          Field(discriminator="type")]
 client_message = TypeAdapter(ClientMessage)
