@@ -261,13 +261,12 @@ class Classroom:
             self.sweep()
             return
         now = asyncio.get_running_loop().time()
-        # on a grid of ROSTER_EVERY_S: a class that changes all the time gets exactly two a second
-        group.next_roster_at = max(now, group.next_roster_at + ROSTER_EVERY_S)
         state = self.state(record)
         body = orjson.dumps(state)
         if body == group.last_roster:
             return
         group.last_roster = body
+        group.next_roster_at = now + ROSTER_EVERY_S
         message = {"type": "roster", **{k: v for k, v in state.items() if k != "code"}}
         for conn in group.teachers:
             conn.send(message)

@@ -53,7 +53,7 @@ class Present(_Message):  # the teacher puts a run on every student's screen; nu
 
 class Freeze(_Message):  # the teacher's "eyes on me": students' runs pause until off
     type: Literal["freeze"]
-    on: bool
+    on: bool = Field(strict=True)  # true or false, not "yes"
 
 
 class Push(_Message):  # the teacher hands every student a lab and a config, to run as their own
