@@ -17,8 +17,9 @@ class RunResult:
     config: Mapping[str, Any]
     status: str
     step: int
-    losses: Sequence[float | None]  # the loss history, downsampled evenly over steps 0..step
+    losses: Sequence[float | None]  # the loss history: point j is the loss of step min((j+1)·stride, step)
     frame: Mapping[str, Any] | None = None  # the run's latest frame, for accuracy
+    stride: int = 1  # steps between two points of ``losses``
 
 
 def config_value(config: Mapping[str, Any], path: str) -> Any:
@@ -54,10 +55,9 @@ def steps_to_target(result: RunResult, target: float | None) -> float | None:
     """The first step whose loss is at or below ``target`` (to the resolution of the history)."""
     if target is None or not result.losses:
         return None
-    n = len(result.losses)
-    for i, loss in enumerate(result.losses):
+    for j, loss in enumerate(result.losses):
         if isinstance(loss, (int, float)) and math.isfinite(loss) and loss <= target:
-            return round(i * result.step / max(n - 1, 1))
+            return min((j + 1) * result.stride, result.step)
     return None
 
 

@@ -1,5 +1,6 @@
 """The roster a teacher sees, and the per-run results a class experiment pools, from the engine's runs."""
 
+import math
 from collections.abc import Mapping
 from typing import Any, Protocol
 
@@ -7,6 +8,7 @@ from app.classes.experiment import RunResult, test_accuracy
 from app.classes.store import Student
 
 SPARK_POINTS = 40  # points of a roster row's loss sparkline
+RESULT_POINTS = 200  # loss points kept per run: "steps to target" is exact to 1/200 of the run
 KEPT_RESULTS = 12  # a student's latest runs the experiment remembers (a freed run's point stays)
 
 
@@ -46,7 +48,9 @@ def remember(results: dict[str, RunResult], run: RunView, frame: Mapping[str, An
         frame = kept.frame  # no new evaluation in this frame: keep the last accuracy seen
     else:
         frame = {"runs": [{"curves": {"test_acc": [accuracy]}}]} if accuracy is not None else None
+    # the engine thins a history of n steps to every ceil(n / points)-th step (and the last)
+    stride = max(1, math.ceil(run.step / RESULT_POINTS))
     results[run.run_id] = RunResult(run.lab, dict(run.config), run.status, run.step,
-                                    run.losses(SPARK_POINTS), frame)
+                                    run.losses(RESULT_POINTS), frame, stride)
     while len(results) > KEPT_RESULTS:
         results.pop(next(iter(results)))

@@ -79,18 +79,23 @@ class Classroom:
             except FieldError as exc:
                 _error(conn, exc.message, exc.field)  # to the teacher only: the students saw nothing
                 return
+            if record.presenting is not None:
+                self.present(record, None, None, conn)  # a scene is the students' own work: release first
             for student in self.groups[record.code].students:
                 student.send({"type": "push", "lab": msg.lab, "config": config})
 
     def _join(self, conn: Any, code: str, token: str) -> None:
-        address = getattr(conn, "address", None) or "unknown"
-        if self.failed_joins.blocked(address):
+        # A socket's join needs a 192-bit token, not only a code: guessing is hopeless, but a socket that
+        # knows its address (a later connection.py may tell) is still held to the same limit as HTTP.
+        address = getattr(conn, "address", None)
+        if address is not None and self.failed_joins.blocked(address):
             _error(conn, "too many failed joins from this address; wait a minute", "code")
             return
         record = self.store.get(code)
         found = self.store.role(code, token) if record is not None else None
         if record is None or found is None:
-            self.failed_joins.failed(address)
+            if address is not None:
+                self.failed_joins.failed(address)
             if record is None:
                 _error(conn, f"no open class has the code {code!r}", "code")
             else:
@@ -294,9 +299,7 @@ def _wants_frame(record: ClassRecord) -> bool:
 
 
 def _latest_frame(run: Any) -> dict[str, Any] | None:
-    frame = getattr(run, "latest_frame", None)
-    if callable(frame):
-        frame = frame()
+    frame = getattr(run, "last_frame", None)  # the encoded frame message the run last sent
     if isinstance(frame, (bytes, str)):
         try:
             frame = orjson.loads(frame)

@@ -95,8 +95,8 @@ def test_failed_joins_over_the_limit_in_a_minute_are_refused_then_forgiven():
     assert not joins.blocked("10.0.0.7")
 
 
-def result(config, losses, status="running", step=100, frame=None, lab="training"):
-    return RunResult(lab, config, status, step, losses, frame)
+def result(config, losses, status="running", step=100, frame=None, lab="training", stride=20):
+    return RunResult(lab, config, status, step, losses, frame, stride)
 
 
 def test_experiment_metrics_read_the_run():
@@ -108,7 +108,7 @@ def test_experiment_metrics_read_the_run():
     assert metric_value(r, "final_loss") is None  # still running
     assert metric_value(result({}, [1.0, 0.3], status="finished"), "final_loss") == 0.3
     assert metric_value(r, "test_accuracy") == 0.75
-    assert metric_value(r, "steps_to_target", 0.5) == 50  # the 3rd of 5 evenly spaced points over 100 steps
+    assert metric_value(r, "steps_to_target", 0.5) == 60  # the 3rd point: the loss after step 3 x 20
     assert metric_value(r, "steps_to_target", 0.01) is None
     assert metric_value(result({}, [1.0, float("nan")]), "current_loss") is None
 

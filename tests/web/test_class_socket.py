@@ -170,6 +170,12 @@ def test_push_is_validated_like_a_start_and_a_bad_one_reaches_the_teacher_only()
         await c.room.handle(c.teacher, msg(type="push", lab="nope", config={}))
         assert [m["field"] for m in c.teacher.take("error")] == ["config.lr", "lab"]
         assert student.take() == []
+        c.hub.runs["r1"] = Run(run_id="r1", lab="training", config={}, status="paused", step=0)
+        await c.room.handle(c.teacher, msg(type="present", run_id="r1"))
+        student.take()
+        await c.room.handle(c.teacher, msg(type="push", lab="training", config={}))
+        assert [m["type"] for m in student.take()] == ["release", "push"]  # a scene ends the presentation
+        assert student.calls[-1] == ("release",)
     run_async(scenario())
 
 

@@ -21,12 +21,13 @@ router = APIRouter(tags=["classes"])
 
 
 def get_classroom(conn: HTTPConnection) -> Classroom:
-    """The app's one Classroom, made on first use next to the run hub."""
+    """The app's one Classroom (``app.state.classes``, where the socket route looks for it), made on
+    first use next to the run hub if the lifespan did not make it."""
     state = conn.app.state
-    if getattr(state, "classroom", None) is None:
+    if getattr(state, "classes", None) is None:
         hub = getattr(state, "hub", None) or conn.state.hub
-        state.classroom = Classroom(state.settings, hub)
-    return state.classroom  # type: ignore[no-any-return]
+        state.classes = Classroom(state.settings, hub)
+    return state.classes  # type: ignore[no-any-return]
 
 
 ClassroomDep = Annotated[Classroom, Depends(get_classroom)]
