@@ -162,8 +162,9 @@ class TorchNet(nn.Module):
 
     def __init__(self, config: BackpropConfig) -> None:
         super().__init__()
-        self.linear1 = nn.Linear(2, 2, dtype=torch.float64)
-        self.linear2 = nn.Linear(2, 2, dtype=torch.float64)
+        # made on the meta device, so building draws nothing from the global generator
+        self.linear1 = nn.Linear(2, 2, dtype=torch.float64, device="meta").to_empty(device="cpu")
+        self.linear2 = nn.Linear(2, 2, dtype=torch.float64, device="meta").to_empty(device="cpu")
         self.activation = TORCH_ACTIVATIONS[config.activation]
         w, b = config.weights, config.biases
 

@@ -123,7 +123,7 @@ class LossHistory:
 class _Fit:
     def __init__(self, name: str, config: OutlierConfig) -> None:
         self.name = name
-        self.model = nn.Linear(1, 1)
+        self.model = nn.Linear(1, 1, device="meta").to_empty(device="cpu")  # draws nothing
         nn.init.zeros_(self.model.weight)  # same start for every loss, so only the loss differs
         nn.init.zeros_(self.model.bias)
         self.criterion = loss_module(name, config.beta, config.delta)

@@ -16,9 +16,9 @@ FAN_IN, FAN_OUT = 1024, 512
 
 
 def measured_std(spec: InitSpec, fan_in: int = FAN_IN, fan_out: int = FAN_OUT) -> float:
-    torch.manual_seed(0)
     layer = nn.Linear(fan_in, fan_out)
-    apply_init(layer, spec)
+    with torch.no_grad():
+        apply_init(layer, spec, torch.Generator().manual_seed(0))
     return float(layer.weight.detach().std())
 
 

@@ -13,37 +13,39 @@ _ACTIVATION_CODE = {
 
 
 def init_call(spec: InitSpec, target: str = "layer.weight") -> str:
-    """The ``nn.init`` call for ``spec``, with only the arguments that differ from PyTorch's defaults."""
+    """The ``nn.init`` call for ``spec`` drawing from the generator ``g``, with only the arguments
+    that differ from PyTorch's defaults."""
     m = spec.method
-    if m == "default":
-        return "pass  # keep nn.Linear's own initialisation"
     if m in ("zeros", "ones"):
         return f"nn.init.{m}_({target})"
     if m == "constant":
         return f"nn.init.constant_({target}, {spec.val!r})"
     if m == "uniform":
-        return f"nn.init.uniform_({target}, a={spec.lower!r}, b={spec.b!r})"
+        return f"nn.init.uniform_({target}, a={spec.lower!r}, b={spec.b!r}, generator=g)"
     if m == "normal":
-        return f"nn.init.normal_({target}, mean={spec.mean!r}, std={spec.std!r})"
+        return f"nn.init.normal_({target}, mean={spec.mean!r}, std={spec.std!r}, generator=g)"
     if m.startswith("xavier") or m == "orthogonal":
         gain = "" if spec.gain == 1.0 else f", gain={spec.gain!r}"
-        return f"nn.init.{m}_({target}{gain})"
+        return f"nn.init.{m}_({target}{gain}, generator=g)"
+    if m == "default":  # what nn.Linear does by itself, drawn from g
+        return f"nn.init.kaiming_uniform_({target}, a=math.sqrt(5), generator=g)"
     a = "" if spec.lower == 0.0 else f"a={spec.lower!r}, "
-    return f"nn.init.{m}_({target}, {a}mode={spec.mode!r}, nonlinearity={spec.nonlinearity!r})"
+    return f"nn.init.{m}_({target}, {a}mode={spec.mode!r}, nonlinearity={spec.nonlinearity!r}, generator=g)"
 
 
 def _init_function(index: int, spec: InitSpec) -> str:
+    bias = "nn.init.zeros_(layer.bias)"
     if spec.method == "default":
-        body = "    pass  # keep nn.Linear's own weight and bias initialisation"
-    else:
-        body = f"    {init_call(spec)}\n    nn.init.zeros_(layer.bias)"
-    return f"def init_{index}(layer):  # {spec.label}\n{body}\n"
+        bias = "bound = 1 / math.sqrt(layer.in_features)\n    nn.init.uniform_(layer.bias, -bound, bound, generator=g)"
+    return f"def init_{index}(layer, g):  # {spec.label}\n    {init_call(spec)}\n    {bias}\n"
 
 
 def pytorch_code(cfg: InitConfig) -> str:
     functions = "\n\n".join(_init_function(i, spec) for i, spec in enumerate(cfg.methods))
     table = ", ".join(f"({spec.label!r}, init_{i})" for i, spec in enumerate(cfg.methods))
-    return f'''import torch
+    return f'''import math
+
+import torch
 from torch import nn
 from sklearn.datasets import load_digits
 
@@ -57,12 +59,13 @@ y = torch.tensor(digits.target)
 {functions}
 
 def make_model(init):
-    torch.manual_seed({cfg.seed})  # the same random stream for every method
+    g = torch.Generator().manual_seed({cfg.seed})  # the same random stream for every method
     sizes = [64] + [{cfg.width}] * {cfg.depth - 1} + [10]
     layers = []
     for i in range({cfg.depth}):
         layer = nn.Linear(sizes[i], sizes[i + 1])
-        init(layer)
+        with torch.no_grad():
+            init(layer, g)
         layers.append(layer)
         if i < {cfg.depth - 1}:
             layers.append({_ACTIVATION_CODE[cfg.activation]})

@@ -78,13 +78,19 @@ class InitSpec:
         return nn.init.calculate_gain(self.nonlinearity, self.lower if self.nonlinearity == "leaky_relu" else None)
 
 
-def apply_init(layer: nn.Linear, spec: InitSpec) -> None:
-    """Initialise one layer's weight with ``spec``; biases start at zero, as the notes advise.
+def apply_init(layer: nn.Linear, spec: InitSpec, generator: torch.Generator) -> None:
+    """Initialise one layer's weight with ``spec``, drawing from ``generator``; biases start at zero,
+    as the notes advise.
 
-    ``default`` leaves both weight and bias as ``nn.Linear`` made them.
+    ``default`` draws both weight and bias as ``nn.Linear.reset_parameters`` does (kaiming_uniform
+    with a=√5, bias U(±1/√fan_in)), from the same generator.
     """
     w, m = layer.weight, spec.method
     if m == "default":
+        nn.init.kaiming_uniform_(w, a=math.sqrt(5), generator=generator)
+        if layer.bias is not None:
+            bound = 1 / math.sqrt(layer.in_features)
+            nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
         return
     if m == "zeros":
         nn.init.zeros_(w)
@@ -93,19 +99,21 @@ def apply_init(layer: nn.Linear, spec: InitSpec) -> None:
     elif m == "constant":
         nn.init.constant_(w, spec.val)
     elif m == "uniform":
-        nn.init.uniform_(w, a=spec.lower, b=spec.b)
+        nn.init.uniform_(w, a=spec.lower, b=spec.b, generator=generator)
     elif m == "normal":
-        nn.init.normal_(w, mean=spec.mean, std=spec.std)
+        nn.init.normal_(w, mean=spec.mean, std=spec.std, generator=generator)
     elif m == "xavier_uniform":
-        nn.init.xavier_uniform_(w, gain=spec.gain)
+        nn.init.xavier_uniform_(w, gain=spec.gain, generator=generator)
     elif m == "xavier_normal":
-        nn.init.xavier_normal_(w, gain=spec.gain)
+        nn.init.xavier_normal_(w, gain=spec.gain, generator=generator)
     elif m == "kaiming_uniform":
-        nn.init.kaiming_uniform_(w, a=spec.lower, mode=spec.mode, nonlinearity=spec.nonlinearity)
+        nn.init.kaiming_uniform_(w, a=spec.lower, mode=spec.mode, nonlinearity=spec.nonlinearity,
+                                 generator=generator)
     elif m == "kaiming_normal":
-        nn.init.kaiming_normal_(w, a=spec.lower, mode=spec.mode, nonlinearity=spec.nonlinearity)
+        nn.init.kaiming_normal_(w, a=spec.lower, mode=spec.mode, nonlinearity=spec.nonlinearity,
+                                generator=generator)
     elif m == "orthogonal":
-        nn.init.orthogonal_(w, gain=spec.gain)
+        nn.init.orthogonal_(w, gain=spec.gain, generator=generator)
     if layer.bias is not None:
         nn.init.zeros_(layer.bias)
 

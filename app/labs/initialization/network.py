@@ -34,18 +34,21 @@ def digits() -> tuple[torch.Tensor, torch.Tensor]:
 def build_mlp(depth: int, width: int, activation: str, spec: InitSpec, seed: int) -> nn.Sequential:
     """``depth`` Linear layers (64 → width → … → 10), each but the last followed by ``activation``.
 
-    The seed is set right before building, so every method starts from the same random stream.
+    Every draw comes from a generator seeded with ``seed`` and owned by this network, so every
+    method starts from the same random stream whatever other runs draw meanwhile. Layers are made
+    on the meta device: building draws nothing, ``apply_init`` draws everything.
     """
     if activation not in ACTIVATIONS:
         raise FieldError("activation", f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     if depth < 2:
         raise FieldError("depth", f"depth must be at least 2 layers, got {depth}")
-    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed)
     sizes = [IN_FEATURES] + [width] * (depth - 1) + [CLASSES]
     modules: list[nn.Module] = []
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        layer = nn.Linear(fan_in, fan_out)
-        apply_init(layer, spec)
+        layer = nn.Linear(fan_in, fan_out, device="meta").to_empty(device="cpu")
+        with torch.no_grad():
+            apply_init(layer, spec, generator)
         modules.append(layer)
         if i < depth - 1:
             modules.append(ACTIVATIONS[activation]())

@@ -45,20 +45,24 @@ class Residual(nn.Module):
 
 
 class SeededDropout(nn.Dropout):
-    """``nn.Dropout`` drawing its mask from the run's own generator (same maths: zero with
-    probability p, scale survivors by 1/(1-p) in training, identity in evaluation)."""
+    """``nn.Dropout`` drawing its mask from the run's own generator.
+
+    The arithmetic is ATen's CPU dropout step for step (a Bernoulli(1-p) mask divided by 1-p, then
+    one multiply; ``x * 0`` at p=1), so with the same generator state the output is bitwise
+    ``F.dropout``'s. Concurrent runs never share the global generator this way.
+    """
 
     def __init__(self, p: float, generator: torch.Generator) -> None:
         super().__init__(p)
         self.generator = generator
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.p == 0.0:
+        if not self.training or self.p == 0.0 or x.numel() == 0:
             return x
         if self.p == 1.0:
-            return torch.zeros_like(x)
-        keep = torch.empty_like(x).bernoulli_(1.0 - self.p, generator=self.generator)
-        return x * keep / (1.0 - self.p)
+            return x * torch.zeros((), dtype=x.dtype)
+        noise = torch.empty_like(x).bernoulli_(1.0 - self.p, generator=self.generator)
+        return x * noise.div_(1.0 - self.p)
 
 
 def build_mlp(

@@ -3,13 +3,13 @@
 Comparison: with ``config.compare`` set (say ``{"weight_decay": 0}``) the run trains a twin built
 from the same seed on the very same batches, so any difference on screen comes from the changed
 setting alone. Curves are evaluated at epoch ends on at most ``eval_limit`` examples of each part
-(every epoch unless that costs too much, see ``_end_epoch``); what the screen shows is computed in
-``frame()``, which the engine calls a few times a second.
+(every epoch unless that costs too much, see ``eval_every``); what the screen shows is computed in
+``frame()``, which the engine calls a few times a second. Nothing here reads a clock: the same
+config gives the same frames however busy the server is.
 """
 
 import math
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -23,6 +23,11 @@ from app.labs.training.trainee import Trainee
 
 EVAL_LIMIT = 1000  # examples per part for the curves
 EVAL_BUDGET = 0.05  # share of the training time spent evaluating the curves
+# A CPU cost model of one forward pass (eval) and one update (train), in microseconds, measured on a
+# small server (torch 2.13, one thread): a fixed cost for the Python and kernel launches, plus a
+# cost per example and weight. Only the ratio of the two matters, and only to a power of two.
+FORWARD_US = (70.0, 2.4e-5)
+UPDATE_US = (700.0, 7e-5)
 MISCLASSIFIED = 8  # example images sent per frame
 CURVE_POINTS = 200  # x positions of a 1D regression's fitted curve
 
@@ -36,6 +41,30 @@ def make_loader(
     g = torch.Generator().manual_seed(seed)  # one generator, drawn in DataLoader's order
     sampler = BatchSampler(RandomSampler(data, generator=g), batch_size, drop_last)
     return DataLoader(data, batch_size=None, sampler=sampler, generator=g)
+
+
+def epoch_orders(n: int, batch_size: int, seed: int, drop_last: bool = False) -> DataLoader[Any]:
+    """``make_loader`` over the indices 0..n-1: each pass yields one epoch's batches of indices,
+    drawn exactly as the loader over the data draws them. A run keeps an epoch as a list of index
+    tensors, which a deep copy of the run can copy (a live DataLoader iterator cannot be copied)."""
+    indices = torch.arange(n)
+    return make_loader(indices, indices, batch_size, seed, drop_last)
+
+
+def eval_every(weights: int, eval_examples: tuple[int, int], batch_size: int, steps_per_epoch: int,
+               epochs: int) -> int:
+    """Epochs between two evaluations of the curves: the smallest power of two keeping the
+    estimated cost of evaluating under ``EVAL_BUDGET`` of training's (at most ``epochs``).
+
+    Evaluating a large test set can cost more than an epoch of training on a small one; a big
+    model then still trains at full speed. Estimated from the config, never timed, so it is the
+    same on every server."""
+    evaluate = sum(FORWARD_US[0] + FORWARD_US[1] * n * weights for n in eval_examples)
+    epoch = steps_per_epoch * (UPDATE_US[0] + UPDATE_US[1] * batch_size * weights)
+    every = 1
+    while evaluate > EVAL_BUDGET * every * epoch and every < epochs:
+        every *= 2
+    return every
 
 
 class TrainingRun:
@@ -54,8 +83,8 @@ class TrainingRun:
         if uses_bn and batch_size < 2:
             raise FieldError("batch_size", "batch norm needs at least 2 examples per batch")
         drop_last = uses_bn and n % batch_size == 1  # a batch of one has no batch statistics
-        self.loader = make_loader(data.x_train, data.y_train, batch_size, config.seed, drop_last)
-        self.steps_per_epoch = len(self.loader)
+        self.orders = epoch_orders(n, batch_size, config.seed, drop_last)
+        self.steps_per_epoch = len(self.orders)
         self.total_steps = config.epochs * self.steps_per_epoch
         self.trainees = [Trainee("run", config, data, {}, self.total_steps)]
         if config.compare is not None:
@@ -64,10 +93,11 @@ class TrainingRun:
             (data.x_train[:eval_limit], data.y_train[:eval_limit]),
             (data.x_test[:eval_limit], data.y_test[:eval_limit]),
         ]
-        self._batches: Iterator[list[torch.Tensor]] | None = None
-        self._steps, self.elapsed = 0, 0.0
-        self._eval_every = 1  # epochs; set after the first from what evaluating costs
-        self._train_time = 0.0
+        self._epoch: list[torch.Tensor] = []  # this epoch's batches of indices still to train on
+        self._steps = 0
+        weights = max(sum(p.numel() for p in t.model.parameters()) for t in self.trainees)
+        sizes = (len(self.parts[0][0]), len(self.parts[1][0]))
+        self._eval_every = eval_every(weights, sizes, batch_size, self.steps_per_epoch, config.epochs)
         self._grid = self._curve_x = None
         if data.task == "classification" and data.input_dim == 2:
             self._axes = grid_axes(torch.cat([data.x_train, data.x_test]))
@@ -88,36 +118,21 @@ class TrainingRun:
 
     def step(self) -> float:
         """One update; the loss of the first model still training (NaN once all have diverged)."""
-        start = time.perf_counter()
-        if self._batches is None:
-            self._batches = iter(self.loader)  # a new shuffle for every epoch
-        xb, yb = next(self._batches)
+        if self._steps % self.steps_per_epoch == 0:
+            self._epoch = [batch for (batch, _) in self.orders]  # a new shuffle for every epoch
+        index = self._epoch[self._steps % self.steps_per_epoch]
+        xb, yb = self.data.x_train[index], self.data.y_train[index]
         self._steps += 1
         losses = [t.train_step(xb, yb, self._steps) for t in self.trainees]
-        self._train_time += time.perf_counter() - start
         if self._steps % self.steps_per_epoch == 0:
-            self._batches = None
             self._end_epoch(self._steps // self.steps_per_epoch)
-        self.elapsed += time.perf_counter() - start
         return next((v for v in losses if math.isfinite(v)), math.nan)
 
     def _end_epoch(self, epoch: int) -> None:
-        """Evaluate the curves every ``_eval_every`` epochs and at the last one.
-
-        Evaluating a large test set can cost more than an epoch of training on a small one; after
-        the first epoch the cadence becomes the smallest power of two that keeps evaluating under
-        ``EVAL_BUDGET`` of the training time, so a big model still trains at full speed.
-        """
+        """Evaluate the curves every ``_eval_every`` epochs (see ``eval_every``) and at the last one."""
         if epoch % self._eval_every == 0 or self._steps >= self.total_steps:
-            start = time.perf_counter()
             for t in self.trainees:
                 t.evaluate(float(epoch), self.parts)
-            cost = time.perf_counter() - start
-            if epoch == 1:
-                while (
-                    cost > EVAL_BUDGET * self._eval_every * self._train_time and self._eval_every < self.config.epochs
-                ):
-                    self._eval_every *= 2
 
     def set_params(self, params: Mapping[str, Any]) -> None:
         """Change lr, weight_decay, l1, dropout or clip_norm; a compared setting stays the twin's own."""
@@ -135,8 +150,6 @@ class TrainingRun:
         return x * torch.tensor(d.x_scale) + torch.tensor(d.x_shift)
 
     def frame(self) -> dict[str, Any]:
-        done = self._steps
-        eta = self.elapsed / done * (self.total_steps - done) if done else None
         runs = [t.frame_part() for t in self.trainees]
         shapes = [[tuple(layer.weight.shape) for layer in t.layers] for t in self.trainees]
         weights = [[layer.weight for layer in t.layers] for t in self.trainees]
@@ -144,16 +157,7 @@ class TrainingRun:
         for part, t, h in zip(runs, self.trainees, hists, strict=True):
             part["weights"] = h
             part.update(self._views(t))
-        return {
-            "step": done,
-            "steps": self.total_steps,
-            "epoch": done // self.steps_per_epoch,
-            "epochs": self.config.epochs,
-            "progress": done / self.total_steps,
-            "elapsed_s": self.elapsed,
-            "eta_s": eta,
-            "runs": runs,
-        }
+        return {"epoch": self._steps // self.steps_per_epoch, "epochs": self.config.epochs, "runs": runs}
 
     def _views(self, t: Trainee) -> dict[str, Any]:
         """The picture of what the model has learnt: boundary, fitted curve or confusion matrix."""

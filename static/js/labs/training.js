@@ -32,12 +32,27 @@ function seconds(s) {
   return s < 90 ? `${Math.ceil(s)} s` : `${Math.round(s / 60)} min`;
 }
 
+// The time left, from the pace frames arrive at here: a lab's frames carry no clock (the same
+// config gives the same frames on a busy server and an idle one).
+const pace = { run: null, time: 0, step: 0 };
+
+function timeLeft(message, total) {
+  const now = performance.now();
+  if (pace.run !== message.run_id || message.step < pace.step) {
+    Object.assign(pace, { run: message.run_id, time: now, step: message.step });
+  }
+  if (message.step >= total) return 0;
+  const done = message.step - pace.step;
+  return done > 0 ? ((now - pace.time) / 1000 / done) * (total - message.step) : null;
+}
+
 function render() {
   if (!frame || !scene) return;
+  const total = frame.total_steps ?? scene.steps; // the engine writes total_steps into every frame
   $("progress").textContent = t("training.progress", {
-    epoch: frame.epoch, epochs: frame.epochs, step: frame.step, steps: frame.steps, left: seconds(frame.eta_s),
+    epoch: frame.epoch, epochs: frame.epochs, step: frame.step, steps: total, left: seconds(timeLeft(frame, total)),
   });
-  $("progress-bar").style.width = `${(100 * frame.progress).toFixed(1)}%`;
+  $("progress-bar").style.width = `${((100 * frame.step) / total).toFixed(1)}%`;
   frame.runs.forEach((part, i) => views[i].update(part));
   curves.update(frame, scene.task === "classification");
   gradients.update(frame, scene);

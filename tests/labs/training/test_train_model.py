@@ -96,6 +96,16 @@ def test_seeded_dropout_scales_like_nn_dropout() -> None:
     assert float(ours.mean()) == pytest.approx(1.0, abs=0.01)  # expectation kept, as nn.Dropout does
 
 
+@pytest.mark.parametrize("p", [0.1, 0.3, 0.5, 0.9, 1.0])
+def test_seeded_dropout_is_bitwise_f_dropout_from_the_same_generator_state(p: float) -> None:
+    x = torch.randn(64, 33, generator=torch.Generator().manual_seed(1)) * 3.7
+    ours = SeededDropout(p, torch.Generator().manual_seed(7))(x)
+    with torch.random.fork_rng():  # F.dropout draws from the global generator: give it the same state
+        torch.manual_seed(7)
+        theirs = nn.functional.dropout(x, p, training=True)
+    assert torch.equal(ours, theirs) and torch.equal(ours.signbit(), theirs.signbit())
+
+
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_optimizers_are_torch_optim_with_decay_on_weights_only(name: str) -> None:
     model = build_mlp(2, (4,), 2, batch_norm=True)

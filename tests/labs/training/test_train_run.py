@@ -10,7 +10,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from app.labs.errors import FieldError
 from app.labs.training import TrainingConfig, TrainingRun, parse_csv
 from app.labs.training.frames import GRID, Series
-from app.labs.training.run import make_loader
+from app.labs.training.run import epoch_orders, eval_every, make_loader
 
 
 def train(run: TrainingRun) -> TrainingRun:
@@ -119,8 +119,8 @@ def test_frame_shapes_are_bounded_and_json_ready() -> None:
         run.step()
     frame = run.frame()
     json.dumps(frame, allow_nan=False)
-    assert frame["step"] == 600 and frame["epoch"] == 600 // 13 and frame["epochs"] == 300
-    assert 0 < frame["progress"] < 1 and frame["eta_s"] > 0
+    assert run.steps_done == 600 and frame["epoch"] == 600 // 13 and frame["epochs"] == 300
+    assert run.total_steps == 300 * 13 and not run.finished
     part = frame["runs"][0]
     assert len(part["grad_norms"]["layers"]) == 4 and len(part["grad_norms"]["step"]) < 2 * 120
     assert len(part["curves"]["epoch"]) == len(part["curves"]["test_acc"]) < 2 * 120
@@ -199,3 +199,18 @@ def test_fast_loader_gives_dataloaders_own_batches() -> None:
         for (a, b), (c, d) in zip(standard, fast, strict=True):
             assert torch.equal(a, c) and torch.equal(b, d)
     assert torch.equal(state, torch.random.get_rng_state())  # the global generator is left alone
+
+
+def test_epoch_orders_are_the_loaders_batches_as_indices() -> None:
+    x, y = torch.arange(50.0).reshape(25, 2), torch.arange(25)
+    loader, orders = make_loader(x, y, 4, seed=3, drop_last=True), epoch_orders(25, 4, seed=3, drop_last=True)
+    for _ in range(3):
+        for (xb, yb), (index, _) in zip(loader, orders, strict=True):
+            assert torch.equal(xb, x[index]) and torch.equal(yb, y[index])
+
+
+def test_evaluation_cadence_comes_from_the_config_not_a_clock() -> None:
+    assert TrainingRun(TrainingConfig())._eval_every == 1  # moons: evaluating is cheap, every epoch
+    # 1,000 images in one batch a step: evaluating 2,000 costs most of an epoch, so every 16th
+    assert eval_every(269_322, (1000, 1000), 1000, 1, 60) == 16
+    assert eval_every(269_322, (1000, 1000), 1000, 1, 5) == 8  # past the run's 5 epochs: only the last
