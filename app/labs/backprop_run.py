@@ -36,6 +36,10 @@ class BackpropRun:
         return self._steps
 
     @property
+    def total_steps(self) -> int:
+        return self.config.steps
+
+    @property
     def finished(self) -> bool:
         return self._steps >= self.config.steps
 
@@ -66,8 +70,6 @@ class BackpropRun:
         loss_series = self.history["loss"].snapshot()
         return {
             "lab": "backprop",
-            "steps_done": self._steps,
-            "finished": self.finished,
             "lr": self.lr,
             "loss": self._loss,  # error at the last step, before its update
             "outputs": {"o1": o1, "o2": o2},  # after the last update

@@ -204,6 +204,10 @@ class DescentRun:
         return self._steps
 
     @property
+    def total_steps(self) -> int:
+        return self.total_ticks
+
+    @property
     def finished(self) -> bool:
         return self._steps >= self.total_ticks or all(r.diverged for r in self.racers)
 
@@ -231,8 +235,6 @@ class DescentRun:
         epochs_done, k = divmod(self._steps, self.ticks_per_epoch)
         seen = epochs_done * self.config.samples + min(k * self.tick, self.config.samples)
         return {
-            "tick": self._steps,
-            "ticks": self.total_ticks,
             "examples_seen": seen,
             "epoch": seen / self.config.samples,
             "epochs": self.config.epochs,

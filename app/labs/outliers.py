@@ -149,6 +149,10 @@ class OutlierRun:
         return self._steps
 
     @property
+    def total_steps(self) -> int:
+        return self.config.steps
+
+    @property
     def finished(self) -> bool:
         return self._steps >= self.config.steps
 
@@ -187,8 +191,6 @@ class OutlierRun:
     def frame(self) -> dict[str, Any]:
         return {
             "lab": "losses",
-            "steps_done": self._steps,
-            "finished": self.finished,
             "lr": self.lr,
             "points": {
                 "x": self.x.squeeze(1).tolist(),

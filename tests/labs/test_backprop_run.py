@@ -22,7 +22,7 @@ def test_training_brings_outputs_to_the_targets() -> None:
     while not run.finished:
         run.step()
     frame = run.frame()
-    assert frame["steps_done"] == 2000 and frame["finished"]
+    assert run.steps_done == run.total_steps == 2000 and run.finished
     assert frame["loss"] < 1e-3
     assert abs(frame["outputs"]["o1"] - 0.01) < 0.05 and abs(frame["outputs"]["o2"] - 0.99) < 0.05
     history = frame["history"]

@@ -83,3 +83,15 @@ def test_runs_in_eight_interleaving_threads_give_a_lone_runs_frames_bitwise(name
         if isinstance(stream, BaseException):
             raise stream
         assert stream == alone
+
+
+@pytest.mark.parametrize("name", RUNS)
+def test_frames_leave_the_engines_keys_alone_and_progress_is_reported_one_way(name):
+    run = RUNS[name]()
+    assert run.steps_done == 0 and not run.finished
+    assert isinstance(run.total_steps, int) and run.total_steps > STEPS
+    for k in range(1, STEPS + 1):
+        run.step()
+        assert run.steps_done == k and not run.finished
+        frame = run.frame()
+        assert not set(frame) & set(RESERVED), f"{name} writes the engine's {set(frame) & set(RESERVED)}"

@@ -58,7 +58,7 @@ def test_live_race_counts_updates_and_takes_lr(client):
         assert receive(ws)["type"] == "started"
         frames = [m for m in until(ws, status("finished")) if m["type"] == "frame"]
         last = frames[-1]
-        assert last["step"] == last["ticks"] == 200 and last["epoch"] == 2.0
+        assert last["step"] == last["total_steps"] == 200 and last["epoch"] == 2.0
         assert [v["updates"] for v in last["variants"]] == [2, 200, 10]
         assert last["least_squares"]["b"] == pytest.approx(3.1111, abs=1e-4)
         ws.send_json({"type": "start", "lab": "descent", "config": {"variants": ["batch"]}, "paused": True})

@@ -109,7 +109,8 @@ def test_live_comparison_and_mid_run_changes(client):
         assert until(ws, is_error)[-1]["field"] == "params.hidden"
         ws.send_json({"type": "resume"})
         last = [m for m in until(ws, status("finished")) if m["type"] == "frame"][-1]
-        assert last["step"] == last["steps"] == 39 and last["progress"] == 1.0 and last["eta_s"] == 0
+        assert last["step"] == last["total_steps"] == 39  # written by the engine; a lab's frame has no clock
+        assert "progress" not in last and "eta_s" not in last
 
 
 def test_live_start_refusals(client):

@@ -87,6 +87,10 @@ class InitializationRun:
         return self._steps
 
     @property
+    def total_steps(self) -> int:
+        return self.cfg.steps
+
+    @property
     def finished(self) -> bool:
         return self._steps >= self.cfg.steps
 
@@ -133,7 +137,6 @@ class InitializationRun:
                 nn.functional.cross_entropy(logits, y).backward()
         return {
             "lr": self.cfg.lr,
-            "total_steps": self.cfg.steps,
             "epoch": self.epoch,
             "layers": layer_shapes(self.members[0].layers),
             "methods": [

@@ -63,6 +63,10 @@ class OptimizerRun:
         return self._swarm.steps_done
 
     @property
+    def total_steps(self) -> int:
+        return self.config.steps
+
+    @property
     def finished(self) -> bool:
         if self._race and self._race.finished_racing:
             return True
@@ -83,7 +87,7 @@ class OptimizerRun:
 
     def frame(self) -> dict[str, Any]:
         config = self.config
-        head = {"mode": config.mode, "step": self.steps_done, "steps": config.steps, "finished": self.finished}
+        head = {"mode": config.mode}
         if self._race:
             return {**head, "racers": [self._racer_frame(i) for i in range(len(self._blocks))]}
         assert self._swarm is not None

@@ -85,7 +85,7 @@ class TrainingRun:
         drop_last = uses_bn and n % batch_size == 1  # a batch of one has no batch statistics
         self.orders = epoch_orders(n, batch_size, config.seed, drop_last)
         self.steps_per_epoch = len(self.orders)
-        self.total_steps = config.epochs * self.steps_per_epoch
+        self.total_steps = config.epochs * self.steps_per_epoch  # a LiveRun's end
         self.trainees = [Trainee("run", config, data, {}, self.total_steps)]
         if config.compare is not None:
             self.trainees.append(Trainee("compare", configs[1], data, dict(config.compare), self.total_steps))

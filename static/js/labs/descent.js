@@ -66,7 +66,7 @@ function render() {
     name: v.name, x: v.epoch_losses.map((_, i) => i), y: v.epoch_losses, color: v.color, mode: "lines+markers",
   })), { title: t("descent.loss_epoch_title"), xTitle: t("descent.epoch"), yTitle: t("descent.full_mse") });
   $("progress").textContent = t("descent.progress", {
-    epoch: formatValue(frame.epoch), epochs: frame.epochs, tick: frame.tick, ticks: frame.ticks,
+    epoch: formatValue(frame.epoch), epochs: frame.epochs, tick: frame.step, ticks: frame.total_steps, // the engine writes both into every frame
     examples: frame.examples_seen,
   });
   renderTable(variants);

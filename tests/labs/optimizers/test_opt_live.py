@@ -29,7 +29,7 @@ def test_a_race_frame_matches_the_one_shot_trajectories():
     for _ in range(12):
         run.step()
     frame = run.frame()
-    assert {k: frame[k] for k in ("mode", "step", "steps", "finished")} == {
+    assert {"mode": frame["mode"], "step": run.steps_done, "steps": run.total_steps, "finished": run.finished} == {
         "mode": "race", "step": 12, "steps": 20, "finished": False,
     }  # fmt: skip
     expected = trajectories("beale", [1.0, 1.5], 12, optimizers)["trajectories"]
@@ -131,7 +131,7 @@ def test_a_swarm_frame():
     for _ in range(40):  # a 20 x 20 grid drawn as its 5 x 5 sub-grid (at most 30 points)
         assert math.isfinite(run.step())
     frame = run.frame()
-    assert frame["mode"] == "swarm" and frame["finished"] and frame["size"] == 400 and len(frame["starts"]) == 25
+    assert frame["mode"] == "swarm" and run.finished and frame["size"] == 400 and len(frame["starts"]) == 25
     for cloud in frame["clouds"]:
         assert set(cloud) == {"index", "name", "label", "points", "values", "basin", "counts", "mean_value", "curve"}
         assert len(cloud["points"]) == 25 and cloud["curve"]["steps"] == list(range(41))
