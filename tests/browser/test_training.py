@@ -25,7 +25,7 @@ def test_training_draws_a_boundary_that_changes_and_curves_that_grow(page, live_
     open_lab(page, live_server)
     assert page.evaluate("document.getElementById('view-0').data[0].type") == "heatmap"
     before = heatmap(page)
-    assert len(before) == 60 * 60 and epochs_drawn(page) == 1  # paused at step 0: the untrained model
+    assert len(before) == 61 * 61 and epochs_drawn(page) == 1  # paused at step 0: the untrained model
     page.evaluate(  # 100 steps/s, so frames are seen mid-run
         """() => { const s = document.querySelector('#player [data-action=speed]');
         s.value = '6'; s.dispatchEvent(new Event('input')); }""")

@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.labs.training.frames import GRID
 from tests.conftest import WS
 from tests.web.wsutil import is_error, receive, status, until
 
@@ -26,7 +27,7 @@ def test_upload_then_train_on_it(client):
         ws.send_json({"type": "start", "lab": "training", "config": config})
         assert receive(ws)["type"] == "started"
         last = [m for m in until(ws, status("finished")) if m["type"] == "frame"][-1]
-        assert last["runs"][0]["curves"]["epoch"][-1] == 2.0 and len(last["runs"][0]["boundary"]["z"]) == 60
+        assert last["runs"][0]["curves"]["epoch"][-1] == 2.0 and len(last["runs"][0]["boundary"]["z"]) == GRID
 
 
 @pytest.mark.parametrize(
@@ -61,7 +62,7 @@ def test_scene_of_the_default_run(client):
     scene = client.post("/api/training/scene", json={}).json()
     assert scene["dataset"] == "moons" and scene["steps"] == 60 * 13 and scene["epochs"] == 60
     assert scene["runs"] == [{"label": "run", "changes": {}, "layers": [[2, 16], [16, 16], [16, 2]]}]
-    assert len(scene["grid"]["x"]) == 60 and len(scene["points"]["test"]["label"]) == 200
+    assert len(scene["grid"]["x"]) == GRID and len(scene["points"]["test"]["label"]) == 200
 
 
 @pytest.mark.parametrize(
@@ -119,3 +120,37 @@ def test_live_start_refusals(client):
         assert until(ws, is_error)[-1]["field"] == "config.compare.lr"
         ws.send_json({"type": "start", "lab": "training", "config": {"dataset": "csv"}})
         assert until(ws, is_error)[-1]["field"] == "config.upload"
+
+
+def test_features_reach_the_scene_the_code_and_the_frames(client):
+    config = {"dataset": "circle", "samples": 40, "hidden": [3], "epochs": 1, "features": ["x1_squared", "x2_squared"]}
+    scene = client.post("/api/training/scene", json=config).json()
+    assert scene["network"]["features"] == ["x1_squared", "x2_squared"] and scene["network"]["side"] == 16
+    assert len(scene["network"]["inputs"]["lo"]) == 2
+    code = client.post("/api/training/code", json=config).json()["code"]
+    assert "x[:, 0] ** 2,  # x1_squared" in code and "nn.Linear(2, 3)" in code
+    with client.websocket_connect(WS) as ws:
+        ws.send_json({"type": "start", "lab": "training", "config": config})
+        assert receive(ws)["type"] == "started"
+        last = [m for m in until(ws, status("finished")) if m["type"] == "frame"][-1]
+        layers = last["runs"][0]["network"]["layers"]
+        assert [layer["width"] for layer in layers] == [3, 2] and layers[0]["grad_norm"] is not None
+
+
+@pytest.mark.parametrize(("features", "field"), [
+    (["x3"], "features.0"), (["x1", "x1"], "features"), ([], "features"),
+])  # fmt: skip
+def test_bad_features_are_refused_naming_the_field(client, features, field):
+    response = client.post("/api/training/scene", json={"features": features})
+    assert response.status_code == 422
+    assert ".".join(str(p) for p in response.json()["detail"][0]["loc"][1:]) == field
+
+
+def test_features_on_the_digits_are_refused(client):
+    response = client.post("/api/training/scene", json={"dataset": "digits", "features": ["x1", "x1_squared"]})
+    assert response.status_code == 422 and "2D classification" in response.json()["detail"][0]["msg"]
+
+
+def test_the_network_view_can_be_left_out_of_the_frames(client):
+    scene = client.post("/api/training/scene", json={"samples": 40, "network_view": False}).json()
+    assert "network" not in scene

@@ -9,6 +9,7 @@ import inspect
 
 from app.labs.training.config import TrainingConfig
 from app.labs.training.datasets import GENERATORS
+from app.labs.training.features import RAW, feature_code
 from app.labs.training.model import ACTIVATIONS, CONSTANT, MOMENTUM
 
 _ACT = {name: cls.__name__ for name, cls in ACTIVATIONS.items()}
@@ -163,6 +164,8 @@ def pytorch_code(config: TrainingConfig, task: str = "classification") -> str:
     inputs, outputs = _SHAPES.get(cfg.dataset, ("2", "2"))
     if cfg.dataset == "csv":
         inputs, outputs = ("1", "1") if regression else ("2", "len(classes)")
+    if cfg.features != RAW:
+        inputs = str(len(cfg.features))
     imports = ["import math", "", "import numpy as np", "import torch", "from torch import nn",
                "from torch.utils.data import DataLoader, TensorDataset"]  # fmt: skip
     if cfg.dataset == "fashion":
@@ -195,6 +198,7 @@ def pytorch_code(config: TrainingConfig, task: str = "classification") -> str:
     parts = [
         "\n".join(imports) + "\n\n",
         _data(cfg, regression),
+        feature_code(cfg.features),
         "x_train, x_test = (torch.tensor(a, dtype=torch.float32) for a in (x_train, x_test))\n",
         f"y_train, y_test = ({target} for a in (y_train, y_test))\n\n",
         _RESIDUAL if cfg.residual else "",

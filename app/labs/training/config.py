@@ -7,6 +7,7 @@ from typing import Any
 
 from app.labs.errors import FieldError
 from app.labs.training.datasets import BUILT_IN
+from app.labs.training.features import RAW, check_features
 from app.labs.training.model import ACTIVATIONS, INITS, OPTIMIZERS
 
 DATASETS = (*BUILT_IN, "csv", "fashion")  # csv and fashion need the user's data passed in
@@ -40,6 +41,8 @@ class TrainingConfig:
     residual: bool = False  # x + block(x) for hidden blocks that keep the width
     clip_norm: float = 0.0  # clip_grad_norm_ max norm; 0 = off
     seed: int = 0  # initial weights, batch order and dropout masks
+    features: tuple[str, ...] = RAW  # what a 2D set's model sees: x1 x2 x1_squared x2_squared x1_x2 sin_x1 sin_x2
+    network_view: bool = True  # 2D sets: every frame draws the network, each neuron as a map of the plane
     compare: Mapping[str, Any] | None = field(default=None, hash=False)  # a twin run's changes
 
     def __post_init__(self) -> None:
@@ -48,6 +51,7 @@ class TrainingConfig:
         if not self.hidden and self.residual:
             raise FieldError("residual", "residual connections need at least one hidden layer")
         _check_model(self, "")
+        check_features(self.features)
         if self.batch_size < 1:
             raise FieldError("batch_size", f"must be at least 1, got {self.batch_size}")
         if self.epochs < 1:

@@ -6,7 +6,7 @@ from typing import Any
 import torch
 
 BINS = 30  # weight histogram bins
-GRID = 60  # decision-boundary heatmap is GRID × GRID
+GRID = 61  # decision-boundary heatmap is GRID × GRID; 61 = 4·15 + 1, so neuron maps take every fourth point
 SERIES_LIMIT = 120  # a series keeps between SERIES_LIMIT and 2·SERIES_LIMIT points
 
 

@@ -55,13 +55,19 @@ class SeededDropout(nn.Dropout):
     def __init__(self, p: float, generator: torch.Generator) -> None:
         super().__init__(p)
         self.generator = generator
+        self.last_keep: torch.Tensor | None = None  # the last training step's mask, for the network view
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.p == 0.0 or x.numel() == 0:
+        if not self.training:
+            return x
+        if self.p == 0.0 or x.numel() == 0:
+            self.last_keep = None
             return x
         if self.p == 1.0:
+            self.last_keep = torch.zeros(x.shape, dtype=torch.bool)
             return x * torch.zeros((), dtype=x.dtype)
         noise = torch.empty_like(x).bernoulli_(1.0 - self.p, generator=self.generator)
+        self.last_keep = noise != 0
         return x * noise.div_(1.0 - self.p)
 
 

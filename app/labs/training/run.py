@@ -10,6 +10,7 @@ config gives the same frames however busy the server is.
 
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -18,7 +19,10 @@ from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorData
 from app.labs.errors import FieldError
 from app.labs.training.config import TrainingConfig
 from app.labs.training.datasets import Dataset, make_dataset
+from app.labs.training.features import RAW, transform
 from app.labs.training.frames import confusion, grid_axes, grid_points, histograms, rounded
+from app.labs.training.network import NetworkView, map_rows
+from app.labs.training.packing import quantise
 from app.labs.training.trainee import Trainee
 
 EVAL_LIMIT = 1000  # examples per part for the curves
@@ -76,6 +80,11 @@ class TrainingRun:
                 raise FieldError("dataset", f"{config.dataset} needs the user's data, which was not given")
             data = make_dataset(config.dataset, config.samples, config.noise, config.test_fraction, config.data_seed)
         self.config, self.data = config, data
+        if config.features != RAW and (data.input_dim != 2 or data.task != "classification"):
+            raise FieldError("features", "feature inputs apply to the 2D classification sets only")
+        # what the models see: the chosen features of the plane (self.data keeps the plane, to draw)
+        self.inputs = data = replace(data, x_train=transform(data.x_train, config.features),
+                                     x_test=transform(data.x_test, config.features))
         configs = [config] if config.compare is None else [config, config.twin()]
         n = len(data.x_train)
         batch_size = min(config.batch_size, n)
@@ -99,9 +108,16 @@ class TrainingRun:
         sizes = (len(self.parts[0][0]), len(self.parts[1][0]))
         self._eval_every = eval_every(weights, sizes, batch_size, self.steps_per_epoch, config.epochs)
         self._grid = self._curve_x = None
-        if data.task == "classification" and data.input_dim == 2:
-            self._axes = grid_axes(torch.cat([data.x_train, data.x_test]))
-            self._grid = grid_points(*self._axes)
+        self._networks: list[NetworkView] = []
+        self._built: tuple[int, list[dict[str, Any]]] | None = None  # (steps, views) of the last frame
+        shown = self.data  # the plane, for the grid and the points
+        if shown.task == "classification" and shown.input_dim == 2:
+            self._axes = grid_axes(torch.cat([shown.x_train, shown.x_test]))
+            self._grid = transform(grid_points(*self._axes), config.features)
+            if config.network_view:
+                self._networks = [
+                    NetworkView(t.model, t.cfg.activation, len(self._axes[0]), data.x_train) for t in self.trainees
+                ]
         if data.task == "regression" and data.input_dim == 1:
             lo, hi = float(data.x_train.min()), float(data.x_train.max())
             self._curve_x = torch.linspace(lo, hi, CURVE_POINTS).reshape(-1, 1)
@@ -121,7 +137,7 @@ class TrainingRun:
         if self._steps % self.steps_per_epoch == 0:
             self._epoch = [batch for (batch, _) in self.orders]  # a new shuffle for every epoch
         index = self._epoch[self._steps % self.steps_per_epoch]
-        xb, yb = self.data.x_train[index], self.data.y_train[index]
+        xb, yb = self.inputs.x_train[index], self.inputs.y_train[index]
         self._steps += 1
         losses = [t.train_step(xb, yb, self._steps) for t in self.trainees]
         if self._steps % self.steps_per_epoch == 0:
@@ -154,20 +170,26 @@ class TrainingRun:
         shapes = [[tuple(layer.weight.shape) for layer in t.layers] for t in self.trainees]
         weights = [[layer.weight for layer in t.layers] for t in self.trainees]
         hists = histograms(weights) if all(s == shapes[0] for s in shapes) else [histograms([w])[0] for w in weights]
-        for part, t, h in zip(runs, self.trainees, hists, strict=True):
+        if self._built is None or self._built[0] != self._steps:  # a paused run's frames reuse the pictures
+            self._built = (self._steps, [self._views(i, t) for i, t in enumerate(self.trainees)])
+        for part, h, views in zip(runs, hists, self._built[1], strict=True):
             part["weights"] = h
-            part.update(self._views(t))
+            part.update(views)
         return {"epoch": self._steps // self.steps_per_epoch, "epochs": self.config.epochs, "runs": runs}
 
-    def _views(self, t: Trainee) -> dict[str, Any]:
-        """The picture of what the model has learnt: boundary, fitted curve or confusion matrix."""
+    def _views(self, i: int, t: Trainee) -> dict[str, Any]:
+        """The picture of what the model has learnt: boundary (and network), fitted curve or confusion matrix."""
         if t.diverged:
             return {}
         views: dict[str, Any] = {}
         t.model.eval()
         with torch.no_grad():
             if self._grid is not None:
-                probs = torch.softmax(t.model(self._grid), dim=1)
+                if self._networks:
+                    logits, views["network"] = self._networks[i].forward(self._grid)
+                else:
+                    logits = t.model(self._grid)
+                probs = torch.softmax(logits, dim=1)
                 size = len(self._axes[0])
                 if probs.shape[1] == 2:
                     percent = torch.round(probs[:, 1] * 100).to(torch.int64)  # ints: a third of the bytes
@@ -217,6 +239,12 @@ class TrainingRun:
             ax, ay = self._axes
             corners = self._display(torch.stack([ax, ay], dim=1))
             scene["grid"] = {"x": rounded(corners[:, 0], 4), "y": rounded(corners[:, 1], 4)}
+            if self._networks:
+                rows = map_rows(len(ax))
+                side = int(len(rows) ** 0.5)
+                # the input nodes' maps never change: they travel once, here, not in every frame
+                scene["network"] = {"features": list(self.config.features), "side": side,
+                                    "inputs": quantise(self._grid[rows].T)}
         if self._curve_x is not None:
             scene["curve_x"] = rounded(self._display(self._curve_x)[:, 0], 4)
         return scene

@@ -11,6 +11,7 @@ from app.labs import training as lab
 from app.labs.errors import FieldError
 from app.labs.training.config import DATASETS
 from app.labs.training.datasets import BUILT_IN
+from app.labs.training.features import FEATURES, RAW
 from app.labs.training.model import ACTIVATIONS, INITS, OPTIMIZERS
 from app.labs.training.vanishing import DEFAULT_NETS, PRESETS
 from app.settings import Settings
@@ -25,6 +26,7 @@ Activation = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
 Init = Literal[INITS]  # type: ignore[valid-type]
 Optimizer = Literal[OPTIMIZERS]  # type: ignore[valid-type]
 Net = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
+Feature = Literal[tuple(FEATURES)]  # type: ignore[valid-type]
 LearningRate = Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]
 Penalty = Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
 Dropout = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
@@ -76,15 +78,18 @@ class RunConfig(_Strict):
     residual: bool = False
     clip_norm: ClipNorm = 0.0
     seed: Seed = 0
+    features: list[Feature] = Field(default_factory=lambda: list(RAW), min_length=1, max_length=len(FEATURES),
+                                    description="what a 2D set's model sees, each at most once")
+    network_view: bool = Field(True, description="2D sets: the network, each neuron a map of the plane, in every frame")
     compare: Compare | None = None
 
     def lab_config(self) -> lab.TrainingConfig:
-        fields = self.model_dump(exclude={"upload", "compare", "hidden"})
+        fields = self.model_dump(exclude={"upload", "compare", "hidden", "features"})
         # a null in compare changes nothing, as if the field were not given
         changes = self.compare.model_dump(exclude_none=True) if self.compare else None
         if changes and "hidden" in changes:
             changes["hidden"] = tuple(changes["hidden"])
-        return lab.TrainingConfig(hidden=tuple(self.hidden), compare=changes, **fields)
+        return lab.TrainingConfig(hidden=tuple(self.hidden), features=tuple(self.features), compare=changes, **fields)
 
 
 CAPS = {"hidden[]": "max_width", "hidden#": "max_depth", "batch_size": "max_batch_size", "epochs": "max_epochs",
