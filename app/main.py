@@ -14,9 +14,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
-from app.runs.slots import RunSlots
+from app.runs.hub import HubLimits, RunHub
 from app.settings import Settings, get_settings
 from app.web import assets, errors
+from app.web.catalog import LabCatalog
 from app.web.i18n import Translations
 from app.web.registry import LIVE_LABS, ROUTERS
 
@@ -41,11 +42,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         torch.set_num_threads(settings.torch_threads)
         warmers = [lab.warm for lab in LIVE_LABS.values() if lab.warm is not None]
         threading.Thread(target=lambda: [warm() for warm in warmers], name="warm-data", daemon=True).start()
+        hub = RunHub(LabCatalog(LIVE_LABS, settings), HubLimits(
+            max_runs=settings.max_runs, max_memory=settings.max_run_memory_mb << 20, grace_s=settings.run_grace_s,
+            frame_rate=settings.frame_rate, frame_budget=settings.frame_budget))
         yield {
-            "slots": RunSlots(settings.max_runs, settings.max_queued),
+            "hub": hub,
             "templates": Jinja2Templates(directory=ROOT / "templates"),
             "translations": Translations(ROOT / "static" / "i18n"),
         }
+        await hub.close()
 
     app = FastAPI(
         title="GradLab",

@@ -14,8 +14,9 @@ class Settings(BaseSettings):
     allowed_origins: tuple[str, ...] = ()  # extra browser origins allowed on the WebSocket
 
     torch_threads: int = Field(1, ge=1, le=64)  # intra-op threads per run: a small shared server
-    max_runs: int = Field(8, ge=1)  # live runs training at once
-    max_queued: int = Field(16, ge=0)  # starts waiting for a free slot beyond max_runs
+    max_runs: int = Field(64, ge=1)  # distinct live computations at once (identical starts share one)
+    max_run_memory_mb: int = Field(4096, ge=16)  # the live runs' estimated memory together
+    run_grace_s: float = Field(60.0, ge=0)  # a run outlives its last socket this long (a reload, a Wi-Fi drop)
     max_message_bytes: int = Field(4096, ge=256)  # one WebSocket message from a client
     ws_max_bytes: int = Field(1 << 20, ge=1024)  # beyond this the protocol closes the socket (1009)
     frame_rate: float = Field(8.0, gt=0, le=60)  # frames per second a socket gets at most

@@ -1,6 +1,6 @@
 """One socket's outgoing messages: statuses in order, frames coalesced to the freshest.
 
-The worker thread puts, the socket's writer task takes. A slow client never makes it grow:
+A run's fan-out and the socket's own replies put (on the event loop), its writer task takes. A slow client never makes it grow:
 a new frame replaces an unsent one, and the queue is bounded.
 """
 
@@ -29,6 +29,9 @@ class Outbox:
                 self._items.append((frame, data))
             while len(self._items) > self._limit:
                 self._drop_oldest()
+        if _on_loop(self._loop):  # the usual case: a run's fan-out, already on the event loop
+            self._ready.set()
+            return
         try:
             self._loop.call_soon_threadsafe(self._ready.set)
         except RuntimeError:  # the loop is gone: nobody is listening any more
@@ -40,10 +43,6 @@ class Outbox:
                 del self._items[i]
                 return
         self._items.popleft()
-
-    def frame_pending(self) -> bool:
-        with self._lock:
-            return any(is_frame for is_frame, _ in self._items)
 
     async def get(self) -> bytes:
         while True:
@@ -57,3 +56,10 @@ class Outbox:
         with self._lock:
             self._closed = True
             self._items.clear()
+
+
+def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False

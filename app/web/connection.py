@@ -1,39 +1,54 @@
-"""One WebSocket client: its messages in, its run's frames out, and clean-up when it goes."""
+"""One WebSocket client: its messages translated into calls on the run hub, and what it is shown.
+
+A socket shows one run at a time: one it started or attached to with the token (it controls it), or
+one it watches. Runs live in the hub, not here: closing the socket only detaches it.
+"""
 
 import asyncio
-import contextlib
 import json
 import logging
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import anyio
 from pydantic import ValidationError
 
 from app.labs.errors import FieldError
+from app.runs.errors import RunError
 from app.runs.frames import encode
+from app.runs.hub import RunHub
 from app.runs.outbox import Outbox
-from app.runs.session import RunSession
-from app.runs.slots import RunSlots, ServerBusy
+from app.runs.run import ENDED, Attachment, Run
 from app.settings import Settings
 from app.web.errors import first_error, valid_utf8
 from app.web.live import LiveLab, check_caps
-from app.web.messages import Pause, Resume, Set, Start, Step, Stop, client_message
+from app.web.messages import CONTROL, Attach, Detach, Seek, Set, Start, Step, Stop, client_message
 
 log = logging.getLogger(__name__)
+CLASS_MESSAGES = ("join", "present", "freeze", "push")
 
 
 class RunConnection:
-    def __init__(self, settings: Settings, slots: RunSlots, labs: Mapping[str, LiveLab]) -> None:
+    def __init__(self, settings: Settings, hub: RunHub, labs: Mapping[str, LiveLab], classes: Any = None) -> None:
         self.settings = settings
-        self.slots = slots
+        self.classes = classes  # the class layer: ``async handle(conn, msg)`` and ``left(conn)``
+        self.hub = hub
         self.labs = labs
         self.outbox = Outbox(asyncio.get_running_loop())
-        self.session: RunSession | None = None
-        self.lab_name = ""
+        self.att: Attachment | None = None  # the run this socket shows
+        self.held: Attachment | None = None  # its own run, kept (muted) while it follows another
+        self.frozen = False
+        self.classroom: Any = None  # the class this socket joined, set by the class layer
         self._starting = False
-        self._queued: asyncio.Task[None] | None = None  # a built run waiting in line for a slot
+
+    @property
+    def run(self) -> Run | None:
+        """The run this socket controls, if any."""
+        own = self.held or self.att
+        return own.run if own is not None and own.control else None
+
+    @property
+    def lab_name(self) -> str:
+        return self.att.run.lab if self.att is not None else ""
 
     def send(self, message: dict[str, Any]) -> None:
         self.outbox.put(encode(message))
@@ -45,8 +60,9 @@ class RunConnection:
 
     async def handle(self, text: str | bytes) -> None:
         """Act on one raw client message; every fault becomes an ``error`` message."""
-        if len(text) > self.settings.max_message_bytes:
-            self.error(f"message of {len(text)} bytes is larger than the limit of "
+        size = len(text.encode(errors="surrogatepass") if isinstance(text, str) else text)
+        if size > self.settings.max_message_bytes:
+            self.error(f"message of {size} bytes is larger than the limit of "
                        f"{self.settings.max_message_bytes} bytes", "message")
             return
         try:
@@ -71,45 +87,87 @@ class RunConnection:
             return
         try:
             await self._dispatch(msg)
-        except FieldError as exc:
+        except (FieldError, RunError) as exc:
             self.error(exc.message, exc.field)
         except Exception:  # a bug in a lab's builder or set_params must not close everyone's socket
             log.exception("%s message failed in lab %r", msg.type, getattr(msg, "lab", self.lab_name))
             self.error(f"the {msg.type} message failed inside the lab; see the server log", None)
 
     async def _dispatch(self, msg: Any) -> None:
-        if isinstance(msg, Start):
+        if msg.type in CLASS_MESSAGES:
+            if self.classes is None:
+                raise FieldError("type", "this server has no classes")
+            await self.classes.handle(self, msg)
+        elif isinstance(msg, Start):
             await self._start(msg)
-            return
-        if self._queued is not None and not self._queued.done():
-            if isinstance(msg, Stop):
-                await self._leave_queue()
-                self.send({"type": "status", "run_id": None, "status": "stopped"})
-            else:
-                self.error(f"cannot {msg.type}: the run is waiting for a free slot; send stop to leave the line",
-                           "type")
-            return
-        session = self.session
-        if session is None or session.status not in ("running", "paused"):
-            state = "no run has started" if session is None else f"the run is {session.status}"
-            self.error(f"cannot {msg.type}: {state}; send a start message first", "type")
-            return
-        if isinstance(msg, Pause):
-            session.pause()
-        elif isinstance(msg, Resume):
-            session.resume()
-        elif isinstance(msg, Step):
-            if not session.paused:
-                self.error("step works on a paused run; send pause first", "type")
-                return
-            session.step(msg.n)
-        elif isinstance(msg, Set):
-            await self._set(session, msg.params)
-        elif isinstance(msg, Stop):
-            await self.stop_run()
+        elif isinstance(msg, Attach):
+            self._attach(msg)
+        elif isinstance(msg, Detach):
+            self.leave()
+        elif isinstance(msg, CONTROL):
+            await self._control(msg)
 
-    async def _set(self, session: RunSession, params: dict[str, Any]) -> None:
-        lab = self.labs[self.lab_name]
+    async def _start(self, msg: Start) -> None:
+        if self._starting:
+            raise FieldError("type", "a run is already starting")
+        self._starting = True
+        try:
+            prepared_lab = msg.lab
+            self.leave()
+            run = await self.hub.start(prepared_lab, msg.config, speed=msg.speed, paused=msg.paused,
+                                       attach=self.outbox)
+        finally:
+            self._starting = False
+        self.att = run.attachments[-1]
+        self.send({"type": "started", "run_id": run.run_id, "lab": run.lab, "config": run.config,
+                   "token": run.token})
+
+    def _attach(self, msg: Attach) -> None:
+        run, control = self.hub.find(msg.run_id, msg.token)
+        self.leave()
+        self.att = self.hub.attach(run, self.outbox, control)
+        self.send({"type": "attached", "run_id": run.run_id, "lab": run.lab, "config": run.config,
+                   "control": control})
+        run.replay_to(self.outbox)
+
+    async def _control(self, msg: Any) -> None:
+        att = self.att
+        if att is None:
+            raise FieldError("type", f"cannot {msg.type}: no run has started; send a start message first")
+        if not att.control or self.held is not None:
+            raise FieldError("type", f"cannot {msg.type}: this page watches the run; only its controller may")
+        if self.frozen:
+            raise FieldError("type", f"cannot {msg.type}: the teacher has paused the class")
+        run = att.run
+        if isinstance(msg, Stop):
+            self.hub.stop(run)
+            self.att = None
+            return
+        if isinstance(msg, Seek):
+            if run.status not in ("paused", "finished", "diverged"):
+                raise FieldError("type", "seek works on a paused run; send pause first")
+            if msg.step > run.step:
+                raise FieldError("step", f"step {msg.step} is beyond the step reached, {run.step}")
+            run.seek(msg.step)
+            return
+        if isinstance(msg, Set):
+            await self._set(run, msg.params)
+            return
+        if run.status not in ("running", "paused"):
+            raise FieldError("type", f"cannot {msg.type}: the run is {run.status}; send a start message first")
+        if isinstance(msg, Step):
+            if run.status != "paused":
+                raise FieldError("type", "step works on a paused run; send pause first")
+            run.step_n(msg.n)
+        elif msg.type == "pause":
+            run.pause()
+        elif msg.type == "resume":
+            run.resume()
+
+    async def _set(self, run: Run, params: dict[str, Any]) -> None:
+        if run.status == "stopped":
+            raise FieldError("type", "cannot set: the run is stopped; send a start message first")
+        lab = self.labs[run.lab]
         params = dict(params)
         if "speed" in params:
             speed = params["speed"]
@@ -127,85 +185,61 @@ class RunConnection:
             speed = {"speed": params["speed"]} if "speed" in params else {}
             params = {**model.model_dump(exclude_unset=True), **speed}
         try:
-            await anyio.to_thread.run_sync(session.set_params, params)
+            await run.set(params)
         except FieldError as exc:
             field = exc.field if exc.field.startswith("params") else f"params.{exc.field}"
             raise FieldError(field, exc.message) from None
 
-    async def _start(self, msg: Start) -> None:
-        if self._starting:
-            self.error("a run is already starting", "type")
+    # -- for the class layer -----------------------------------------------------------------------
+
+    def present(self, run: Run) -> None:
+        """Follow ``run`` read-only, keeping this socket's own run alive and quiet."""
+        if self.att is not None and self.att.run is run:
             return
-        lab = self.labs.get(msg.lab)
-        if lab is None:
-            self.error(f"unknown lab {msg.lab!r}; choose one of {', '.join(sorted(self.labs))}", "lab")
+        if self.held is None and self.att is not None:
+            self.held, self.att = self.att, None
+            self.held.muted = True
+        elif self.att is not None:
+            self.hub.detach(self.att)
+        self.att = self.hub.attach(run, self.outbox, control=False)
+        run.replay_to(self.outbox)
+
+    def release(self) -> None:
+        """Back to this socket's own run, where it was."""
+        if self.held is None:
+            if self.att is not None and not self.att.control:
+                self.hub.detach(self.att)
+                self.att = None
             return
-        try:
-            config = lab.config_model.model_validate(msg.config)
-        except ValidationError as exc:
-            field, text = first_error(exc, "config")
-            raise FieldError(field, text) from None
-        check_caps(config, lab.caps, self.settings, prefix="config.")
-        self._starting = True
-        try:
-            await self._leave_queue()
-            await self.stop_run()
-            try:
-                run = await anyio.to_thread.run_sync(lab.build, config, self.settings)
-            except FieldError as exc:
-                raise FieldError(exc.field if exc.field.startswith("config") else f"config.{exc.field}",
-                                 exc.message) from None
-        finally:
-            self._starting = False
-        if self.slots.try_acquire():
-            self._launch(msg, config, run)
-        elif self.slots.waiting >= self.slots.queue_limit:
-            self._busy()
-        else:
-            # Wait in line as a task of its own, so this socket still reads: a stop leaves the line.
-            self.send({"type": "queued", "position": self.slots.waiting + 1})
-            self._queued = asyncio.create_task(self._wait_for_slot(msg, config, run))
+        if self.att is not None:
+            self.hub.detach(self.att)
+        self.att, self.held = self.held, None
+        self.att.muted = False
+        self.att.run.replay_to(self.outbox)
 
-    def _busy(self) -> None:
-        self.error(f"server busy: all {self.slots.capacity} run slots are taken and the waiting "
-                   "line is full; try again in a minute", "type")
+    def freeze(self, on: bool) -> None:
+        self.frozen = on
+        run = self.run
+        if on and run is not None and run.status == "running":
+            run.pause()
 
-    async def _wait_for_slot(self, msg: Start, config: Any, run: Any) -> None:
-        try:
-            await self.slots.acquire()
-        except ServerBusy:
-            self._busy()
-            return
-        self._launch(msg, config, run)
+    # -- leaving -------------------------------------------------------------------------------------
 
-    async def _leave_queue(self) -> None:
-        task, self._queued = self._queued, None
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    def _launch(self, msg: Start, config: Any, run: Any) -> None:
-        """Start a built run in the slot it holds."""
-        run_id = uuid.uuid4().hex[:12]
-        session = RunSession(run, run_id, self.outbox, self.settings.frame_rate, self.settings.frame_budget,
-                             speed=msg.speed, on_end=self.slots.release_soon)
-        self.session, self.lab_name = session, msg.lab
-        self.send({"type": "started", "run_id": run_id, "lab": msg.lab, "config": config.model_dump(mode="json")})
-        if msg.paused:
-            session.pause()
-        else:
-            self.send({"type": "status", "run_id": run_id, "status": "running"})
-        session.start()
-
-    async def stop_run(self) -> None:
-        session, self.session = self.session, None
-        if session is None:
-            return
-        session.stop()
-        await anyio.to_thread.run_sync(session.join, 5.0)
+    def leave(self) -> None:
+        """Detach from whatever this socket shows or holds; the runs go on without it."""
+        for att in (self.att, self.held):
+            if att is not None:
+                self.hub.detach(att)
+        self.att = self.held = None
 
     async def close(self) -> None:
-        await self._leave_queue()
-        await self.stop_run()
+        if self.classes is not None:
+            try:
+                self.classes.left(self)
+            except Exception:
+                log.exception("leaving the class failed")
+        self.leave()
         self.outbox.close()
+
+
+__all__ = ["RunConnection", "ENDED"]

@@ -7,7 +7,7 @@ from fastapi import Depends
 from fastapi.templating import Jinja2Templates
 from starlette.requests import HTTPConnection
 
-from app.runs.slots import RunSlots
+from app.runs.hub import RunHub
 from app.settings import Settings
 from app.web.i18n import Translations
 from app.web.live import LiveLab
@@ -17,8 +17,8 @@ def get_settings(conn: HTTPConnection) -> Settings:
     return conn.app.state.settings  # type: ignore[no-any-return]
 
 
-def get_slots(conn: HTTPConnection) -> RunSlots:
-    return conn.state.slots  # type: ignore[no-any-return]
+def get_hub(conn: HTTPConnection) -> RunHub:
+    return conn.state.hub  # type: ignore[no-any-return]
 
 
 def get_labs(conn: HTTPConnection) -> Mapping[str, LiveLab]:
@@ -34,7 +34,7 @@ def get_translations(conn: HTTPConnection) -> Translations:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SlotsDep = Annotated[RunSlots, Depends(get_slots)]
+HubDep = Annotated[RunHub, Depends(get_hub)]
 LabsDep = Annotated[Mapping[str, LiveLab], Depends(get_labs)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 TranslationsDep = Annotated[Translations, Depends(get_translations)]

@@ -62,6 +62,22 @@ class Push(_Message):  # the teacher hands every student a lab and a config, to 
     config: dict[str, Any] = Field(default_factory=dict)
 
 
-ClientMessage = Annotated[Start | Pause | Resume | Step | Set | Stop | Join | Present | Freeze | Push,
-                          Field(discriminator="type")]
+class Attach(_Message):
+    type: Literal["attach"]
+    run_id: str = Field(max_length=64)
+    token: str | None = Field(None, max_length=128)  # the run's token controls it; without, watch
+
+
+class Detach(_Message):
+    type: Literal["detach"]
+
+
+class Seek(_Message):
+    type: Literal["seek"]
+    step: int = Field(ge=0)
+
+
+ClientMessage = Annotated[Start | Pause | Resume | Step | Set | Stop | Attach | Detach | Seek | Join | Present | Freeze
+                          | Push, Field(discriminator="type")]
+CONTROL = (Pause, Resume, Step, Set, Seek, Stop)  # what only a run's controller may send
 client_message = TypeAdapter(ClientMessage)

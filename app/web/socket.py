@@ -7,7 +7,7 @@ from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
 from app.web.connection import RunConnection
-from app.web.deps import LabsDep, SettingsDep, SlotsDep
+from app.web.deps import HubDep, LabsDep, SettingsDep
 from app.web.origins import origin_allowed
 
 log = logging.getLogger(__name__)
@@ -15,17 +15,20 @@ router = APIRouter()
 
 
 @router.websocket("/ws/runs")
-async def runs_socket(ws: WebSocket, settings: SettingsDep, slots: SlotsDep, labs: LabsDep) -> None:
+async def runs_socket(ws: WebSocket, settings: SettingsDep, hub: HubDep, labs: LabsDep) -> None:
     if not origin_allowed(ws, settings):
         log.warning("refused WebSocket from origin %r (host %r)", ws.headers.get("origin"), ws.headers.get("host"))
         await ws.close(code=1008)  # before accept: the handshake is answered 403
         return
     await ws.accept()
-    conn = RunConnection(settings, slots, labs)
+    conn = RunConnection(settings, hub, labs, getattr(ws.app.state, "classes", None))
 
     async def write() -> None:
-        while True:
-            await ws.send_text((await conn.outbox.get()).decode())
+        try:
+            while True:
+                await ws.send_text((await conn.outbox.get()).decode())
+        except (WebSocketDisconnect, OSError, RuntimeError):
+            pass  # the client went away mid-send: the reader sees the disconnect and ends
 
     try:
         async with anyio.create_task_group() as tg:

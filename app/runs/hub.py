@@ -1,0 +1,233 @@
+"""Every live run of this process: admission, ids and tokens, attach and detach, grace, sharing.
+
+A run is not the property of the socket that started it. Any socket may attach to it (with its
+token to control it, without to watch); it ends when a controller stops it, or ``grace_s`` after the
+last socket left. Starts with the same lab and canonical config share one timeline, so thirty
+identical starts cost one computation; admission is by estimated memory and a count of distinct
+computations, not by a handful of slots.
+"""
+
+import asyncio
+import hmac
+import logging
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import anyio
+
+from app.runs.errors import RunError
+from app.runs.protocol import LiveRun
+from app.runs.run import Attachment, Run, Subscriber
+from app.runs.scheduler import Scheduler
+from app.runs.timeline import Timeline
+
+log = logging.getLogger(__name__)
+MB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated start: what to build, what it shares with, what it costs."""
+
+    lab: str
+    config: dict[str, Any]  # canonical: defaults applied, as JSON
+    key: str  # lab + canonical config: equal keys compute once
+    build: Callable[[], LiveRun]
+    memory: int = 0  # estimated bytes
+    memory_fields: tuple[str, ...] = field(default=())  # the config fields that make it big
+
+
+class Catalog(Protocol):
+    def prepare(self, lab: str, config: dict[str, Any]) -> Prepared:
+        """Validate a start's lab and config; an error naming the field otherwise."""
+        ...
+
+
+@dataclass(frozen=True)
+class HubLimits:
+    max_runs: int = 64  # distinct computations at once
+    max_memory: int = 4096 * MB  # their estimated memory together
+    grace_s: float = 60.0
+    frame_rate: float = 8.0
+    frame_budget: float = 0.12
+    max_checkpoints: int = 8
+    frame_cache_bytes: int = 8 * MB
+
+
+class RunHub:
+    def __init__(self, catalog: Catalog, limits: HubLimits) -> None:
+        self.catalog = catalog
+        self.limits = limits
+        self._loop = asyncio.get_running_loop()
+        self.scheduler = Scheduler(self._loop, limits.frame_rate)
+        self.scheduler.unshared = self._unshare
+        self.runs: dict[str, Run] = {}
+        self._shared: dict[str, Timeline] = {}  # worker thread only
+        self._memory: dict[int, int] = {}  # id(timeline) -> estimated bytes; worker thread only
+        self._reserved = 0
+        self._building: dict[str, asyncio.Future[Timeline]] = {}  # loop only
+        self._grace: dict[str, asyncio.TimerHandle] = {}
+        self._listeners: list[Callable[[Run], None]] = []
+
+    # -- starting --------------------------------------------------------------------------------
+
+    def validate(self, lab: str, config: dict[str, Any]) -> dict[str, Any]:
+        return self.catalog.prepare(lab, config).config
+
+    async def start(self, lab: str, config: dict[str, Any], speed: float | None = None,
+                    paused: bool = False, attach: Subscriber | None = None) -> Run:
+        prepared = self.catalog.prepare(lab, config)
+        timeline = await self._timeline_for(prepared)
+        run = Run(uuid.uuid4().hex[:12], secrets.token_urlsafe(16), lab, prepared.config, timeline,
+                  self.scheduler, self._loop, speed=speed, frame_interval=1.0 / self.limits.frame_rate,
+                  frame_budget=self.limits.frame_budget)
+        run.on_empty = self._start_grace
+        run.on_change = self._changed
+        self.runs[run.run_id] = run
+        if attach is not None:
+            run.attach(Attachment(run, attach, control=True))
+        self.scheduler.post(lambda: self._launch(run, paused))
+        return run
+
+    async def _timeline_for(self, prepared: Prepared) -> Timeline:
+        building = self._building.get(prepared.key)
+        if building is not None:  # the same start is being built right now: share it
+            await asyncio.shield(building)
+        shared = await self.scheduler.call(lambda: self._admit(prepared))
+        if shared is not None:
+            return shared
+        future: asyncio.Future[Timeline] = self._loop.create_future()
+        self._building[prepared.key] = future
+        try:
+            timeline = await anyio.to_thread.run_sync(self._build, prepared)
+        except BaseException as exc:
+            self.scheduler.post(lambda: self._unreserve(prepared.memory))
+            future.set_exception(exc)
+            future.exception()  # retrieved: a waiter re-admits on its own
+            raise
+        finally:
+            self._building.pop(prepared.key, None)
+        await self.scheduler.call(lambda: self._register(timeline, prepared))
+        future.set_result(timeline)
+        return timeline
+
+    def _build(self, prepared: Prepared) -> Timeline:
+        tl = Timeline(prepared.key, prepared.build, max_checkpoints=self.limits.max_checkpoints,
+                      frame_cache_bytes=self.limits.frame_cache_bytes)
+        tl.frame(0)  # every start shows step 0 at once: build it here, off the worker
+        return tl
+
+    def _admit(self, prepared: Prepared) -> Timeline | None:
+        """On the worker: a shared timeline, or room reserved for a new one, or RunError."""
+        shared = self._shared.get(prepared.key)
+        if shared is not None and shared.cursors:
+            return shared
+        if len(self._memory) >= self.limits.max_runs:
+            raise RunError("lab", f"this server is computing {len(self._memory)} different runs, its limit; "
+                             "start one of the runs already going (a preset) or try again when one ends")
+        used = sum(self._memory.values()) + self._reserved
+        if used + prepared.memory > self.limits.max_memory:
+            fields = ", ".join(f"config.{f}" for f in prepared.memory_fields) or "config"
+            raise RunError(f"config.{prepared.memory_fields[0]}" if prepared.memory_fields else "config",
+                             f"this run needs about {prepared.memory / MB:.0f} MB and the server has "
+                             f"{max(0, self.limits.max_memory - used) / MB:.0f} MB left for runs; "
+                             f"make it smaller ({fields})")
+        self._reserved += prepared.memory
+        return None
+
+    def _register(self, tl: Timeline, prepared: Prepared) -> None:
+        self._reserved -= prepared.memory
+        self._memory[id(tl)] = prepared.memory
+        self._shared.setdefault(prepared.key, tl)
+
+    def _unreserve(self, memory: int) -> None:
+        self._reserved -= memory
+
+    def _unshare(self, tl: Timeline) -> None:
+        """On the worker: a timeline that changed its history or lost its last run."""
+        for key, shared in list(self._shared.items()):
+            if shared is tl:
+                del self._shared[key]
+        if not tl.cursors:
+            self._memory.pop(id(tl), None)
+        elif id(tl) not in self._memory:
+            self._memory[id(tl)] = 0
+
+    def _launch(self, run: Run, paused: bool) -> None:
+        self.scheduler.add(run)
+        if paused:
+            run.status = "paused"
+            run.send_exact_frame()
+            run.emit_status("paused")
+        else:
+            run.emit_status("running")
+            run.send_exact_frame()
+            run.next_step_at = 0.0
+
+    # -- sockets ---------------------------------------------------------------------------------
+
+    def get(self, run_id: str) -> Run | None:
+        return self.runs.get(run_id)
+
+    def find(self, run_id: Any, token: Any) -> tuple[Run, bool]:
+        """The run and whether ``token`` controls it; RunError naming run_id or token otherwise."""
+        run = self.runs.get(run_id) if isinstance(run_id, str) else None
+        if run is None:
+            raise RunError("run_id", f"no run {str(run_id)[:40]!r} on this server: it ended or never existed")
+        if token is None:
+            return run, False
+        if not isinstance(token, str) or not hmac.compare_digest(token.encode(), run.token.encode()):
+            raise RunError("token", "this token does not control that run")
+        return run, True
+
+    def attach(self, run: Run, sub: Subscriber, control: bool) -> Attachment:
+        timer = self._grace.pop(run.run_id, None)
+        if timer is not None:
+            timer.cancel()
+        att = Attachment(run, sub, control)
+        run.attach(att)
+        return att
+
+    def detach(self, att: Attachment) -> None:
+        att.run.detach(att)
+
+    def stop(self, run: Run, message: str | None = None) -> None:
+        run.stop(message)
+        self._forget(run)
+
+    def add_listener(self, fn: Callable[[Run], None]) -> None:
+        self._listeners.append(fn)
+
+    def _changed(self, run: Run) -> None:
+        for fn in self._listeners:
+            try:
+                fn(run)
+            except Exception:
+                log.exception("a run listener failed")
+
+    def _start_grace(self, run: Run) -> None:
+        if run.run_id not in self.runs:
+            return
+        old = self._grace.pop(run.run_id, None)
+        if old is not None:
+            old.cancel()
+        self._grace[run.run_id] = self._loop.call_later(self.limits.grace_s, self._expire, run)
+
+    def _expire(self, run: Run) -> None:
+        self._grace.pop(run.run_id, None)
+        if not run.attachments:
+            self.stop(run)
+
+    def _forget(self, run: Run) -> None:
+        self.runs.pop(run.run_id, None)
+        timer = self._grace.pop(run.run_id, None)
+        if timer is not None:
+            timer.cancel()
+
+    async def close(self) -> None:
+        for run in list(self.runs.values()):
+            self.stop(run)
+        await anyio.to_thread.run_sync(self.scheduler.close)
