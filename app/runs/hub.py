@@ -194,9 +194,9 @@ class RunHub:
     def detach(self, att: Attachment) -> None:
         att.run.detach(att)
 
-    def stop(self, run: Run, message: str | None = None) -> None:
-        run.stop(message)
+    def stop(self, run: Run, message: str | None = None) -> "asyncio.Future[None]":
         self._forget(run)
+        return run.stop(message)
 
     def add_listener(self, fn: Callable[[Run], None]) -> None:
         self._listeners.append(fn)

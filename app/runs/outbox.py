@@ -1,7 +1,7 @@
 """One socket's outgoing messages: statuses in order, frames coalesced to the freshest.
 
-A run's fan-out and the socket's own replies put (on the event loop), its writer task takes. A slow client never makes it grow:
-a new frame replaces an unsent one, and the queue is bounded.
+A run's fan-out and the socket's own replies put (on the event loop), its writer task takes. A slow
+client never makes it grow: a new frame replaces an unsent one, and the queue is bounded.
 """
 
 import asyncio

@@ -56,8 +56,8 @@ class Run:
         self.attachments: tuple[Attachment, ...] = ()
         self.last_frame: bytes | None = None
         self.last_status: bytes | None = None
-        self.on_empty: Callable[["Run"], None] | None = None  # the hub's grace timer
-        self.on_change: Callable[["Run"], None] | None = None  # the hub's listeners
+        self.on_empty: Callable[[Run], None] | None = None  # the hub's grace timer
+        self.on_change: Callable[[Run], None] | None = None  # the hub's listeners
 
     # -- read anywhere -------------------------------------------------------------------------
 
@@ -82,31 +82,33 @@ class Run:
 
     # -- control, from the event loop (carried out on the worker) -------------------------------
 
-    def pause(self) -> None:
-        self._scheduler.post(self._do_pause)
+    # Each returns a future the caller may await: the run's answer (a frame, a status) is on its way
+    # to the sockets before it resolves, so replies keep the order of the messages they answer.
 
-    def resume(self) -> None:
-        self._scheduler.post(self._do_resume)
+    def pause(self) -> "asyncio.Future[None]":
+        return self._scheduler.call(self._do_pause)
 
-    def step_n(self, n: int) -> None:
-        self._scheduler.post(lambda: self._do_step_n(n))
+    def resume(self) -> "asyncio.Future[None]":
+        return self._scheduler.call(self._do_resume)
 
-    def seek(self, k: int) -> None:
-        self._scheduler.post(lambda: self._do_seek(k))
+    def step_n(self, n: int) -> "asyncio.Future[None]":
+        return self._scheduler.call(lambda: self._do_step_n(n))
+
+    def seek(self, k: int) -> "asyncio.Future[None]":
+        return self._scheduler.call(lambda: self._do_seek(k))
 
     async def set(self, params: dict[str, Any]) -> None:
         """Change hyperparameters from this run's step; the lab's FieldError reaches the caller."""
         await self._scheduler.call(lambda: self._do_set(params))
 
-    def set_speed(self, speed: float | None) -> None:
-        self._scheduler.post(lambda: self._do_speed(speed))
-
-    def stop(self, message: str | None = None) -> None:
-        self._scheduler.post(lambda: self._do_stop(message))
+    def stop(self, message: str | None = None) -> "asyncio.Future[None]":
+        return self._scheduler.call(lambda: self._do_stop(message))
 
     # -- on the worker -----------------------------------------------------------------------------
 
     def wants_step(self, now: float) -> bool:
+        if not self.attachments:  # nobody is looking: wait for a socket to come back, at no CPU cost
+            return False
         if self.status == "paused":
             return self.to_step > 0
         return self.status == "running" and (self.speed is None or now >= self.next_step_at)
@@ -270,6 +272,7 @@ class Run:
 
     def attach(self, att: Attachment) -> None:
         self.attachments = (*self.attachments, att)
+        self._scheduler.post(lambda: None)  # wake the worker: this run may step again
 
     def detach(self, att: Attachment) -> None:
         self.attachments = tuple(a for a in self.attachments if a is not att)

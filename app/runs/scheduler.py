@@ -140,7 +140,7 @@ class Scheduler:
             at_head = [r for r in movers if r.position >= tl.head]
             for run in movers:
                 if run.position < tl.head:
-                    self._safely(run, lambda r=run: r.move_behind_head(now))
+                    self._safely(run, run.move_behind_head, now)
             if at_head and tl.end is None:
                 try:
                     tl.advance()
@@ -150,10 +150,10 @@ class Scheduler:
                 self._grid_frame(tl)
             for run in at_head:
                 if tl.end is not None and run.position == tl.head:
-                    self._safely(run, lambda r=run: r.moved(now))
+                    self._safely(run, run.moved, now)
                 elif run.position < tl.head:
                     run.position = tl.head
-                    self._safely(run, lambda r=run: r.moved(now))
+                    self._safely(run, run.moved, now)
             with self._cond:
                 if self._commands:
                     return
@@ -174,9 +174,9 @@ class Scheduler:
             except Exception:
                 log.exception("a frame failed inside its lab")
 
-    def _safely(self, run: Run, fn: Callable[[], None]) -> None:
+    def _safely(self, run: Run, fn: Callable[[float], None], now: float) -> None:
         try:
-            fn()
+            fn(now)
         except Exception:
             log.exception("run %s failed", run.run_id)
             run.status = "stopped"

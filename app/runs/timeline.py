@@ -10,6 +10,7 @@ Only the scheduler's worker thread calls into a timeline; nothing here locks.
 """
 
 import copy
+import logging
 import math
 import time
 from array import array
@@ -22,6 +23,7 @@ import orjson
 from app.runs.frames import nonfinite_paths
 from app.runs.protocol import LiveRun
 
+log = logging.getLogger(__name__)
 RESERVED = ("type", "run_id", "step", "total_steps", "nonfinite")
 
 
@@ -108,10 +110,12 @@ class Timeline:
         return self.frame_cpu <= budget * max(self.step_cpu, 1e-3)
 
     def change(self, params: Mapping[str, Any]) -> None:
-        """A hyperparameter change at the head, for this history alone."""
-        self.key = None
-        self.changes.append(Change(self.head, dict(params)))
+        """A hyperparameter change at the head, for this history alone; a refused one leaves no trace."""
         self._apply_changes_at(self.head)
+        self.run.set_params(params)
+        self.changes.append(Change(self.head, dict(params)))
+        self._applied += 1
+        self.key = None
         for step in [s for s in self.frames if s >= self.head]:
             self._uncache(step)
         self.total_steps = int(getattr(self.run, "total_steps", self.total_steps) or 0)
@@ -158,7 +162,15 @@ class Timeline:
         return False  # change() drops the frames at or after its step, so a cached frame is current
 
     def _checkpoint(self) -> None:
-        self._checkpoints.append(Checkpoint(self.head, self._applied, copy.deepcopy(self.run)))
+        if not self._max_checkpoints:
+            return
+        try:
+            snapshot = copy.deepcopy(self.run)
+        except Exception:  # a lab that cannot be copied: forks replay from step 0 instead
+            log.warning("a %s run cannot be deep-copied; rewinding it replays from step 0", type(self.run).__name__)
+            self._max_checkpoints = 0
+            return
+        self._checkpoints.append(Checkpoint(self.head, self._applied, snapshot))
         if len(self._checkpoints) > self._max_checkpoints:
             self._checkpoints = self._checkpoints[1::2]  # keep every other one, further apart from now on
             self._checkpoint_every *= 2

@@ -140,15 +140,15 @@ class RunConnection:
             raise FieldError("type", f"cannot {msg.type}: the teacher has paused the class")
         run = att.run
         if isinstance(msg, Stop):
-            self.hub.stop(run)
             self.att = None
+            await self.hub.stop(run)
             return
         if isinstance(msg, Seek):
             if run.status not in ("paused", "finished", "diverged"):
                 raise FieldError("type", "seek works on a paused run; send pause first")
             if msg.step > run.step:
                 raise FieldError("step", f"step {msg.step} is beyond the step reached, {run.step}")
-            run.seek(msg.step)
+            await run.seek(msg.step)
             return
         if isinstance(msg, Set):
             await self._set(run, msg.params)
@@ -158,11 +158,11 @@ class RunConnection:
         if isinstance(msg, Step):
             if run.status != "paused":
                 raise FieldError("type", "step works on a paused run; send pause first")
-            run.step_n(msg.n)
+            await run.step_n(msg.n)
         elif msg.type == "pause":
-            run.pause()
+            await run.pause()
         elif msg.type == "resume":
-            run.resume()
+            await run.resume()
 
     async def _set(self, run: Run, params: dict[str, Any]) -> None:
         if run.status == "stopped":

@@ -6,12 +6,14 @@ from typing import Any
 
 import pytest
 
+from app.runs.hub import HubLimits, Prepared, RunHub
 from app.runs.outbox import Outbox
-from app.runs.session import RunSession
 
 
 class Broken:
     """A run whose step and, once it has stepped, frame raise: the worst a buggy lab can do."""
+
+    total_steps = 10
 
     def __init__(self, frame_breaks: bool) -> None:
         self.steps_done = 0
@@ -31,23 +33,52 @@ class Broken:
         pass
 
 
+class OneLab:
+    def __init__(self, make: Any) -> None:
+        self.make = make
+
+    def prepare(self, lab: str, config: dict[str, Any]) -> Prepared:
+        return Prepared(lab, config, f"{lab}:{sorted(config.items())}", self.make, 1 << 20, ("width",))
+
+
+async def _messages(outbox: Outbox, until_status: str, limit: int = 50) -> list[dict[str, Any]]:
+    seen: list[dict[str, Any]] = []
+    for _ in range(limit):
+        seen.append(json.loads(await asyncio.wait_for(outbox.get(), 10)))
+        if seen[-1].get("status") == until_status:
+            return seen
+    raise AssertionError(seen)
+
+
 @pytest.mark.parametrize("frame_breaks", [False, True])
 def test_a_broken_lab_ends_as_stopped_with_an_error(frame_breaks):
     async def scenario() -> list[dict[str, Any]]:
+        hub = RunHub(OneLab(lambda: Broken(frame_breaks)), HubLimits())
         outbox = Outbox(asyncio.get_running_loop())
-        ended = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        session = RunSession(Broken(frame_breaks), "r1", outbox, 60.0, 1.0,
-                             on_end=lambda: loop.call_soon_threadsafe(ended.set))
-        session.start()
-        await asyncio.wait_for(ended.wait(), 5)
-        messages = []
-        while True:
-            message = json.loads(await asyncio.wait_for(outbox.get(), 1))
-            messages.append(message)
-            if message["type"] == "status":
-                return messages
+        try:
+            await hub.start("broken", {}, attach=outbox)
+            return await _messages(outbox, "stopped")
+        finally:
+            await hub.close()
 
-    messages = asyncio.run(scenario())
-    assert messages[-1] == {"type": "status", "run_id": "r1", "status": "stopped"}
-    assert any(m["type"] == "error" and "failed inside the lab" in m["message"] for m in messages)
+    seen = asyncio.run(scenario())
+    assert any(m["type"] == "error" and "failed inside the lab" in m["message"] for m in seen)
+    assert seen[-1]["status"] == "stopped"
+
+
+def test_a_start_over_the_memory_budget_is_refused_naming_its_fields():
+    async def scenario() -> str:
+        hub = RunHub(OneLab(lambda: Broken(False)), HubLimits(max_memory=(1 << 20) + 1))
+        try:
+            await hub.start("a", {"width": 1})
+            try:
+                await hub.start("a", {"width": 2})  # a different config: a second computation
+            except Exception as exc:
+                return f"{exc.field}: {exc.message}"
+            await hub.start("a", {"width": 1})  # the same config shares the first: always admitted
+            return ""
+        finally:
+            await hub.close()
+
+    refusal = asyncio.run(scenario())
+    assert refusal.startswith("config.width:") and "1 MB" in refusal
