@@ -66,5 +66,5 @@ def test_twenty_clients_at_once_all_get_their_runs(live_server):
         return await asyncio.gather(*(client(i) for i in range(20)))
 
     results = run_async(scenario)
-    # Beyond the 8 run slots the rest wait in line (16 places): everyone finishes, nobody is refused.
+    # Twenty different runs at once: everyone is admitted and finishes.
     assert [end.get("status") for end in results] == ["finished"] * 20
