@@ -13,6 +13,7 @@ import torch
 
 from app.labs.backprop import check_params
 from app.labs.backprop_net import BackpropConfig, TorchNet, validate
+from app.labs.common.copying import copy_sharing
 from app.labs.outliers import LossHistory
 
 
@@ -30,6 +31,10 @@ class BackpropRun:
         self.history = {name: LossHistory(cap=400) for name in ("loss", "o1", "o2")}
         self._steps = 0
         self._loss = math.nan
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "BackpropRun":
+        """A branch of this run: its own network and optimiser; the example shared."""
+        return copy_sharing(self, memo, (self.x, self.t), [self.net])
 
     @property
     def steps_done(self) -> int:

@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+from app.labs.common.copying import copy_sharing
 from app.labs.errors import FieldError
 
 VARIANTS = ("batch", "stochastic", "minibatch")
@@ -186,6 +187,7 @@ class DescentRun:
         x_np, y_np = notes_data(config.samples, config.data_seed)
         self.x_np, self.y_np = x_np, y_np
         x, y = torch.from_numpy(x_np).float(), torch.from_numpy(y_np).float()
+        self.x, self.y = x, y
         self.least_squares = least_squares(x, y)
         self.racers = [_Racer(v, config, x, y) for v in config.variants]
         self.tick = min(r.batch_size for r in self.racers)
@@ -198,6 +200,10 @@ class DescentRun:
         """Steps a race of ``config`` takes, known before building it."""
         tick = min(config.size_of(v) for v in config.variants)
         return config.epochs * math.ceil(config.samples / tick)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "DescentRun":
+        """A branch of this race: its own racers, loaders and shuffles; the data shared."""
+        return copy_sharing(self, memo, (self.x_np, self.y_np, self.x, self.y))
 
     @property
     def steps_done(self) -> int:

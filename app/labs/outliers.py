@@ -15,6 +15,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from app.labs.common.copying import copy_sharing
 from app.labs.errors import FieldError
 from app.labs.losses_input import number
 
@@ -143,6 +144,10 @@ class OutlierRun:
         self.x, self.y, self.mask = make_data(config)
         self.fits = [_Fit(name, config) for name in config.losses]
         self._steps = 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "OutlierRun":
+        """A branch of this run: its own fits; the points shared."""
+        return copy_sharing(self, memo, (self.x, self.y, self.mask), [f.model for f in self.fits])
 
     @property
     def steps_done(self) -> int:

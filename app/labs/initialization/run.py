@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from app.labs.common.copying import copy_sharing
 from app.labs.errors import FieldError
 from app.labs.histograms import shared_edges, summarize
 from app.labs.initialization.methods import InitSpec, distinct_neurons, theory_std
@@ -81,6 +82,10 @@ class InitializationRun:
         self._order = torch.empty(0, dtype=torch.long)
         self._cursor = 0
         self._steps = 0
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "InitializationRun":
+        """A branch of this run: its own networks, optimisers and batch order; the digits shared."""
+        return copy_sharing(self, memo, (self.x, self.y), [m.model for m in self.members])
 
     @property
     def steps_done(self) -> int:

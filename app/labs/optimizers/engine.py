@@ -13,6 +13,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
+from app.labs.common.copying import copy_sharing
 from app.labs.optimizers.evaluate import SurfaceFn
 from app.labs.optimizers.specs import OptimizerSpec, build_optimizers
 
@@ -58,6 +59,17 @@ class Batch:
         for block in self.blocks:
             block.param.grad = self.grad[block.rows]
         self.values = self._forward()  # surface values at ``points``
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Batch":
+        """Its own points, optimisers and gradient; the pending graph (which autograd cannot copy)
+        is rebuilt on the copy's points, giving the same values bit for bit."""
+        pending = self.__dict__.pop("_pending")
+        try:
+            new = copy_sharing(self, memo, ())
+        finally:
+            self._pending = pending
+        new._forward()
+        return new
 
     def _forward(self) -> Tensor:
         # The graph is kept for the next step's backward: evaluating the new points once serves

@@ -6,6 +6,7 @@ from array import array
 from collections.abc import Mapping
 from typing import Any
 
+from app.labs.common.copying import copy_sharing
 from app.labs.errors import FieldError
 from app.labs.optimizers.config import DEFAULT_LIMITS, Checked, Limits, OptimizersConfig, check_config
 from app.labs.optimizers.engine import Block
@@ -54,6 +55,14 @@ class OptimizerRun:
             self._blocks = self._swarm.batch.blocks
             # a mean per step per cloud, as 8-byte doubles rather than Python floats: runs are long
             self._means = [array("d", [self._swarm.cloud_mean(i)]) for i in range(len(self._blocks))]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "OptimizerRun":
+        """A branch of this run: its own points, optimisers and records; the surface, the racers'
+        specs and a swarm's fixed starting cloud shared."""
+        fixed: list[object] = [self.checked]
+        if self._swarm is not None:
+            fixed += [self._swarm.starts, self._swarm.shown, self._swarm._minima]
+        return copy_sharing(self, memo, fixed)
 
     @property
     def steps_done(self) -> int:

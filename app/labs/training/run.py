@@ -16,6 +16,7 @@ from typing import Any
 import torch
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
 
+from app.labs.common.copying import copy_sharing
 from app.labs.errors import FieldError
 from app.labs.training.config import TrainingConfig
 from app.labs.training.datasets import Dataset, make_dataset
@@ -123,6 +124,14 @@ class TrainingRun:
             self._curve_x = torch.linspace(lo, hi, CURVE_POINTS).reshape(-1, 1)
         for t in self.trainees:
             t.evaluate(0.0, self.parts)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "TrainingRun":
+        """A branch of this run: its own models, optimisers, generators and records; the data set,
+        its evaluation parts and the drawing grids shared."""
+        fixed = [self.data, *(t for part in self.parts for t in part), self._grid, self._curve_x]
+        if self._grid is not None:
+            fixed += self._axes
+        return copy_sharing(self, memo, [f for f in fixed if f is not None], [t.model for t in self.trainees])
 
     @property
     def steps_done(self) -> int:

@@ -1,0 +1,1 @@
+"""What several labs use, written once: no lab imports another lab's internals."""
