@@ -23,6 +23,20 @@ from app.settings import Settings
 def running_server(**env: str) -> Iterator[str]:
     """GradLab in its own process on a free loopback port, as a classroom would run it (the
     benchmark's client then competes with it for nothing but the CPU); yields the WebSocket URL."""
+    with server_process(**env) as (url, _):
+        yield url
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def server_process(**env: str) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]]:
+    """As ``running_server``, yielding the WebSocket URL and the server's process."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -39,7 +53,7 @@ def running_server(**env: str) -> Iterator[str]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     raise RuntimeError("the GradLab server did not start") from None
                 time.sleep(0.2)
-        yield f"ws://127.0.0.1:{port}/ws/runs"
+        yield f"ws://127.0.0.1:{port}/ws/runs", server
     finally:
         server.terminate()
         server.wait(10)

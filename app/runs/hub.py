@@ -13,7 +13,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import anyio
@@ -62,7 +62,7 @@ class RunHub:
         self.catalog = catalog
         self.limits = limits
         self._loop = asyncio.get_running_loop()
-        self.scheduler = Scheduler(self._loop, limits.frame_rate)
+        self.scheduler = Scheduler(self._loop, limits.frame_rate, limits.frame_budget)
         self.scheduler.unshared = self._unshare
         self.runs: dict[str, Run] = {}
         self._shared: dict[str, Timeline] = {}  # worker thread only
@@ -80,6 +80,9 @@ class RunHub:
     async def start(self, lab: str, config: dict[str, Any], speed: float | None = None,
                     paused: bool = False, attach: Subscriber | None = None) -> Run:
         prepared = self.catalog.prepare(lab, config)
+        # Identical starts at one speed share a timeline; one at another speed would trail or lead it
+        # and need frames of steps it has passed, so it shares with its own kind.
+        prepared = replace(prepared, key=f"{prepared.key}|{speed}")
         timeline = await self._timeline_for(prepared)
         run = Run(uuid.uuid4().hex[:12], secrets.token_urlsafe(16), lab, prepared.config, timeline,
                   self.scheduler, self._loop, speed=speed, frame_interval=1.0 / self.limits.frame_rate,

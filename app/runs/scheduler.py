@@ -23,9 +23,10 @@ TURN_S = 0.004  # CPU a timeline may use in one turn before the next timeline's 
 
 
 class Scheduler:
-    def __init__(self, loop: asyncio.AbstractEventLoop, frame_rate: float) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, frame_rate: float, frame_budget: float) -> None:
         self._loop = loop
         self._frame_rate = frame_rate
+        self.frame_budget = frame_budget
         self._cond = threading.Condition()
         self._commands: deque[Callable[[], None]] = deque()
         self._timelines: deque[Timeline] = deque()
@@ -142,6 +143,8 @@ class Scheduler:
                 if run.position < tl.head:
                     self._safely(run, run.move_behind_head, now)
             if at_head and tl.end is None:
+                if all(r.speed is not None for r in at_head):
+                    tl.paced_s += 1.0 / max(r.speed or 1.0 for r in at_head)
                 try:
                     tl.advance()
                 except Exception:
@@ -161,14 +164,16 @@ class Scheduler:
                 return
 
     def _grid_frame(self, tl: Timeline) -> None:
-        """Paced runs trailing a faster one read frames from the cache: keep it dense enough for them."""
+        """Paced runs trailing a faster one read frames from the cache: keep it dense enough for them,
+        within the timeline's frame budget (identical starts at one speed share one timeline, so this
+        is for runs whose speed changed, or that started a little later than their timeline)."""
         trailing = [r.speed for r in tl.cursors if r.speed is not None and r.position < tl.head
                     and r.status == "running"]
         if not trailing or tl.end is not None:
             return
         every = max(1, round(min(trailing) / self._frame_rate))
         last = max(tl.frames, default=0)
-        if tl.head - last >= every:
+        if tl.head - last >= every and tl.frame_due(self.frame_budget):
             try:
                 tl.frame(tl.head)
             except Exception:

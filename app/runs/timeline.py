@@ -57,8 +57,9 @@ class Timeline:
         self._checkpoints: list[Checkpoint] = []
         self._max_checkpoints = max_checkpoints
         self._checkpoint_every = 16
-        self.step_cpu = 0.0  # this timeline's own CPU time, stepping and building frames
-        self.frame_cpu = 0.0
+        self.step_cpu = 0.0  # this timeline's own CPU time stepping...
+        self.frame_cpu = 0.0  # ...and building frames
+        self.paced_s = 0.0  # the time its paced steps were meant to take: a slow run may spend more of it on frames
         self.cursors: set[Any] = set()  # the runs reading this timeline (app.runs.run.Run)
 
     # -- computing -----------------------------------------------------------------------------
@@ -106,8 +107,10 @@ class Timeline:
         return None if best is None else (best, self.frames[best])
 
     def frame_due(self, budget: float) -> bool:
-        """Building frames may take at most ``budget`` of this timeline's CPU time."""
-        return self.frame_cpu <= budget * max(self.step_cpu, 1e-3)
+        """Building frames may take at most ``budget`` of this timeline's own time: its CPU time stepping,
+        or for a paced run the time its steps were meant to take (counted in wall time, frames starved
+        whenever the server was busy)."""
+        return self.frame_cpu <= budget * max(self.step_cpu, self.paced_s, 1e-3)
 
     def change(self, params: Mapping[str, Any]) -> None:
         """A hyperparameter change at the head, for this history alone; a refused one leaves no trace."""
@@ -134,7 +137,7 @@ class Timeline:
         child.frames, child._frame_bytes = {}, 0
         child._checkpoints = [c for c in self._checkpoints if c.step <= step]
         child.end = None
-        child.step_cpu = child.frame_cpu = 0.0
+        child.step_cpu = child.frame_cpu = child.paced_s = 0.0
         child.cursors = set()
         started = time.thread_time()
         while child.head < step:

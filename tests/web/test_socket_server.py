@@ -68,3 +68,37 @@ def test_twenty_clients_at_once_all_get_their_runs(live_server):
     results = run_async(scenario)
     # Twenty different runs at once: everyone is admitted and finishes.
     assert [end.get("status") for end in results] == ["finished"] * 20
+
+
+def test_a_stalled_watcher_leaves_the_others_frame_rate_as_it_was(live_server):
+    """A laptop that stops reading (asleep, a dead Wi-Fi link) fills its own socket, nobody else's."""
+    config = {**TINY, "width": 128, "bins": 200}  # large frames: the stalled socket's buffers fill fast
+
+    async def frames_in(ws, seconds):
+        count, deadline = 0, time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                message = json.loads(await asyncio.wait_for(ws.recv(), left))
+            except TimeoutError:
+                break
+            count += message["type"] == "frame"
+        return count
+
+    async def scenario():
+        url = ws_url(live_server)
+        async with websockets.connect(url, max_size=None) as owner, \
+                websockets.connect(url, max_size=None) as watcher:
+            await owner.send(json.dumps({"type": "start", "lab": "initialization", "config": config}))
+            started = await _receive(owner, lambda m: m["type"] == "started")
+            await watcher.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))
+            await _receive(watcher, lambda m: m["type"] == "attached")
+            before = await frames_in(watcher, 4)
+            stalled = await websockets.connect(url, max_size=None, max_queue=1, ping_interval=None)
+            await stalled.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))
+            during = await frames_in(watcher, 10)  # the stalled socket reads nothing all this time
+            await owner.send(json.dumps({"type": "stop"}))
+            await stalled.close()
+            return before / 4, during / 10
+
+    before, during = run_async(scenario)
+    assert before > 0 and during >= 0.5 * before, (before, during)
