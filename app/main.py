@@ -16,7 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app import __version__
 from app.runs.hub import HubLimits, RunHub
 from app.settings import Settings, get_settings
-from app.web import assets, errors
+from app.web import assets, errors, spec
 from app.web.catalog import LabCatalog
 from app.web.i18n import Translations
 from app.web.registry import LIVE_LABS, ROUTERS
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     errors.install(app)
     assets.install_docs(app)
+    spec.install_openapi(app, settings)  # each lab's settings caps appear as maximum
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static", CachedStatic(directory=ROOT / "static"), name="static")

@@ -24,13 +24,23 @@ class LiveLab:
 def check_caps(model: BaseModel, caps: Mapping[str, str], settings: Settings, prefix: str = "") -> None:
     """Refuse any capped number above the server's limit, naming the field and the limit.
 
-    A cap path may end in ``[]`` to cap every item of a list, e.g. ``"hidden[]"``.
+    A cap path may end in ``[]`` to cap every item of a list, e.g. ``"hidden[]"``, or in ``#`` to cap
+    its length. Nested models derived from a lab's spec (app/web/spec.py) carry their own caps, and
+    are checked too, named by their path (``methods[1].depth``).
     """
     for path, limit_name in caps.items():
         limit = getattr(settings, limit_name)
         for name, value in _values(model, path):
             if isinstance(value, (int, float)) and value > limit:
                 raise FieldError(f"{prefix}{name}", f"{value} is above this server's limit of {limit}")
+    for name in type(model).model_fields:
+        value = getattr(model, name, None)
+        items = list(enumerate(value)) if isinstance(value, (list, tuple)) else [(None, value)]
+        for i, item in items:
+            nested = getattr(type(item), "caps", None) if isinstance(item, BaseModel) else None
+            if nested:
+                where = name if i is None else f"{name}[{i}]"
+                check_caps(item, nested, settings, prefix=f"{prefix}{where}.")
 
 
 def _values(model: BaseModel, path: str) -> list[tuple[str, Any]]:

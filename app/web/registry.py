@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.web import assets, pages, socket
 from app.web.live import LiveLab
-from app.web.routes import backprop, classes, descent, health, initialization, losses, optimizers, training
+from app.web.routes import backprop, classes, descent, health, initialization, losses, optimizers, specs, training
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ ROUTERS: list[APIRouter] = [
     optimizers.router,
     descent.router,
     training.router,
+    specs.router,
     socket.router,
     classes.router,
     pages.router,

@@ -1,6 +1,7 @@
 // The player every live lab shares: start/restart, play/pause, step, speed, and the status line.
 import { t } from "./i18n.js";
 import { RunSocket } from "./socket.js";
+import { clampNumber, fieldSchema } from "./state.js";
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, null]; // steps per second; null is as fast as it goes
 
@@ -120,4 +121,54 @@ export function livePlayer({ lab, getConfig, onFrame, onRestart, showError, root
     },
   });
   return { socket, player };
+}
+
+// A form whose controls name a config field (`data-field="depth"`) takes its choices, bounds and
+// step from the lab's spec, never from the template: a select gets the field's choices (labelled by
+// `label(field, value)`), a number input its minimum and maximum. A change is clamped to the spec,
+// written into `config`, and reported to `onChange(field, value)`.
+export function bindForm(root, spec, config, { label = (_, v) => String(v), onChange = () => {} } = {}) {
+  const controls = [...root.querySelectorAll("[data-field]")];
+  for (const el of controls) {
+    const name = el.dataset.field;
+    const node = fieldSchema(spec, name);
+    if (!node) throw new Error(`the spec has no field ${name}`);
+    if (el.tagName === "SELECT") {
+      el.replaceChildren(...node.enum.map((v) => new Option(label(name, v), v)));
+    } else if (el.type === "number") {
+      const low = node.minimum ?? node.exclusiveMinimum;
+      if (low !== undefined) el.min = low;
+      if (node.maximum !== undefined) el.max = node.maximum;
+      el.step = node.type === "integer" ? "1" : "any";
+    }
+    el.addEventListener("change", () => {
+      const value = readControl(el, node);
+      if (value === undefined) {
+        writeControl(el, config[name]); // not a value this field takes: show the one in force
+        return;
+      }
+      config[name] = value;
+      writeControl(el, value);
+      onChange(name, value);
+    });
+  }
+  writeForm(root, config);
+}
+
+export function writeForm(root, config) {
+  for (const el of root.querySelectorAll("[data-field]")) writeControl(el, config[el.dataset.field]);
+}
+
+function readControl(el, node) {
+  if (el.type === "checkbox") return el.checked;
+  if (el.type === "number") {
+    if (el.value === "") return node.nullable ? null : undefined;
+    return clampNumber(node, Number(el.value));
+  }
+  return node.enum?.includes(el.value) ? el.value : undefined;
+}
+
+function writeControl(el, value) {
+  if (el.type === "checkbox") el.checked = Boolean(value);
+  else el.value = value ?? "";
 }

@@ -1,7 +1,7 @@
 """The short, runnable PyTorch script behind what the Initialisation lab shows."""
 
+from app.labs.initialization.config import InitConfig
 from app.labs.initialization.methods import InitSpec
-from app.labs.initialization.run import InitConfig
 
 _ACTIVATION_CODE = {
     "tanh": "nn.Tanh()",

@@ -2,11 +2,13 @@
 
 import math
 from dataclasses import dataclass
+from typing import Annotated, Literal
 
 import torch
 from torch import nn
 
 from app.labs.errors import FieldError
+from app.labs.fields import Ge, Gt, Help
 
 METHODS = (
     "zeros",
@@ -32,15 +34,17 @@ class InitSpec:
     ``a`` is the lower bound for ``uniform`` and the negative slope for ``kaiming_*``, as there.
     """
 
-    method: str = "kaiming_normal"
-    val: float = 0.77  # constant_: the notes' example value
-    a: float | None = None  # uniform_: 0.0; kaiming_*: 0.0
-    b: float = 1.0  # uniform_ upper bound
-    mean: float = 0.0  # normal_
-    std: float = 1.0  # normal_
-    gain: float = 1.0  # xavier_*, orthogonal_
-    mode: str = "fan_in"  # kaiming_*: fan_in keeps forward variance, fan_out backward
-    nonlinearity: str = "leaky_relu"  # kaiming_*: PyTorch's default, gain sqrt(2) when a=0
+    method: Annotated[Literal[METHODS], Help("a torch.nn.init method")] = "kaiming_normal"  # type: ignore[valid-type]
+    val: Annotated[float, Help("constant_: the value")] = 0.77  # the notes' example value
+    a: Annotated[float | None, Help("uniform_: lower bound; kaiming_*: negative slope (0 when null)")] = None
+    b: Annotated[float, Help("uniform_: upper bound")] = 1.0
+    mean: Annotated[float, Help("normal_: mean")] = 0.0
+    std: Annotated[float, Ge(0), Help("normal_: standard deviation")] = 1.0
+    gain: Annotated[float, Gt(0), Help("xavier_*, orthogonal_: scaling factor")] = 1.0
+    # kaiming_*: fan_in keeps the forward variance, fan_out the backward one
+    mode: Annotated[Literal["fan_in", "fan_out"], Help("kaiming_*: which fan to preserve")] = "fan_in"
+    # kaiming_*: PyTorch's default, gain sqrt(2) when a=0
+    nonlinearity: Annotated[Literal[NONLINEARITIES], Help("kaiming_*: the gain's nonlinearity")] = "leaky_relu"  # type: ignore[valid-type]
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:

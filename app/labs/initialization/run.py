@@ -2,7 +2,6 @@
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -11,28 +10,12 @@ from torch import nn
 from app.labs.common.copying import copy_sharing
 from app.labs.errors import FieldError
 from app.labs.histograms import shared_edges, summarize
+from app.labs.initialization.config import InitConfig
 from app.labs.initialization.methods import InitSpec, distinct_neurons, theory_std
 from app.labs.initialization.network import build_mlp, digits, forward_recording, linear_layers
 
 QUANTITIES = ("weight", "activation", "gradient")
 CURVE_POINTS = 400  # loss points per method in a frame: what a chart can show
-
-
-def _default_methods() -> list[InitSpec]:
-    return [InitSpec("normal"), InitSpec("xavier_normal"), InitSpec("kaiming_normal", nonlinearity="relu")]
-
-
-@dataclass
-class InitConfig:
-    methods: list[InitSpec] = field(default_factory=_default_methods)  # compared side by side
-    depth: int = 10  # Linear layers
-    width: int = 256  # neurons per hidden layer
-    activation: str = "tanh"
-    batch_size: int = 128
-    lr: float = 0.05  # plain SGD
-    steps: int = 1000
-    seed: int = 0
-    bins: int = 40
 
 
 class _Member:

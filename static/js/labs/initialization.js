@@ -1,108 +1,106 @@
-// The Initialisation lab page: one state object, serialised to the URL hash; each frame -> render().
+// The Initialisation lab page: `{config, view}` in the URL hash, the form from the lab's spec; each frame -> render().
 import { loadStrings, t } from "../i18n.js";
-import { livePlayer } from "../controls.js";
+import { bindForm, livePlayer, writeForm } from "../controls.js";
 import { HistogramGrid, LineChart, PALETTE, formatValue } from "../charts.js";
 import { table } from "../tables.js";
-import { loadHash, saveHash } from "../state.js";
+import { clampNumber, loadSpec, loadState, resolve, saveState } from "../state.js";
 
-const NUMBER_FIELDS = ["depth", "width", "batch_size", "lr", "steps", "seed"];
 const PRESETS = {
   tanh: { activation: "tanh", methods: [{ method: "normal" }, { method: "xavier_normal" }, { method: "kaiming_normal", nonlinearity: "relu" }] },
   relu: { activation: "relu", methods: [{ method: "normal", std: 0.01 }, { method: "xavier_normal" }, { method: "kaiming_normal", nonlinearity: "relu" }] },
   symmetry: { activation: "tanh", methods: [{ method: "zeros" }, { method: "constant", val: 0.77 }, { method: "xavier_uniform" }] },
 };
-const DEFAULTS = { activation: "tanh", depth: 10, width: 256, batch_size: 128, lr: 0.05, steps: 1000, seed: 0,
-  methods: PRESETS.tanh.methods, quantity: "weight" };
-const ARGUMENT_DEFAULTS = { val: 0.77, a: 0, b: 1, mean: 0, std: 1, gain: 1, mode: "fan_in", nonlinearity: "leaky_relu" };
+const VIEW = { quantity: "weight", sharedY: true }; // how the page shows a run; never sent to the server
+const VIEW_CHOICES = { quantity: ["weight", "activation", "gradient"] };
 
+let spec = null;
+let state = null; // {config, view}
 let methodArguments = {};
-let state = loadState();
 let frame = null;
 const $ = (id) => document.getElementById(id);
+const save = () => saveState(state);
 
-function loadState() {
-  return loadHash(DEFAULTS);
-}
-
-function saveState() {
-  saveHash(state);
-}
-
-function readForm() {
-  state.activation = $("activation").value;
-  for (const f of NUMBER_FIELDS) state[f] = Number($(f).value);
-  saveState();
-}
-
-function writeForm() {
-  $("activation").value = state.activation;
-  for (const f of NUMBER_FIELDS) $(f).value = state[f];
-  renderMethodCards();
+function methodSchema() {
+  return resolve(spec.schema.properties.methods.items, spec.schema);
 }
 
 function renderMethodCards() {
   const box = $("methods");
+  const methods = state.config.methods;
+  const schema = methodSchema();
   box.replaceChildren();
-  state.methods.forEach((m, i) => {
+  methods.forEach((m, i) => {
     const card = document.createElement("div");
     card.className = "method-card";
     card.style.setProperty("--swatch", PALETTE[i]);
     const select = document.createElement("select");
-    for (const name of Object.keys(methodArguments)) {
-      const option = new Option(t(`initialization.m.${name}`), name, false, name === m.method);
-      select.add(option);
+    select.dataset.arg = "method";
+    for (const name of schema.properties.method.enum) {
+      select.add(new Option(t(`initialization.m.${name}`), name, false, name === m.method));
     }
     select.addEventListener("change", () => {
-      state.methods[i] = { method: select.value };
+      methods[i] = { method: select.value };
       renderMethodCards();
-      saveState();
+      save();
     });
     const remove = document.createElement("button");
     remove.type = "button";
     remove.className = "remove";
     remove.textContent = "×";
     remove.title = t("common.remove");
-    remove.disabled = state.methods.length <= 1;
+    remove.disabled = methods.length <= (spec.schema.properties.methods.minItems ?? 1);
     remove.addEventListener("click", () => {
-      state.methods.splice(i, 1);
+      methods.splice(i, 1);
       renderMethodCards();
-      saveState();
+      save();
     });
     card.append(remove, select);
-    for (const arg of methodArguments[m.method] || []) card.append(argumentField(m, arg));
+    for (const arg of methodArguments[m.method] || []) card.append(argumentField(m, arg, schema));
     box.append(card);
   });
-  $("add-method").disabled = state.methods.length >= 4;
+  $("add-method").disabled = methods.length >= spec.schema.properties.methods.maxItems;
 }
 
-function argumentField(m, arg) {
+// One argument of a method, its choices, bounds and default from the spec's InitSpec.
+function argumentField(m, arg, schema) {
+  const node = schema.properties[arg];
+  const number = node.anyOf?.find((b) => b.type !== "null") ?? node;
   const label = document.createElement("label");
   label.className = "field";
   label.append(`${arg}`);
   let input;
-  if (arg === "mode" || arg === "nonlinearity") {
+  if (node.enum) {
     input = document.createElement("select");
-    const choices = arg === "mode" ? ["fan_in", "fan_out"] : ["relu", "leaky_relu", "tanh", "sigmoid", "linear", "selu"];
-    for (const c of choices) input.add(new Option(c, c, false, (m[arg] ?? ARGUMENT_DEFAULTS[arg]) === c));
+    for (const c of node.enum) input.add(new Option(c, c, false, (m[arg] ?? node.default) === c));
   } else {
     input = document.createElement("input");
     input.type = "number";
     input.step = "any";
-    input.value = m[arg] ?? ARGUMENT_DEFAULTS[arg];
+    const low = number.minimum ?? number.exclusiveMinimum;
+    if (low !== undefined) input.min = low;
+    input.value = m[arg] ?? node.default ?? "";
   }
   input.dataset.arg = arg;
   input.addEventListener("change", () => {
-    m[arg] = input.tagName === "SELECT" ? input.value : Number(input.value);
-    saveState();
+    if (input.tagName === "SELECT") {
+      m[arg] = input.value;
+    } else {
+      const value = input.value === "" && node.anyOf ? null : clampNumber(number, Number(input.value));
+      if (value === undefined) {
+        input.value = m[arg] ?? node.default ?? "";
+        return;
+      }
+      m[arg] = value;
+      input.value = value ?? "";
+    }
+    save();
   });
   label.append(input);
   return label;
 }
 
 function runConfig() {
-  readForm();
-  const { quantity, sharedY, ...config } = state; // view settings stay on the page
-  return config;
+  return state.config; // only the config goes to the server; the view stays here
 }
 
 const lossChart = new LineChart($("loss-chart"), { height: 330 });
@@ -122,7 +120,7 @@ function render() {
     })),
     { title: `${t("initialization.loss_title")} · ${t("common.step")} ${frame.step}`, xTitle: t("common.step"), yTitle: t("common.loss") },
   );
-  const q = state.quantity;
+  const q = state.view.quantity;
   const layerIdx = frame.layers.map((l) => l.index);
   const stdSeries = methods.map((m, i) => ({
     name: m.label, x: layerIdx, y: m.layers.map((l) => l[q].std), color: colors[i], mode: "lines+markers",
@@ -143,7 +141,7 @@ function render() {
     colors,
     rowLabel: (l) => `${t("common.layer")} ${l.index}<br>${l.fan_in}→${l.fan_out}`,
     title: `${t(`initialization.q.${q}`)} · ${t("common.step")} ${frame.step}`,
-    sharedY: state.sharedY !== false,
+    sharedY: state.view.sharedY,
   });
   renderTables(methods);
 }
@@ -175,9 +173,14 @@ async function showCode(config) {
 
 async function main() {
   await loadStrings();
-  const methodList = await (await fetch("/api/init/methods")).json();
+  const [loaded, methodList] = await Promise.all([
+    loadSpec("initialization"), fetch("/api/init/methods").then((r) => r.json()),
+  ]);
+  spec = loaded;
+  state = loadState(spec, VIEW, VIEW_CHOICES);
   methodArguments = Object.fromEntries(methodList.map((m) => [m.name, m.arguments]));
-  writeForm();
+  save(); // the URL now shows the state in force, whatever the hash held
+  const form = $("run-form");
   const { player } = livePlayer({
     lab: "initialization",
     getConfig: runConfig,
@@ -190,35 +193,44 @@ async function main() {
       showCode(runConfig());
     },
   });
-  for (const f of ["activation", ...NUMBER_FIELDS]) $(f).addEventListener("change", readForm);
-  $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
+  bindForm(form, spec, state.config, {
+    label: (field, value) => t(`initialization.${field === "activation" ? "act" : field}.${value}`),
+    onChange: (field, value) => {
+      save();
+      if (spec.live.includes(field)) player.setLive({ [field]: value });
+    },
+  });
+  renderMethodCards();
   $("add-method").addEventListener("click", () => {
-    if (state.methods.length < 4) state.methods.push({ method: "kaiming_uniform" });
+    if (state.config.methods.length < spec.schema.properties.methods.maxItems) {
+      state.config.methods.push({ method: "kaiming_uniform" });
+    }
     renderMethodCards();
-    saveState();
+    save();
   });
   for (const b of document.querySelectorAll("#presets button")) {
     b.addEventListener("click", () => {
-      Object.assign(state, structuredClone(PRESETS[b.dataset.preset]));
-      writeForm();
-      saveState();
+      Object.assign(state.config, structuredClone(PRESETS[b.dataset.preset]));
+      writeForm(form, state.config);
+      renderMethodCards();
+      save();
       player.start();
     });
   }
-  $("shared-y").checked = state.sharedY !== false;
+  $("shared-y").checked = state.view.sharedY;
   $("shared-y").addEventListener("change", () => {
-    state.sharedY = $("shared-y").checked;
-    saveState();
+    state.view.sharedY = $("shared-y").checked;
+    save();
     render();
   });
   for (const b of document.querySelectorAll("#quantity-tabs button")) {
-    b.setAttribute("aria-pressed", String(b.dataset.quantity === state.quantity));
+    b.setAttribute("aria-pressed", String(b.dataset.quantity === state.view.quantity));
     b.addEventListener("click", () => {
-      state.quantity = b.dataset.quantity;
+      state.view.quantity = b.dataset.quantity;
       for (const o of document.querySelectorAll("#quantity-tabs button")) {
         o.setAttribute("aria-pressed", String(o === b));
       }
-      saveState();
+      save();
       render();
     });
   }

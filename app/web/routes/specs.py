@@ -1,0 +1,29 @@
+"""Each live lab's spec, served to its page: the one place the form reads defaults, choices and limits."""
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel, Field
+
+from app.web.deps import LabsDep, SettingsDep
+from app.web.spec import page_spec
+
+router = APIRouter(prefix="/api/labs", tags=["labs"])
+
+
+class LabSpec(BaseModel):
+    lab: str
+    config_schema: dict[str, Any] = Field(
+        serialization_alias="schema",
+        description="the JSON schema of the lab's run config, with this server's caps as maximum / maxItems")
+    defaults: dict[str, Any] = Field(description="the config a start message with {} runs")
+    live: list[str] = Field(description="the fields a set message may change during a run")
+
+
+@router.get("/{lab}/spec", response_model=LabSpec, summary="A live lab's config: schema, limits and defaults")
+def spec(lab: str, labs: LabsDep, settings: SettingsDep) -> dict[str, Any]:
+    """What a page builds its form from and checks its URL state against."""
+    live = labs.get(lab)
+    if live is None:
+        raise HTTPException(404, f"no live lab called {lab!r}; choose one of {', '.join(sorted(labs))}")
+    return {"lab": lab, **page_spec(live.config_model, live.params_model, live.caps, settings)}
