@@ -30,6 +30,7 @@ function renderMethodCards() {
   const schema = methodSchema();
   box.replaceChildren();
   methods.forEach((m, i) => {
+    m.method ??= schema.properties.method.default; // a card always names its method
     const card = document.createElement("div");
     card.className = "method-card";
     card.style.setProperty("--swatch", PALETTE[i]);
@@ -179,7 +180,6 @@ async function main() {
   spec = loaded;
   state = loadState(spec, VIEW, VIEW_CHOICES);
   methodArguments = Object.fromEntries(methodList.map((m) => [m.name, m.arguments]));
-  save(); // the URL now shows the state in force, whatever the hash held
   const form = $("run-form");
   const { player } = livePlayer({
     lab: "initialization",
@@ -201,6 +201,7 @@ async function main() {
     },
   });
   renderMethodCards();
+  save(); // the URL now shows the state in force, whatever the hash held
   $("add-method").addEventListener("click", () => {
     if (state.config.methods.length < spec.schema.properties.methods.maxItems) {
       state.config.methods.push({ method: "kaiming_uniform" });
