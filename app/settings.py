@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     max_class_students: int = Field(100, ge=1)  # students in one class
     class_idle_s: float = Field(1800.0, gt=0)  # a class with no teacher socket for this long ends
     max_failed_joins: int = Field(20, ge=1)  # failed joins a minute from one address before 429
+    # The Loss-landscape lab: one surface is grid² evaluations of the model on the training set.
+    max_landscape_grid: int = Field(61, ge=3)  # points per side of the plane
+    max_landscape_width: int = Field(128, ge=1)
+    max_landscape_depth: int = Field(16, ge=1)  # hidden layers
+    max_landscape_epochs: int = Field(200, ge=1)
+    max_landscape_samples: int = Field(2_000, ge=8)
+    max_landscape_steps: int = Field(20_000, ge=1)  # training updates of one network
+    max_landscape_work: float = Field(2e11, gt=0)  # 2·grid²·samples·parameters: a 51×51 digits surface is 6e10
+    max_landscape_parameters: int = Field(20_000, ge=0)  # POST /api/landscape/surface returns them up to this
     fashion_mnist_dir: str = ""  # folder of Fashion-MNIST's IDX files, offered in the Training lab; "" = none
 
 

@@ -6,7 +6,18 @@ from fastapi import APIRouter
 
 from app.web import assets, pages, socket
 from app.web.live import LiveLab
-from app.web.routes import backprop, classes, descent, health, initialization, losses, optimizers, specs, training
+from app.web.routes import (
+    backprop,
+    classes,
+    descent,
+    health,
+    initialization,
+    landscape,
+    losses,
+    optimizers,
+    specs,
+    training,
+)
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,7 @@ PAGES = [
     Page("optimizers", "003"),
     Page("descent", "002"),
     Page("training", "004"),
+    Page("landscape", "003, 004"),
 ]
 
 ROUTERS: list[APIRouter] = [
@@ -33,6 +45,7 @@ ROUTERS: list[APIRouter] = [
     descent.router,
     training.router,
     specs.router,
+    landscape.router,
     socket.router,
     classes.router,
     pages.router,
@@ -40,4 +53,5 @@ ROUTERS: list[APIRouter] = [
 ]
 
 LIVE_LABS: dict[str, LiveLab] = {lab.name: lab for lab in [initialization.LIVE, losses.LIVE, backprop.LIVE,
-                                                          descent.LIVE, training.LIVE, optimizers.LIVE]}
+                                                          descent.LIVE, training.LIVE, optimizers.LIVE,
+                                                          landscape.LIVE]}

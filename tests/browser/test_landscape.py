@@ -1,0 +1,104 @@
+"""The Loss-landscape page in headless Chromium: a surface that fills in, a path that grows, PCA's
+explained variance, a comparison in one colour scale, English and Chinese, three screen sizes."""
+
+import json
+from urllib.parse import quote
+
+import pytest
+
+from tests.conftest import screenshot
+
+PCA = {"directions": "pca", "epochs": 6, "grid": 41, "hidden": [16, 16], "preset": ""}
+COMPARE = {"hidden": [8, 8, 8], "epochs": 3, "grid": 9, "compare": {"residual": True}, "preset": ""}
+RECORD = """() => {
+  window.seen = { rows: [], path: [] };
+  new MutationObserver(() => {
+    const c = document.getElementById('contour-0');
+    if (!c) return;
+    window.seen.rows.push(Number(c.dataset.rows));
+    window.seen.path.push(Number(c.dataset.path));
+  }).observe(document.getElementById('contours'), { attributes: true, subtree: true,
+    attributeFilter: ['data-rows', 'data-path'] });
+}"""
+DONE = "document.querySelector('[data-status-line]').dataset.status === 'finished'"
+
+
+def open_lab(page, live_server, state, lang="en"):
+    page.goto(f"{live_server}/labs/landscape?lang={lang}#{quote(json.dumps(state))}")
+    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'paused'")
+
+
+def play(page, speed_index=None):
+    if speed_index is not None:  # steps per second from the player's list: slow enough to watch
+        page.eval_on_selector("[data-action=speed]", f"(el) => {{ el.value = {speed_index}; }}")
+    page.click("[data-action=toggle]")
+
+
+def test_a_live_run_grows_its_path_then_fills_in_its_surface(page, live_server):
+    open_lab(page, live_server, PCA)
+    page.evaluate(RECORD)
+    page.eval_on_selector("[data-action=speed]", "(el) => { el.value = 3; el.dispatchEvent(new Event('input')); }")
+    page.click("[data-action=toggle]")
+    page.wait_for_function(DONE, timeout=60_000)
+    page.wait_for_timeout(200)
+    seen = page.evaluate("window.seen")
+    path, rows = seen["path"], seen["rows"]
+    assert path == sorted(path) and path[0] <= 3 and path[-1] == 7  # initial weights + 6 epochs
+    assert rows == sorted(rows) and rows[-1] == 41
+    assert len({r for r in rows if 0 < r < 41}) >= 2  # seen part-way more than once: it fills in
+    assert "PCA explains" in page.inner_text("#facts")
+    explained = page.inner_text("[data-explained]")
+    pc1 = float(explained.split("%")[0].split()[-1])
+    assert 50 < pc1 <= 100
+    assert page.evaluate("document.getElementById('surface-0').data[0].type") == "surface"
+    assert "torch.linalg.svd" in page.inner_text("#code") and "vmap" in page.inner_text("#code")
+    screenshot(page, "landscape-pca-en")
+
+
+def test_a_comparison_draws_two_surfaces_in_one_colour_scale(page, live_server):
+    open_lab(page, live_server, COMPARE)
+    play(page)
+    page.wait_for_function(DONE, timeout=60_000)
+    page.wait_for_timeout(200)
+    scales = page.evaluate("""[0, 1].map((i) => {
+      const c = document.getElementById('contour-' + i).data[0];
+      const s = document.getElementById('surface-' + i).data[0];
+      return [c.zmin, c.zmax, s.cmin, s.cmax];
+    })""")
+    assert scales[0] == scales[1] and scales[0][0] < scales[0][1]
+    assert scales[0][0] == scales[0][2] and scales[0][1] == scales[0][3]
+    titles = [page.evaluate(f"document.getElementById('contour-{i}').layout.title.text") for i in (0, 1)]
+    assert titles[0].startswith("this run") and titles[1].startswith("Residual connections = on")
+    assert page.locator("[data-roughness]").count() == 2
+    assert page.evaluate("document.getElementById('line-chart').data.length") == 4  # train and test, twice
+
+
+def test_a_preset_says_what_to_look_for(page, live_server):
+    open_lab(page, live_server, COMPARE)
+    page.click("#presets [data-preset=pca]")
+    assert "two principal directions" in page.inner_text("#preset-look")
+    assert page.input_value("#directions") == "pca"
+    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'running'")
+
+
+def test_the_page_in_chinese(page, live_server):
+    open_lab(page, live_server, {**COMPARE, "directions": "pca"}, lang="zh")
+    assert "损失地形" in page.inner_text("aside")
+    play(page)
+    page.wait_for_function(DONE, timeout=60_000)
+    assert "完成" in page.inner_text("#progress")
+    assert "主成分解释了路径方差" in page.inner_text("#facts")
+    assert page.evaluate("document.getElementById('contour-1').layout.title.text").startswith("残差连接 = 开")
+    screenshot(page, "landscape-compare-zh")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1280, 720), (390, 844)])
+def test_screens(page, live_server, lang, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_lab(page, live_server, {**COMPARE, "directions": "pca"}, lang=lang)
+    play(page)
+    page.wait_for_function(DONE, timeout=60_000)
+    page.wait_for_timeout(300)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(page, f"landscape-{lang}-{width}")

@@ -1,0 +1,147 @@
+"""The Loss-landscape lab against independent computations: loaded models, sklearn's PCA, closed forms."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from sklearn.decomposition import PCA  # type: ignore[import-untyped]
+from torch import nn
+
+from app.labs.errors import FieldError
+from app.labs.landscape import LandscapeConfig, roughness, surface
+from app.labs.landscape.directions import pca_directions, project, random_direction
+from app.labs.landscape.model import build_model
+
+TINY = {"epochs": 3, "grid": 5, "samples": 60}
+
+
+def rebuild(params: dict, hidden: list[int], inputs: int, outputs: int) -> nn.Sequential:
+    """An nn.Sequential of Linear and ReLU built from the response alone."""
+    widths = [inputs, *hidden, outputs]
+    layers: list[nn.Module] = []
+    for a, b in zip(widths, widths[1:]):
+        layers += [nn.Linear(a, b), nn.ReLU()]
+    return nn.Sequential(*layers[:-1])
+
+
+def loss_with(model: nn.Module, vector: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> float:
+    torch.nn.utils.vector_to_parameters(vector, model.parameters())
+    with torch.no_grad():
+        return float(F.cross_entropy(model(x), y))
+
+
+@pytest.mark.parametrize("directions", ["random", "pca"])
+def test_every_grid_point_is_the_loss_of_a_model_loaded_with_those_weights(directions):
+    r = surface(LandscapeConfig(directions=directions, **TINY), return_parameters=True, max_parameters=10_000)
+    p = r["parameters"]
+    center, d1, d2 = (torch.tensor(p[k]) for k in ("center", "d1", "d2"))
+    x, y = torch.tensor(p["inputs"]), torch.tensor(p["targets"], dtype=torch.int64)
+    model = rebuild(p, [16, 16], 2, 2)
+    assert sum(q.numel() for q in model.parameters()) == len(center)
+    assert r["loss"][2][2] == pytest.approx(r["center_loss"], abs=1e-6)  # the centre is the trained weights
+    assert loss_with(model, center, x, y) == pytest.approx(r["center_loss"], abs=1e-5)
+    for i, j in [(0, 0), (0, 4), (3, 1), (4, 4), (1, 2)]:
+        a, b = r["alphas"][j], r["betas"][i]
+        assert r["loss"][i][j] == pytest.approx(loss_with(model, center + a * d1 + b * d2, x, y), abs=1e-5)
+
+
+def test_parameters_only_for_small_models():
+    r = surface(LandscapeConfig(**TINY), return_parameters=True, max_parameters=100)
+    assert r["parameters"] is None
+    assert surface(LandscapeConfig(**TINY))["parameters"] is None
+
+
+@pytest.mark.parametrize("normalization", ["filter", "layer", "none"])
+def test_normalisation_scales_rows_or_layers_and_leaves_biases(normalization):
+    model = build_model(2, (8, 6), 3, "relu", False, True, torch.Generator().manual_seed(0))
+    d = random_direction(model, normalization, torch.Generator().manual_seed(1))
+    start = 0
+    for p in model.parameters():
+        part = d[start:start + p.numel()].reshape(p.shape)
+        start += p.numel()
+        if p.dim() == 1:  # biases and batch norm's weight and bias
+            assert torch.count_nonzero(part) == 0
+        elif normalization == "filter":
+            torch.testing.assert_close(part.norm(dim=1), p.detach().norm(dim=1), rtol=1e-5, atol=0)
+        elif normalization == "layer":
+            torch.testing.assert_close(part.norm(), p.detach().norm(), rtol=1e-5, atol=0)
+        else:  # a plain Gaussian draw: its rows are not the weights' norms
+            assert not torch.allclose(part.norm(dim=1), p.detach().norm(dim=1), rtol=1e-2)
+    assert start == len(d)
+
+
+def test_pca_directions_are_sklearns_and_the_path_ends_at_the_origin():
+    g = torch.Generator().manual_seed(0)
+    path = torch.cumsum(torch.randn(12, 50, generator=g) * torch.linspace(3, 0.1, 50), dim=0)
+    axes, ratios = pca_directions(path, path[-1])
+    torch.testing.assert_close(axes @ axes.T, torch.eye(2), atol=1e-5, rtol=0)
+    pca = PCA(n_components=2).fit((path - path[-1]).double().numpy())
+    np.testing.assert_allclose(ratios, pca.explained_variance_ratio_, atol=1e-6)
+    for k in range(2):  # the same axis up to its sign
+        assert abs(float(axes[k].double() @ torch.from_numpy(pca.components_[k]))) == pytest.approx(1, abs=1e-5)
+    coords = project(path, path[-1], axes)
+    assert coords[-1].tolist() == [0.0, 0.0]
+    assert coords[0, 0] <= 0 and coords[0, 1] <= 0  # the path walks in from the lower left
+
+
+def test_pca_surface_of_a_real_path():
+    r = surface(LandscapeConfig(directions="pca", **TINY))
+    ev = r["explained_variance"]
+    assert 0 < ev[1] <= ev[0] <= 1 and ev[0] + ev[1] <= 1 + 1e-9
+    assert len(r["trajectory"]) == TINY["epochs"] + 1 and r["trajectory"][-1] == [0.0, 0.0]
+    assert r["alphas"][2] == 0.0 and r["betas"][2] == 0.0
+    assert max(abs(a) for a, _ in r["trajectory"]) < r["alphas"][-1]  # the plane holds the whole path
+
+
+def test_the_line_passes_through_the_initial_and_final_losses():
+    cfg = LandscapeConfig(**TINY)
+    r = surface(cfg)
+    line = r["line"]
+    assert line["alphas"][10] == 0.0 and line["alphas"][30] == 1.0
+    assert line["alphas"][0] == -0.5 and line["alphas"][-1] == 1.5
+    model = build_model(2, (16, 16), 2, "relu", False, False, torch.Generator().manual_seed(cfg.seed))
+    from app.labs.landscape.oneshot import load_data
+
+    data = load_data(cfg)
+    with torch.no_grad():
+        initial = float(F.cross_entropy(model(data.x_train), data.y_train))
+    assert line["train_loss"][10] == pytest.approx(initial, abs=1e-5)
+    assert line["train_loss"][30] == pytest.approx(r["center_loss"], abs=1e-5)
+
+
+def test_roughness_is_zero_for_a_bowl_and_about_half_for_noise():
+    a = torch.linspace(-1, 1, 21)
+    bowl = a[None, :] ** 2 + 0.3 * a[:, None] ** 2
+    assert roughness(bowl) == 0.0
+    noise = torch.rand(41, 41, generator=torch.Generator().manual_seed(0))
+    assert 0.4 < roughness(noise) < 0.6
+    with pytest.raises(ValueError, match="odd grid"):
+        roughness(torch.zeros(4, 5))
+
+
+def test_the_code_panel_script_reproduces_the_surface():
+    cfg = LandscapeConfig(epochs=2, grid=5, samples=60, seed=3)
+    from app.labs.landscape import pytorch_code
+
+    scope: dict = {}
+    exec(compile(pytorch_code(cfg), "landscape_script", "exec"), scope)  # noqa: S102 - our own script
+    expected = surface(cfg)["loss"]
+    torch.testing.assert_close(scope["loss"].double(), torch.tensor(expected, dtype=torch.float64),
+                               atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize(("field", "value"), [("dataset", "mnist"), ("hidden", ()), ("grid", 2), ("lr", 0.0),
+                                              ("normalization", "batch"), ("directions", "eigen")])
+def test_bad_values_name_their_field(field, value):
+    with pytest.raises(FieldError) as info:
+        LandscapeConfig(**{field: value})
+    assert info.value.field == field
+
+
+def test_a_bad_comparison_names_the_compared_field():
+    with pytest.raises(FieldError) as info:
+        LandscapeConfig(compare={"seed": 3})
+    assert info.value.field == "compare.seed"
+    with pytest.raises(FieldError) as info:
+        LandscapeConfig(compare={"optimizer": "lbfgs"})
+    assert info.value.field == "compare.optimizer"
