@@ -178,6 +178,8 @@ class CodeResponse(BaseModel):
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a surface")
 def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:
     check_caps(body, CAPS, settings)
+    if body.compare is not None:
+        check_caps(body.compare, COMPARE_CAPS, settings, prefix="compare.")
     return {"code": lab.pytorch_code(body.lab_config())}
 
 
