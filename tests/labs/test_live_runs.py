@@ -14,6 +14,7 @@ from app.labs.backprop_net import BackpropConfig
 from app.labs.backprop_run import BackpropRun
 from app.labs.descent import DescentConfig, DescentRun
 from app.labs.initialization import InitConfig, InitializationRun, InitSpec
+from app.labs.landscape import LandscapeConfig, LandscapeRun
 from app.labs.optimizers import OptimizerRun, OptimizersConfig
 from app.labs.outliers import OutlierConfig, OutlierRun
 from app.labs.training import TrainingConfig, TrainingRun
@@ -44,6 +45,10 @@ RUNS: dict[str, Callable[[], Any]] = {
     "optimizers/other": lambda: OptimizerRun(OptimizersConfig(
         mode="swarm", surface="himmelblau", swarm_size=400, swarm_layout="random", seed=9, cloud_points=50,
         optimizers=[{"name": "adam", "lr": 0.05}, {"name": "rmsprop", "lr": 0.01, "centered": True}])),
+    "landscape/default": lambda: LandscapeRun(LandscapeConfig()),
+    "landscape/other": lambda: LandscapeRun(LandscapeConfig(
+        dataset="spiral", samples=60, hidden=(8, 8, 8), batch_norm=True, optimizer="momentum", batch_size=8,
+        epochs=1, seed=4, directions="pca", grid=5, compare={"residual": True, "normalization": "layer"})),
 }
 STEPS = 5
 THREADS = 8
@@ -101,7 +106,7 @@ def test_frames_leave_the_engines_keys_alone_and_progress_is_reported_one_way(na
 
 # a mid-run change every lab takes
 CHANGES = {"initialization": {"lr": 0.2}, "losses": {"lr": 0.1}, "backprop": {"lr": 0.9}, "descent": {"lr": 0.02},
-           "training": {"lr": 0.05}, "optimizers": {"lr": 0.01}}
+           "training": {"lr": 0.05}, "optimizers": {"lr": 0.01}, "landscape": {"lr": 0.05}}
 BRANCH_AT = 3
 
 
@@ -160,9 +165,11 @@ def copy_bytes(run: Any) -> tuple[int, int]:
 # activations / the digits); losses 48 / 270; backprop 192 / 32; descent 2,408 / 800 (paths and
 # shuffles / the 100 points); training 18,936 / 36,656 (the 16-16 net, its Adam state, gradients
 # and what the network view keeps of the last step / moons and the 61x61 grid); optimizers
-# 73,908 / 0 (the race's path record / -).
+# 73,908 / 0 (the race's path record / -); landscape 4,432 / 7,816 (the 16-16 net and its gradients /
+# moons and the initial weights' checkpoint).
 COPY_BYTES = {"initialization": (16_661_784, 474_408), "losses": (48, 270), "backprop": (192, 32),
-              "descent": (2_408, 800), "training": (18_936, 36_656), "optimizers": (73_908, 0)}
+              "descent": (2_408, 800), "training": (18_936, 36_656), "optimizers": (73_908, 0),
+              "landscape": (4_432, 7_816)}
 
 
 @pytest.mark.parametrize("lab", COPY_BYTES)

@@ -7,11 +7,11 @@ Phases, all counted in ``total_steps`` from the start:
    computes a few rows of each plane (a bounded slice of work), so the surface fills in.
 """
 
-import copy
 import math
 from collections.abc import Mapping
 from typing import Any
 
+from app.labs.common.copying import copy_sharing
 from app.labs.errors import FieldError
 from app.labs.landscape.config import LandscapeConfig
 from app.labs.landscape.directions import path_axes
@@ -131,15 +131,9 @@ class LandscapeRun:
                 "train_steps": self.train_steps, "runs": runs}
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "LandscapeRun":
-        """Everything that changes is copied; the data set and the saved weights (never written) are shared."""
-        memo[id(self.data)] = self.data
-        for tensor in (self.data.x_train, self.data.y_train, self.data.x_test, self.data.y_test):
-            memo[id(tensor)] = tensor
-        for t in self.trainees:
-            for _, weights in t.checkpoints:
-                memo[id(weights)] = weights
-        clone = object.__new__(type(self))
-        memo[id(self)] = clone
-        for key, value in self.__dict__.items():
-            setattr(clone, key, copy.deepcopy(value, memo))
-        return clone
+        """A branch of this run: its own models, optimisers, generators, curves and planes; the data set
+        and the saved checkpoints (never written after they are taken) shared."""
+        d = self.data
+        fixed: list[object] = [d, d.x_train, d.y_train, d.x_test, d.y_test]
+        fixed += [weights for t in self.trainees for _, weights in t.checkpoints]
+        return copy_sharing(self, memo, fixed, [t.model for t in self.trainees])
