@@ -134,12 +134,12 @@ function render() {
     const rowsDone = r.surface?.rows_done ?? 0;
     const key = `${frame.run_id}|${rangeKey}|${rowsDone}|${path?.length}|${names[i]}`;
     once(contours[i].id, key, () => {
-      drawContour(contours[i], r, `${names[i]} · ${t("landscape.contour_title")}`, range, path);
+      drawContour(contours[i], r, `${names[i]}<br><sup>${t("landscape.contour_title")}</sup>`, range, path);
       contours[i].dataset.rows = rowsDone; // what is drawn, for tests and tools
       contours[i].dataset.path = path?.length ?? 0;
     });
     if (redraw3d) {
-      once(surfaces[i].id, key, () => drawSurface(surfaces[i], r, `${names[i]} · ${t("landscape.surface_title")}`, range));
+      once(surfaces[i].id, key, () => drawSurface(surfaces[i], r, `${names[i]}<br><sup>${t("landscape.surface_title")}</sup>`, range));
     }
   });
   if (redraw3d) last3d = now;

@@ -33,10 +33,16 @@ function paddedLog(surface) {
   return z;
 }
 
+// Ticks of a log10 axis labelled with the loss itself: 1-3-10 steps, or five even steps when the
+// range is narrower than that (a net that barely trained spans 0.69 to 0.70).
+function lossTicks(range) {
+  let vals = LOG_TICKS.map(Math.log10).filter((v) => v >= range[0] - 1e-9 && v <= range[1] + 1e-9);
+  if (vals.length < 3) vals = [0, 1, 2, 3, 4].map((k) => range[0] + (k / 4) * (range[1] - range[0]));
+  return { tickvals: vals, ticktext: vals.map((v) => formatValue(Number((10 ** v).toPrecision(3)))) };
+}
+
 function colorbar(range) {
-  const ticks = LOG_TICKS.filter((v) => Math.log10(v) >= range[0] - 1e-9 && Math.log10(v) <= range[1] + 1e-9);
-  return { title: { text: t("landscape.loss_log"), side: "right" }, tickvals: ticks.map(Math.log10),
-    ticktext: ticks.map(formatValue), thickness: 12 };
+  return { title: { text: t("landscape.loss_log"), side: "right" }, ...lossTicks(range), thickness: 12 };
 }
 
 // One panel per network, created when the number of networks changes.
@@ -77,7 +83,7 @@ export function drawContour(el, run, title, range, path) {
   const waiting = !s ? [{ text: t(path ? "landscape.wait_path" : "landscape.wait_surface"), xref: "paper", yref: "paper",
     x: 0.5, y: 0.5, showarrow: false, font: { size: 13, color: "#667" } }] : [];
   Plotly.react(el, traces, baseLayout({
-    height: 360, title: { text: title, font: { size: 14 } }, showlegend: false,
+    height: 370, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 60, r: 15, t: 55, b: 40 },
     xaxis: { title: { text: "α (d1)" }, zeroline: false, ...(s ? { range: [s.alphas[0], s.alphas.at(-1)] } : {}) },
     yaxis: { title: { text: "β (d2)" }, zeroline: false, ...(s ? { range: [s.betas[0], s.betas.at(-1)] } : {}) },
     annotations: waiting, uirevision: "keep",
@@ -98,9 +104,9 @@ export function drawSurface(el, run, title, range) {
     }
   }
   Plotly.react(el, traces, baseLayout({
-    height: 380, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 0, r: 0, t: 35, b: 0 },
+    height: 380, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 0, r: 0, t: 55, b: 0 },
     scene: { xaxis: { title: { text: "α" } }, yaxis: { title: { text: "β" } },
-      zaxis: { title: { text: t("landscape.loss_log") }, ...(range ? { range } : {}) },
+      zaxis: { title: { text: t("landscape.loss_log") }, ...(range ? { range, ...lossTicks(range) } : {}) },
       camera: { eye: { x: 1.5, y: -1.5, z: 1.0 } } },
     uirevision: "keep",
   }), CONFIG);
@@ -118,8 +124,8 @@ export function drawLine(el, runs, labels) {
   });
   const marks = [0, 1].map((x) => ({ type: "line", x0: x, x1: x, yref: "paper", y0: 0, y1: 1,
     line: { color: "#999", dash: "dash", width: 1 } }));
-  const notes = [[0, "landscape.initial"], [1, "landscape.trained"]].map(([x, key]) => ({ x, yref: "paper", y: 1,
-    text: t(key), showarrow: false, yanchor: "bottom", font: { size: 11, color: "#555" } }));
+  const notes = [[0, "landscape.initial"], [1, "landscape.trained"]].map(([x, key]) => ({ x, yref: "paper", y: 0.99,
+    text: t(key), showarrow: false, yanchor: "top", xanchor: "left", font: { size: 11, color: "#555" } }));
   Plotly.react(el, traces, baseLayout({
     height: 320, title: { text: t("landscape.line_title"), font: { size: 14 } },
     xaxis: { title: { text: "α" }, zeroline: false }, yaxis: { title: { text: t("common.loss") }, type: "log" },

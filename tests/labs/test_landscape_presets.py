@@ -1,0 +1,72 @@
+"""Each preset shows its lesson, for its own seed and for other seeds, with the measure its text names."""
+
+import pytest
+
+from app.labs.landscape import LandscapeConfig, roughness, surface
+from app.labs.landscape.presets import PRESETS
+
+SEEDS = range(5)  # the preset's seed 0 and four more
+
+
+def config(name: str, seed: int) -> LandscapeConfig:
+    fields = dict(PRESETS[name])
+    fields["hidden"] = tuple(fields.get("hidden", (16, 16)))
+    return LandscapeConfig(**fields, seed=seed)
+
+
+def test_every_preset_is_a_valid_config_with_a_look_for_sentence():
+    import json
+    from pathlib import Path
+
+    strings = json.loads((Path(__file__).parents[2] / "static" / "i18n" / "landscape.json").read_text())
+    for name in PRESETS:
+        config(name, 0)
+        for lang in ("en", "zh"):
+            assert strings[lang][f"landscape.preset.{name}.look"]
+
+
+def test_skip_connections_make_a_deep_surface_smoother():
+    """Roughness: the share of grid points lower than their neighbour one step toward the centre.
+    The 10-layer plain MLP is rougher than the same MLP with residual connections for every seed,
+    and at least twice as rough for all but one."""
+    ratios = []
+    for seed in SEEDS:
+        cfg = config("skip", seed)
+        plain = roughness(surface(_plain(cfg))["loss"])
+        residual = roughness(surface(cfg.twin())["loss"])
+        assert plain > residual, f"seed {seed}: plain {plain:.3f} is not rougher than residual {residual:.3f}"
+        ratios.append(plain / max(residual, 1e-3))
+    assert sum(r >= 2 for r in ratios) >= len(ratios) - 1, ratios
+
+
+def _plain(cfg: LandscapeConfig) -> LandscapeConfig:
+    from dataclasses import replace
+
+    return replace(cfg, compare=None)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_training_path_lies_nearly_in_a_plane_and_runs_downhill(seed):
+    r = surface(config("pca", seed))
+    ev = r["explained_variance"]
+    assert ev[0] + ev[1] >= 0.9, ev
+
+    loss = r["loss"]
+    mid = len(loss) // 2
+    start = r["trajectory"][0]
+    assert start[0] < 0 and r["trajectory"][-1] == [0.0, 0.0]
+    # on the plane, the start of the path is far up the slope from the minimum at the centre
+    j = min(range(len(r["alphas"])), key=lambda k: abs(r["alphas"][k] - start[0]))
+    i = min(range(len(r["betas"])), key=lambda k: abs(r["betas"][k] - start[1]))
+    assert loss[i][j] > 1.2 * loss[mid][mid]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_line_from_the_initial_weights_falls_without_a_barrier(seed):
+    line = surface(config("line", seed))["line"]
+    train = line["train_loss"]
+    between = train[10:31]  # α = 0, 0.05, ..., 1
+    rises = [b - a for a, b in zip(between, between[1:]) if b > a]
+    assert not rises or max(rises) < 1e-3 * between[0], rises
+    assert between[-1] < 0.8 * between[0]
+    assert train[-1] > train[30]  # and rises again beyond the trained weights
