@@ -38,11 +38,14 @@ _MODELS: dict[tuple[Any, ...], type[SpecModel]] = {}
 
 
 def model_of(cls: type, *, name: str | None = None, only: Iterable[str] | None = None,
-             optional: bool = False, doc: str | None = None) -> type[SpecModel]:
+             optional: bool = False, doc: str | None = None,
+             wire: Mapping[str, tuple[Any, Any]] | None = None) -> type[SpecModel]:
     """The Pydantic model of dataclass ``cls``: ``only`` some fields, each ``optional`` (None when
-    absent, as a ``set`` message's params are), under ``name``."""
+    absent, as a ``set`` message's params are), under ``name``. ``wire`` gives fields as they are on
+    the wire where the lab's own type is not (a field the lab does not know, or a mapping of changes
+    whose model is derived from the lab too), as ``create_model`` takes them."""
     picked = None if only is None else tuple(only)
-    key = (cls, name, picked, optional)
+    key = (cls, name, picked, optional, tuple(wire or ()))
     if key in _MODELS:
         return _MODELS[key]
     hints = typing.get_type_hints(cls, include_extras=True)
@@ -62,6 +65,9 @@ def model_of(cls: type, *, name: str | None = None, only: Iterable[str] | None =
             definitions[f.name] = (annotation, Field(default_factory=made, validate_default=True))
         else:
             definitions[f.name] = (annotation, ...)
+    for field_name, definition in (wire or {}).items():
+        definitions[field_name] = definition
+        caps.update(_caps(field_name, definition[0]))
     model = create_model(name or cls.__name__, __base__=SpecModel, __doc__=doc or cls.__doc__,
                          **definitions)
     model.lab_class = None if picked is not None else cls
@@ -147,9 +153,14 @@ def plain(value: Any) -> Any:
 
 
 def to_lab(value: Any) -> Any:
-    """A validated model back to the lab's dataclass (recursively); lists and tuples keep their kind."""
-    if isinstance(value, SpecModel) and value.lab_class is not None:
-        return value.lab_class(**{n: to_lab(getattr(value, n)) for n in type(value).model_fields})
+    """A validated model back to the lab's dataclass (recursively; fields only the wire knows are left
+    out); a subset model (``only=``) becomes the mapping of the fields given; lists and tuples keep
+    their kind."""
+    if isinstance(value, SpecModel) and value.lab_class is None:
+        return {n: to_lab(v) for n, v in value if v is not None}
+    if isinstance(value, SpecModel):
+        known = {f.name for f in dataclasses.fields(value.lab_class)}
+        return value.lab_class(**{n: to_lab(v) for n, v in value if n in known})
     if isinstance(value, list):
         return [to_lab(v) for v in value]
     if isinstance(value, tuple):

@@ -79,3 +79,23 @@ def test_derived_models_round_trip_to_the_labs_dataclass():
     lab_config = config.lab_config()
     assert dataclasses.replace(InitConfig(), depth=3, methods=lab_config.methods) == lab_config
     assert lab_config.methods[0].lower == -1 and type(lab_config.methods[0]).__name__ == "InitSpec"
+
+
+def test_training_run_compare_and_params_derive_from_one_declaration(small):
+    from app.labs.training import TrainingConfig
+    from app.web.routes.training import Compare, RunConfig, RunParams
+
+    spec = small.get("/api/labs/training/spec").json()
+    props = spec["schema"]["properties"]
+    assert props["hidden"]["maxItems"] == 7 and props["hidden"]["items"]["maximum"] == 50
+    assert props["lr"]["maximum"] == MAX_LR and spec["live"] == ["clip_norm", "dropout", "l1", "lr", "weight_decay"]
+    assert spec["defaults"] == {**plain(TrainingConfig()), "upload": None}
+    # the comparison takes the same bounds: one declaration, three models
+    assert RunConfig.model_json_schema()["properties"]["dropout"]["exclusiveMaximum"] == 1
+    for model in (Compare, RunParams):
+        assert model.model_json_schema()["properties"]["dropout"]["anyOf"][0]["exclusiveMaximum"] == 1
+    refused = small.post("/api/training/code", json={"hidden": [8], "compare": {"hidden": [51]}})
+    assert refused.json()["detail"][0]["loc"] == ["body", "compare", "hidden", 0]
+    assert small.post("/api/training/code", json={"hidden": [8], "lr": 11}).json()["detail"][0]["loc"] == ["body", "lr"]
+    config = RunConfig.model_validate({"compare": {"lr": 0.5, "dropout": None}}).lab_config()
+    assert config == TrainingConfig(compare={"lr": 0.5})

@@ -3,11 +3,12 @@
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from app.labs.errors import FieldError
+from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, Lt, MaxLen, MinLen, Seed
 from app.labs.training.datasets import BUILT_IN
-from app.labs.training.features import RAW, check_features
+from app.labs.training.features import FEATURES, RAW, check_features
 from app.labs.training.model import ACTIVATIONS, INITS, OPTIMIZERS
 
 DATASETS = (*BUILT_IN, "csv", "fashion")  # csv and fashion need the user's data passed in
@@ -20,30 +21,41 @@ COMPARABLE = (
 LIVE_PARAMS = ("lr", "weight_decay", "l1", "dropout", "clip_norm")  # changeable mid-run
 
 
+Penalty = Annotated[float, Ge(0), Le(10)]
+Width = Annotated[int, Ge(1), Cap("max_width")]
+
+
+# Each field declared once: type, default, bounds, choices, the settings cap and the help text. The
+# web layer derives the run config, the comparison's changes and the mid-run params from it.
 @dataclass(frozen=True)
 class TrainingConfig:
-    dataset: str = "moons"  # circle | xor | gauss | spiral | moons | curve | digits | csv | fashion
-    samples: int = 400  # points generated (2D sets, curve); images kept per part (fashion)
-    noise: float = 0.1  # Playground's noise for 2D sets (0-0.5 there), std for moons and curve
-    test_fraction: float = 0.5  # share held out as the test set
-    data_seed: int = 0  # which sample of the data; seed below is the model's
-    hidden: tuple[int, ...] = (16, 16)  # widths of the hidden layers
-    activation: str = "relu"  # sigmoid | tanh | relu | leaky_relu | elu | gelu
-    init: str = "default"  # a torch.nn.init method, or PyTorch's default
-    optimizer: str = "adam"  # sgd | momentum | nesterov | adagrad | rmsprop | adam | adamw
-    lr: float = 0.01  # learning rate
-    batch_size: int = 16  # examples per update
-    epochs: int = 60  # passes over the training set
-    weight_decay: float = 0.0  # L2 penalty on weights (the optimiser's weight_decay)
-    l1: float = 0.0  # L1 penalty on weights, added to the loss
-    dropout: float = 0.0  # drop probability after each hidden activation
-    batch_norm: bool = False  # BatchNorm1d before each hidden activation
-    residual: bool = False  # x + block(x) for hidden blocks that keep the width
-    clip_norm: float = 0.0  # clip_grad_norm_ max norm; 0 = off
-    seed: int = 0  # initial weights, batch order and dropout masks
-    features: tuple[str, ...] = RAW  # what a 2D set's model sees: x1 x2 x1_squared x2_squared x1_x2 sin_x1 sin_x2
-    network_view: bool = True  # 2D sets: every frame draws the network, each neuron as a map of the plane
-    compare: Mapping[str, Any] | None = field(default=None, hash=False)  # a twin run's changes
+    """A live training run; the defaults train a 16-16 ReLU MLP on the two moons with Adam."""
+
+    dataset: Annotated[Literal[DATASETS], Help("csv and fashion need the user's data")] = "moons"  # type: ignore[valid-type]
+    samples: Annotated[int, Ge(4), Cap("max_samples"),
+                       Help("points generated; images kept per part for fashion")] = 400
+    noise: Annotated[float, Ge(0), Le(1), Help("Playground's noise for 2D sets, std for moons and curve")] = 0.1
+    test_fraction: Annotated[float, Gt(0), Lt(1), Help("share held out as the test set")] = 0.5
+    data_seed: Annotated[Seed, Help("which sample of the data; seed is the model's")] = 0
+    hidden: Annotated[tuple[Width, ...], Cap("max_depth"), Help("widths of the hidden layers")] = (16, 16)
+    activation: Literal[tuple(ACTIVATIONS)] = "relu"  # type: ignore[valid-type]
+    init: Annotated[Literal[INITS], Help("a torch.nn.init method, or PyTorch's default")] = "default"  # type: ignore[valid-type]
+    optimizer: Literal[OPTIMIZERS] = "adam"  # type: ignore[valid-type]
+    lr: LearningRate = 0.01
+    batch_size: Annotated[int, Ge(1), Cap("max_batch_size"), Help("examples per update")] = 16
+    epochs: Annotated[int, Ge(1), Cap("max_epochs"), Help("passes over the training set")] = 60
+    weight_decay: Annotated[Penalty, Help("L2 penalty on weights (the optimiser's weight_decay)")] = 0.0
+    l1: Annotated[Penalty, Help("L1 penalty on weights, added to the loss")] = 0.0
+    dropout: Annotated[float, Ge(0), Lt(1), Help("drop probability after each hidden activation")] = 0.0
+    batch_norm: Annotated[bool, Help("BatchNorm1d before each hidden activation")] = False
+    residual: Annotated[bool, Help("x + block(x) for hidden blocks that keep the width")] = False
+    clip_norm: Annotated[float, Ge(0), Le(1e6), Help("clip_grad_norm_ max norm; 0 = off")] = 0.0
+    seed: Annotated[Seed, Help("initial weights, batch order and dropout masks")] = 0
+    features: Annotated[tuple[Literal[tuple(FEATURES)], ...], MinLen(1), MaxLen(len(FEATURES)),  # type: ignore[misc]
+                        Help("what a 2D set's model sees, each at most once")] = RAW
+    network_view: Annotated[bool, Help("2D sets: the network, each neuron a map of the plane, in every frame")] = True
+    # the twin run's changes: any of COMPARABLE (the web layer derives its model from this class)
+    compare: Mapping[str, Any] | None = field(default=None, hash=False)
 
     def __post_init__(self) -> None:
         if self.dataset not in DATASETS:

@@ -9,95 +9,38 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import training as lab
 from app.labs.errors import FieldError
-from app.labs.training.config import DATASETS
+from app.labs.training.config import COMPARABLE, DATASETS, LIVE_PARAMS
 from app.labs.training.datasets import BUILT_IN
-from app.labs.training.features import FEATURES, RAW
-from app.labs.training.model import ACTIVATIONS, INITS, OPTIMIZERS
 from app.labs.training.vanishing import DEFAULT_NETS, PRESETS
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
 from app.web.routes import training_data as store
+from app.web.spec import model_of
 
 router = APIRouter(prefix="/api/training", tags=["training"])
 
-DatasetName = Literal[DATASETS]  # type: ignore[valid-type]
-Activation = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
-Init = Literal[INITS]  # type: ignore[valid-type]
-Optimizer = Literal[OPTIMIZERS]  # type: ignore[valid-type]
 Net = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
-Feature = Literal[tuple(FEATURES)]  # type: ignore[valid-type]
-LearningRate = Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)]
 Penalty = Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
-Dropout = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
-ClipNorm = Annotated[float, Field(ge=0, le=1e6, allow_inf_nan=False)]
-Width = Annotated[int, Field(ge=1)]
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+# The run's models are derived from the lab's declarations (app/labs/training/config.py).
+Compare = model_of(lab.TrainingConfig, name="Compare", only=COMPARABLE, optional=True,
+                   doc="What the twin run changes; only the fields given are changed.")
+RunConfig = model_of(lab.TrainingConfig, name="TrainingRunConfig", wire={
+    "upload": (str | None, Field(None, pattern=r"^[0-9a-f]{16}$", description="id from POST /api/training/upload")),
+    "compare": (Compare | None, Field(None, description="a twin run that changes these settings")),
+})
+RunParams = model_of(lab.TrainingConfig, name="TrainingRunParams", only=LIVE_PARAMS, optional=True,
+                     doc="What a run may change mid-way; absent fields stay as they are.")
+CAPS = RunConfig.caps
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Compare(_Strict):
-    """What the twin run changes; only the fields given are changed."""
-
-    hidden: list[Width] | None = None
-    activation: Activation | None = None
-    init: Init | None = None
-    optimizer: Optimizer | None = None
-    lr: LearningRate | None = None
-    weight_decay: Penalty | None = None
-    l1: Penalty | None = None
-    dropout: Dropout | None = None
-    batch_norm: bool | None = None
-    residual: bool | None = None
-    clip_norm: ClipNorm | None = None
-
-
-class RunConfig(_Strict):
-    """A live training run; ``{}`` trains a 16-16 ReLU MLP on the two moons with Adam."""
-
-    dataset: DatasetName = "moons"
-    upload: str | None = Field(None, pattern=r"^[0-9a-f]{16}$", description="id from POST /api/training/upload")
-    samples: int = Field(400, ge=4, description="points generated; images kept per part for fashion")
-    noise: float = Field(0.1, ge=0, le=1, allow_inf_nan=False)
-    test_fraction: float = Field(0.5, gt=0, lt=1, allow_inf_nan=False)
-    data_seed: Seed = 0
-    hidden: list[Width] = Field(default_factory=lambda: [16, 16])
-    activation: Activation = "relu"
-    init: Init = "default"
-    optimizer: Optimizer = "adam"
-    lr: LearningRate = 0.01
-    batch_size: int = Field(16, ge=1)
-    epochs: int = Field(60, ge=1)
-    weight_decay: Penalty = 0.0
-    l1: Penalty = 0.0
-    dropout: Dropout = 0.0
-    batch_norm: bool = False
-    residual: bool = False
-    clip_norm: ClipNorm = 0.0
-    seed: Seed = 0
-    features: list[Feature] = Field(default_factory=lambda: list(RAW), min_length=1, max_length=len(FEATURES),
-                                    description="what a 2D set's model sees, each at most once")
-    network_view: bool = Field(True, description="2D sets: the network, each neuron a map of the plane, in every frame")
-    compare: Compare | None = None
-
-    def lab_config(self) -> lab.TrainingConfig:
-        fields = self.model_dump(exclude={"upload", "compare", "hidden", "features"})
-        # a null in compare changes nothing, as if the field were not given
-        changes = self.compare.model_dump(exclude_none=True) if self.compare else None
-        if changes and "hidden" in changes:
-            changes["hidden"] = tuple(changes["hidden"])
-        return lab.TrainingConfig(hidden=tuple(self.hidden), features=tuple(self.features), compare=changes, **fields)
-
-
-CAPS = {"hidden[]": "max_width", "hidden#": "max_depth", "batch_size": "max_batch_size", "epochs": "max_epochs",
-        "samples": "max_samples"}
-COMPARE_CAPS = {"hidden[]": "max_width", "hidden#": "max_depth"}
-
-
-def _data(config: RunConfig, settings: Settings) -> tuple[lab.Dataset | None, str]:
+def _data(config: Any, settings: Settings) -> tuple[lab.Dataset | None, str]:
     """The user's data when the config names it, and the task of an uploaded CSV."""
     if config.dataset == "csv":
         return store.uploaded(config.upload, settings, config.test_fraction, config.data_seed)
@@ -106,9 +49,7 @@ def _data(config: RunConfig, settings: Settings) -> tuple[lab.Dataset | None, st
     return None, "classification"
 
 
-def build(config: RunConfig, settings: Settings) -> lab.TrainingRun:
-    if config.compare is not None:
-        check_caps(config.compare, COMPARE_CAPS, settings, prefix="compare.")
+def build(config: Any, settings: Settings) -> lab.TrainingRun:
     data, _ = _data(config, settings)
     run = lab.TrainingRun(config.lab_config(), data)
     if run.total_steps > settings.max_steps:
@@ -117,19 +58,11 @@ def build(config: RunConfig, settings: Settings) -> lab.TrainingRun:
     return run
 
 
-class RunParams(_Strict):
-    lr: LearningRate | None = None
-    weight_decay: Penalty | None = None
-    l1: Penalty | None = None
-    dropout: Dropout | None = None
-    clip_norm: ClipNorm | None = None
-
-
 LIVE = LiveLab("training", RunConfig, build, CAPS, RunParams, warm=lambda: lab.make_dataset("digits"))
 
 
 @router.post("/scene", summary="What stays fixed in a run: points, heatmap axes, classes, layer sizes")
-def scene(body: RunConfig, settings: SettingsDep) -> dict[str, Any]:
+def scene(body: RunConfig, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
     check_caps(body, CAPS, settings)
     run = build(body, settings)
     return {**run.scene(), "steps": run.total_steps, "epochs": body.epochs}
@@ -140,10 +73,8 @@ class CodeResponse(BaseModel):
 
 
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a run")
-def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:
+def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:  # type: ignore[valid-type]
     check_caps(body, CAPS, settings)
-    if body.compare is not None:
-        check_caps(body.compare, COMPARE_CAPS, settings, prefix="compare.")
     task = store.UPLOADS.get(body.upload).task if body.dataset == "csv" and body.upload else "classification"
     return {"code": lab.pytorch_code(body.lab_config(), task)}
 
