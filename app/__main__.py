@@ -22,11 +22,16 @@ def main(argv: list[str] | None = None) -> None:
 
 def server_config(settings: Settings, log_level: str = "info") -> uvicorn.Config:
     """uvicorn's configuration for ``settings``: messages up to ``ws_max_bytes`` reach the app,
-    which answers an oversized one with an error naming it; larger ones close the socket."""
+    which answers an oversized one with an error naming it; larger ones close the socket. The
+    protocols add a request-head and a handshake timeout and a per-address connection bound
+    (``app.web.transport``); no ``server: uvicorn`` banner."""
     from app.main import create_app
+    from app.web.transport import protocols
 
-    return uvicorn.Config(create_app(settings), host=settings.host, port=settings.port,
-                          ws_max_size=settings.ws_max_bytes, log_level=log_level)
+    http, ws = protocols(settings)
+    return uvicorn.Config(create_app(settings), host=settings.host, port=settings.port, http=http, ws=ws,
+                          ws_max_size=settings.ws_max_bytes, timeout_keep_alive=settings.keep_alive_s,
+                          server_header=False, log_level=log_level)
 
 
 if __name__ == "__main__":

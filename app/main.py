@@ -18,7 +18,12 @@ from app.runs.hub import HubLimits, RunHub
 from app.settings import Settings, get_settings
 from app.web import assets, errors, spec
 from app.web.catalog import LabCatalog
+from app.web.bodies import BodyLimitMiddleware
+from app.web.headers import SecurityHeadersMiddleware
+from app.web.hosts import AllowedHostsMiddleware, allowed_hosts
 from app.web.i18n import Translations
+from app.web.limits import EDGE_RESPONSES, HEAVY, HeavyLimiter
+from app.web.origins import CrossSiteGuardMiddleware
 from app.web.registry import LIVE_LABS, ROUTERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             frame_rate=settings.frame_rate, frame_budget=settings.frame_budget))
         yield {
             "hub": hub,
+            "heavy": HeavyLimiter(settings),
             "templates": Jinja2Templates(directory=ROOT / "templates"),
             "translations": Translations(ROOT / "static" / "i18n"),
         }
@@ -62,11 +68,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.live_labs = LIVE_LABS
+    # outermost last: headers on every answer, then Host, then cross-site posts, then body limits
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimitMiddleware, settings=settings)
+    app.add_middleware(CrossSiteGuardMiddleware, settings=settings)
+    app.add_middleware(AllowedHostsMiddleware, allowed_hosts=list(allowed_hosts(settings)), www_redirect=False)
+    app.add_middleware(SecurityHeadersMiddleware)
     errors.install(app)
     assets.install_docs(app)
     spec.install_openapi(app, settings)  # each lab's settings caps appear as maximum
     for router in ROUTERS:
-        app.include_router(router)
+        if router.prefix.startswith("/api/"):  # one-shot computations take turns (app.web.limits)
+            app.include_router(router, dependencies=[HEAVY], responses=EDGE_RESPONSES)
+        else:
+            app.include_router(router)
     app.mount("/static", CachedStatic(directory=ROOT / "static"), name="static")
     return app

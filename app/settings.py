@@ -1,5 +1,6 @@
 """Every limit and address in one place, read from ``GRADLAB_*`` environment variables."""
 
+import os
 from functools import lru_cache
 
 from pydantic import Field
@@ -12,6 +13,18 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"  # 0.0.0.0 opens GradLab to a classroom network
     port: int = Field(8000, ge=1, le=65535)
     allowed_origins: tuple[str, ...] = ()  # extra browser origins allowed on the WebSocket
+    allowed_hosts: tuple[str, ...] = ()  # extra names students may browse to (Host header), e.g. gradlab.school.lan
+
+    # the network edge: what one client may hold or send, and for how long
+    max_body_bytes: int = Field(1_100_000, ge=1024)  # any request body (413 beyond); above max_upload_bytes
+    body_timeout_s: float = Field(20.0, gt=0)  # a request body must have arrived within this (408 after)
+    header_timeout_s: float = Field(10.0, gt=0)  # a connection must send its request head within this
+    keep_alive_s: int = Field(5, ge=1)  # an idle keep-alive connection is closed after this
+    handshake_timeout_s: float = Field(10.0, gt=0)  # a WebSocket must be accepted or refused within this
+    max_connections_per_client: int = Field(64, ge=1)  # open sockets (HTTP and WebSocket) from one address
+    heavy_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)  # one-shot computations at once
+    heavy_wait_s: float = Field(2.0, ge=0)  # a one-shot computation waits this long for its turn, then 503
+    max_request_memory_mb: int = Field(256, ge=1)  # estimated memory of one one-shot computation
 
     torch_threads: int = Field(1, ge=1, le=64)  # intra-op threads per run: a small shared server
     max_runs: int = Field(64, ge=1)  # distinct live computations at once (identical starts share one)
@@ -33,6 +46,9 @@ class Settings(BaseSettings):
     max_swarm: int = Field(10_000, ge=1)
     max_epochs: int = Field(1_000, ge=1)
     max_upload_bytes: int = Field(1_000_000, ge=1)
+    max_uploads_per_client: int = Field(4, ge=1)  # a client's fifth upload replaces its own oldest
+    max_upload_store_bytes: int = Field(64_000_000, ge=1)  # every upload kept; beyond it new uploads wait (503)
+    upload_ttl_s: float = Field(4 * 3600, gt=0)  # an upload unused this long is forgotten
     max_descent_updates: int = Field(10_000, ge=1)  # one POST /api/descent/run: answered within seconds
     max_trajectory_steps: int = Field(5_000, ge=1)  # one POST /api/optimizers/trajectories: 100,000 x 8 took 80 s
     max_classes: int = Field(20, ge=1)  # classes open at once on this server

@@ -39,7 +39,7 @@ def test_upload_then_train_on_it(client):
         (POINTS + b"1,2\n", "row 42 has 2 columns"),
         (b"x,y,label\n" + b"1,2,a\n" * 10, "1 classes"),
         (b"\xff" * 10, "not UTF-8"),
-        (b"1," * 600_000, "larger than this server's limit"),
+        (b"1," * 520_000, "larger than this server's limit"),
     ],
 )
 def test_bad_uploads_are_422_on_file(client, raw, message):

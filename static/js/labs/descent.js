@@ -86,7 +86,9 @@ function renderTable(variants) {
     row.dataset.variant = v.variant;
     const perEpoch = v.updates_total / frame.epochs;
     const name = row.insertCell();
-    name.innerHTML = `<span class="swatch" style="background:${v.color}"></span>`;
+    const swatch = Object.assign(document.createElement("span"), { className: "swatch" });
+    swatch.style.background = v.color;  // through the CSSOM: an inline style attribute is refused by the CSP
+    name.append(swatch);
     name.append(v.name + (v.diverged ? ` (${t("common.diverged")})` : ""));
     const cells = [String(v.batch_size), `${state.samples} / ${v.batch_size} → ${perEpoch}`,
       `${v.updates} / ${v.updates_total}`, formatValue(v.w), formatValue(v.b),
