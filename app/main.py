@@ -17,8 +17,8 @@ from app import __version__
 from app.runs.hub import HubLimits, RunHub
 from app.settings import Settings, get_settings
 from app.web import assets, errors, spec
-from app.web.catalog import LabCatalog
 from app.web.bodies import BodyLimitMiddleware
+from app.web.catalog import LabCatalog
 from app.web.headers import SecurityHeadersMiddleware
 from app.web.hosts import AllowedHostsMiddleware, allowed_hosts
 from app.web.i18n import Translations
