@@ -91,6 +91,12 @@ def convert(annotation: Any) -> Any:
     return annotation
 
 
+def wire_type(annotation: Any) -> Any:
+    """A lab's shared field type (``LearningRate``, ``Seed``) for a hand-written request model."""
+    return Annotated[convert(annotation), Field(allow_inf_nan=False)] if _strip(annotation) is float \
+        else convert(annotation)
+
+
 def _field(marker: Any) -> Any:
     if isinstance(marker, Cap):
         return Field(json_schema_extra={CAP_KEY: marker.setting})

@@ -99,3 +99,17 @@ def test_training_run_compare_and_params_derive_from_one_declaration(small):
     assert small.post("/api/training/code", json={"hidden": [8], "lr": 11}).json()["detail"][0]["loc"] == ["body", "lr"]
     config = RunConfig.model_validate({"compare": {"lr": 0.5, "dropout": None}}).lab_config()
     assert config == TrainingConfig(compare={"lr": 0.5})
+
+
+def test_one_learning_rate_bound_for_every_lab(client):
+    """It was 10 in some routes, 100 in others: now every lr on the wire is 0 < lr <= MAX_LR."""
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    bounds = set()
+    for name, schema in schemas.items():
+        node = schema.get("properties", {}).get("lr")
+        if node is not None and (node.get("type") == "number" or "anyOf" in node):
+            number = next((b for b in node.get("anyOf", [node]) if b.get("type") == "number"), None)
+            if number is not None and "maximum" in number:
+                bounds.add((name, number.get("exclusiveMinimum"), number["maximum"]))
+    assert len(bounds) >= 8, bounds
+    assert {(low, high) for _, low, high in bounds} == {(0, MAX_LR)}, bounds

@@ -5,18 +5,20 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.labs import backprop
+from app.labs import backprop, fields
 from app.labs.backprop_code import pytorch_code
-from app.labs.backprop_net import ACTIVATIONS, LIMIT, MAX_LR, BackpropConfig
+from app.labs.backprop_net import ACTIVATIONS, LIMIT, BackpropConfig
 from app.labs.backprop_run import BackpropRun
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
+from app.web.spec import wire_type
 
 router = APIRouter(prefix="/api/backprop", tags=["backprop"])
 
 Value = Annotated[float, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False)]
 Activation = Literal[tuple(ACTIVATIONS)]  # type: ignore[valid-type]
+LearningRate = wire_type(fields.LearningRate)  # one bound for every lab
 
 
 class _Strict(BaseModel):
@@ -54,7 +56,7 @@ class ExampleRequest(_Strict):
     targets: tuple[Value, Value] | None = None
     weights: Weights | None = None
     biases: Biases | None = None
-    lr: float = Field(0.5, gt=0, le=MAX_LR, allow_inf_nan=False)
+    lr: LearningRate = 0.5
     activation: Activation = "sigmoid"
 
     def lab_config(self, steps: int = 10_000) -> BackpropConfig:
@@ -109,7 +111,7 @@ class RunConfig(ExampleRequest):
 
 
 class RunParams(_Strict):
-    lr: float | None = Field(None, gt=0, le=MAX_LR, allow_inf_nan=False)
+    lr: LearningRate | None = None
 
 
 RUN_CAPS = {"steps": "max_steps"}

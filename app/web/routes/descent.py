@@ -1,20 +1,22 @@
 """Gradient-descent lab on the wire: one variant to the end, the static scene, the race, the code."""
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import descent as lab
+from app.labs import fields
 from app.labs.errors import FieldError
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
+from app.web.spec import wire_type
 
 router = APIRouter(prefix="/api/descent", tags=["descent"])
 
 Variant = Literal["batch", "stochastic", "minibatch"]
-LearningRate = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
+LearningRate = wire_type(fields.LearningRate)  # one bound for every lab
 
 
 class _Strict(BaseModel):

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.labs import information, losses_curves, losses_examples
+from app.labs import fields, information, losses_curves, losses_examples
 from app.labs import outliers as outlier_lab
 from app.labs.errors import FieldError
 from app.labs.losses import LOSSES, evaluate
@@ -14,10 +14,12 @@ from app.labs.losses_guide import guide
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
+from app.web.spec import wire_type
 
 router = APIRouter(prefix="/api/losses", tags=["losses"])
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
+LearningRate = wire_type(fields.LearningRate)  # one bound for every lab
 LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
 FitLoss = Literal[outlier_lab.FIT_LOSSES]  # type: ignore[valid-type]
 Numbers = list[Finite] | list[list[Finite]]
@@ -130,7 +132,7 @@ class OutlierRunConfig(_Strict):
     outlier_offset: Finite = Field(8.0, ge=-100, le=100)
     true_w: Finite = Field(2.0, ge=-100, le=100)
     true_b: Finite = Field(1.0, ge=-100, le=100)
-    lr: Finite = Field(0.05, gt=0, le=outlier_lab.MAX_LR)
+    lr: LearningRate = 0.05
     optimizer: Literal["sgd", "adam"] = "sgd"
     steps: int = Field(3000, ge=1)
     seed: int = Field(0, ge=0, le=2**31 - 1)
@@ -143,7 +145,7 @@ class OutlierRunConfig(_Strict):
 
 
 class RunParams(_Strict):
-    lr: Finite | None = Field(None, gt=0, le=outlier_lab.MAX_LR)
+    lr: LearningRate | None = None
 
 
 RUN_CAPS = {"samples": "max_samples", "outliers": "max_samples", "steps": "max_steps"}

@@ -25,7 +25,7 @@ Penalty = Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
 Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 # The run's models are derived from the lab's declarations (app/labs/training/config.py).
-Compare = model_of(lab.TrainingConfig, name="Compare", only=COMPARABLE, optional=True,
+Compare = model_of(lab.TrainingConfig, name="TrainingCompare", only=COMPARABLE, optional=True,
                    doc="What the twin run changes; only the fields given are changed.")
 RunConfig = model_of(lab.TrainingConfig, name="TrainingRunConfig", wire={
     "upload": (str | None, Field(None, pattern=r"^[0-9a-f]{16}$", description="id from POST /api/training/upload")),
