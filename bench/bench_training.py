@@ -2,21 +2,29 @@
 bare PyTorch loop on the same model, optimiser and batches (forward, loss, backward, step: no
 evaluation, no recording, no frames). Goal: ratio >= 0.8.
 
-    python -m bench.bench_training [--repeats 3]
+``--network`` measures the network view instead: frame bytes and frame-building time with and
+without it on the default 2D network and on the largest this server allows (in process), and the
+default network's ratio to the bare loop through the engine with and without it (goal: the two
+ratios within 0.05).
+
+    python -m bench.bench_training [--repeats 3] [--network]
 """
 
 import argparse
 import math
 import os
+import statistics
 import time
 from pathlib import Path
 from typing import Any
 
 from torch import nn
 
-from app.labs.training import TrainingConfig, make_dataset
+from app.labs.training import TrainingConfig, TrainingRun, make_dataset
 from app.labs.training.model import build_mlp, make_optimizer
 from app.labs.training.run import make_loader
+from app.runs.frames import encode
+from app.settings import Settings
 from bench.harness import running_server, setup_torch, stream_run
 
 SCENES: dict[str, dict[str, Any]] = {
@@ -73,30 +81,84 @@ def server_pid(url: str) -> int | None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--network", action="store_true", help="measure the network view (frame bytes, time, ratio)")
     args = parser.parse_args()
     setup_torch()
+    if args.network:
+        network_bench(args.repeats)
+        return
     print(f"one torch thread, as the server; best of {args.repeats}, bare and engine runs interleaved")
     print("wall: steps per elapsed second; cpu: steps per CPU second of the bench / of the server process")
     with running_server() as url:
         pid = server_pid(url)
         for label, config in SCENES.items():
-            cfg = TrainingConfig(**{**config, "hidden": tuple(config.get("hidden", (16, 16)))})
-            bare_wall, bare_cpu, engine_wall, engine_cpu = [], [], [], []
-            for _ in range(args.repeats):  # interleaved, so a busy machine slows both alike
-                cpu = time.process_time()
-                seconds, steps = bare_loop(cfg)
-                bare_wall.append(seconds)
-                bare_cpu.append(time.process_time() - cpu)
-                cpu = cpu_seconds(pid) if pid else 0.0
-                seconds, frames, last = stream_run(url, "training", config)
-                engine_wall.append(seconds)
-                engine_cpu.append(cpu_seconds(pid) - cpu if pid else math.nan)
-                assert last == steps, (last, steps)
-            print(f"{label} ({steps} steps, {frames} frames):")
-            for name, bare, engine in (("wall", bare_wall, engine_wall), ("cpu ", bare_cpu, engine_cpu)):
-                b, e = min(bare), min(engine)
-                print(f"  {name}  bare {steps / b:7.1f} steps/s   engine + frames {steps / e:7.1f} steps/s   "
-                      f"ratio {b / e:5.2f}   (goal >= 0.8)")
+            engine_ratio(url, pid, label, config, args.repeats)
+
+
+def engine_ratio(url: str, pid: int | None, label: str, config: dict[str, Any], repeats: int) -> float:
+    """Prints the scene's speed through the engine against the bare loop; returns the CPU ratio."""
+    cfg = TrainingConfig(**{**config, "hidden": tuple(config.get("hidden", (16, 16)))})
+    bare_wall, bare_cpu, engine_wall, engine_cpu = [], [], [], []
+    for _ in range(repeats):  # interleaved, so a busy machine slows both alike
+        cpu = time.process_time()
+        seconds, steps = bare_loop(cfg)
+        bare_wall.append(seconds)
+        bare_cpu.append(time.process_time() - cpu)
+        cpu = cpu_seconds(pid) if pid else 0.0
+        seconds, frames, last = stream_run(url, "training", config)
+        engine_wall.append(seconds)
+        engine_cpu.append(cpu_seconds(pid) - cpu if pid else math.nan)
+        assert last == steps, (last, steps)
+    print(f"{label} ({steps} steps, {frames} frames):")
+    ratio = math.nan
+    for name, bare, engine in (("wall", bare_wall, engine_wall), ("cpu ", bare_cpu, engine_cpu)):
+        b, e = min(bare), min(engine)
+        ratio = b / e
+        print(f"  {name}  bare {steps / b:7.1f} steps/s   engine + frames {steps / e:7.1f} steps/s   "
+              f"ratio {ratio:5.2f}   (goal >= 0.8)")
+    return ratio
+
+
+def frame_cost(config: dict[str, Any], view: bool, frames: int) -> tuple[float, int, int]:
+    """Median seconds to build a frame (a step before each, so nothing is reused), its bytes as
+    sent, and the network part's bytes."""
+    run = TrainingRun(TrainingConfig(**{**config, "network_view": view}))
+    times, sizes = [], []
+    network: Any = None
+    for _ in range(frames):
+        run.step()
+        start = time.perf_counter()
+        frame = run.frame()
+        times.append(time.perf_counter() - start)
+        sizes.append(len(encode(frame)))
+        network = frame["runs"][0].get("network")
+    return statistics.median(times), int(statistics.median(sizes)), len(encode(network)) if network else 0
+
+
+def network_bench(repeats: int) -> None:
+    settings = Settings()
+    largest = (settings.max_width,) * settings.max_depth
+    networks = {
+        "default 2D network (moons, 2-16-16-2)": ({}, 30),
+        f"largest allowed (moons, {settings.max_depth} hidden layers of {settings.max_width})":
+            ({"hidden": largest}, 1),
+    }
+    print("network view: frame building time (median, a step before each frame) and bytes as sent")
+    for label, (config, frames) in networks.items():
+        with_view = frame_cost(config, True, frames)
+        without = frame_cost(config, False, frames)
+        print(f"  {label}, {frames} frame(s):")
+        print(f"    with the view    {1000 * with_view[0]:9.1f} ms  {with_view[1] / 1000:7.1f} kB "
+              f"(network part {with_view[2] / 1000:.1f} kB)")
+        print(f"    without the view {1000 * without[0]:9.1f} ms  {without[1] / 1000:7.1f} kB   "
+              f"time x{with_view[0] / without[0]:.2f}, bytes x{with_view[1] / without[1]:.2f}")
+    scene = {"epochs": 60}
+    print(f"through the engine, the default network, {scene['epochs']} epochs, best of {repeats}:")
+    with running_server() as url:
+        pid = server_pid(url)
+        on = engine_ratio(url, pid, "  with the network view", scene, repeats)
+        off = engine_ratio(url, pid, "  without the network view", {**scene, "network_view": False}, repeats)
+    print(f"ratio to the bare loop (cpu): {on:.3f} with, {off:.3f} without; difference {off - on:+.3f} (goal <= 0.05)")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import pytest
 
 from app.labs.training.frames import GRID
+from app.labs.training.packing import unfloats
 from tests.conftest import WS
 from tests.web.wsutil import is_error, receive, status, until
 
@@ -126,7 +127,7 @@ def test_features_reach_the_scene_the_code_and_the_frames(client):
     config = {"dataset": "circle", "samples": 40, "hidden": [3], "epochs": 1, "features": ["x1_squared", "x2_squared"]}
     scene = client.post("/api/training/scene", json=config).json()
     assert scene["network"]["features"] == ["x1_squared", "x2_squared"] and scene["network"]["side"] == 16
-    assert len(scene["network"]["inputs"]["lo"]) == 2
+    assert len(unfloats(scene["network"]["inputs"]["lo"])) == 2
     code = client.post("/api/training/code", json=config).json()["code"]
     assert "x[:, 0] ** 2,  # x1_squared" in code and "nn.Linear(2, 3)" in code
     with client.websocket_connect(WS) as ws:

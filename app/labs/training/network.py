@@ -14,7 +14,7 @@ import torch
 from torch import nn
 
 from app.labs.training.model import ACTIVATIONS, Residual, SeededDropout
-from app.labs.training.packing import floats, quantise, significant
+from app.labs.training.packing import floats, quantise
 
 STRIDE = 4  # neuron maps are 16 × 16: every fourth point of the 61 × 61 boundary grid (Playground: 10 × 10)
 MAX_NEURONS = 16  # neurons drawn per layer (the first ones); the others are counted, not drawn
@@ -84,7 +84,7 @@ class NetworkView:
         self.dropouts = [m for m in model.modules() if isinstance(m, SeededDropout)]
         self.layers = shown_layers(len(self.linears) - 1)
         self.neurons = {j: min(self.linears[j].out_features, MAX_NEURONS) for j in self.layers}
-        self.rows = map_rows(grid_side)
+        self.side = grid_side
         self.stats_x = stats_x[:STATS_POINTS]
 
     def forward(self, grid_x: torch.Tensor) -> tuple[torch.Tensor, dict[str, Any]]:
@@ -95,9 +95,9 @@ class NetworkView:
         def keep_maps(j: int, out: torch.Tensor, normed: torch.Tensor | None) -> None:
             if j in self.neurons:
                 n = self.neurons[j]
-                maps[j] = out[self.rows, :n].T
+                maps[j] = self._picked(out, n)
                 if normed is not None:
-                    normed_maps[j] = normed[self.rows, :n].T
+                    normed_maps[j] = self._picked(normed, n)
 
         logits = forward_layers(self.model, grid_x, keep_maps)
         stats = self._statistics()
@@ -108,6 +108,12 @@ class NetworkView:
             part.update(self._weights(j))
             layers.append(part)
         return logits, {"layers": layers, "hidden_layers": len(self.linears) - 1}
+
+    def _picked(self, out: torch.Tensor, n: int) -> torch.Tensor:
+        """The first ``n`` neurons' values at the map points, one row per neuron (a strided view of
+        the grid: the same points as ``map_rows``, without gathering them)."""
+        side = self.side
+        return out.reshape(side, side, -1)[::STRIDE, ::STRIDE, :n].reshape(-1, n).T
 
     def _statistics(self) -> dict[int, dict[str, Any]]:
         """Mean, std and share of inactive examples per drawn neuron; units inactive on every example per layer."""
@@ -121,9 +127,9 @@ class NetworkView:
             shown = out[:, :n]
             off = inactive(out, self.activation) if j < last else None
             stats[j] = {
-                "mean": significant(shown.mean(dim=0)),
-                "std": significant(shown.std(dim=0, unbiased=False)),
-                "inactive": significant(off[:, :n].double().mean(dim=0), 3) if off is not None else None,
+                "mean": floats(shown.mean(dim=0)),
+                "std": floats(shown.std(dim=0, unbiased=False)),
+                "inactive": floats(off[:, :n].float().mean(dim=0)) if off is not None else None,
                 "inactive_units": int(off.all(dim=0).sum()) if off is not None else None,
             }
 
@@ -134,10 +140,10 @@ class NetworkView:
         """Bias, edges from the previous drawn column, gradients, and the last step's dropout mask."""
         layer, n = self.linears[j], self.neurons[j]
         grad_w, grad_b = layer.weight.grad, layer.bias.grad
-        part: dict[str, Any] = {"bias": significant(layer.bias[:n])}
+        part: dict[str, Any] = {"bias": floats(layer.bias[:n])}
         if grad_w is not None and grad_b is not None:
             sq = grad_w[:n].square().sum(dim=1) + grad_b[:n].square()
-            part["grad_norm"] = significant(sq.sqrt())
+            part["grad_norm"] = floats(sq.sqrt())
         else:
             part["grad_norm"] = None  # no step taken yet
         cols = None
@@ -156,6 +162,6 @@ class NetworkView:
             keep = self.dropouts[j].last_keep
             if keep is not None:
                 dropped = keep[:, :n] == 0
-                part["dropped"] = significant(dropped.double().mean(dim=0), 3)
+                part["dropped"] = floats(dropped.float().mean(dim=0))
                 part["dropped_first"] = torch.nonzero(dropped[0]).reshape(-1).tolist()
         return part

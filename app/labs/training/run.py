@@ -253,7 +253,8 @@ class TrainingRun:
                 side = int(len(rows) ** 0.5)
                 # the input nodes' maps never change: they travel once, here, not in every frame
                 scene["network"] = {"features": list(self.config.features), "side": side,
-                                    "inputs": quantise(self._grid[rows].T)}
+                                    "inputs": quantise(self._grid[rows].T),
+                                    "activations": [t.cfg.activation for t in self.trainees]}
         if self._curve_x is not None:
             scene["curve_x"] = rounded(self._display(self._curve_x)[:, 0], 4)
         return scene

@@ -1,8 +1,9 @@
 // The Training lab page: one state object in the URL hash; the scene over HTTP, training live on the socket.
 import { loadStrings, t } from "../i18n.js";
 import { livePlayer } from "../controls.js";
-import { LIVE, applyPreset, loadState, readForm, runConfig, saveState, writeForm } from "./training_form.js";
+import { LIVE, applyPreset, loadState, readForm, runConfig, saveState, showDataFields, writeForm } from "./training_form.js";
 import { Curves, Gradients, ModelView } from "./training_views.js";
+import { NetworkView } from "./training_network.js";
 import { PolynomialScene, VanishingScene } from "./training_scenes.js";
 
 const state = loadState();
@@ -12,6 +13,7 @@ const $ = (id) => document.getElementById(id);
 const views = [new ModelView($("view-0"), $("images-0")), new ModelView($("view-1"), $("images-1"))];
 const curves = new Curves($("loss-chart"), $("acc-chart"));
 const gradients = new Gradients($("grad-chart"), $("weights"));
+const network = new NetworkView($("network"));
 const showError = (text) => { $("form-error").textContent = text; };
 const polynomial = new PolynomialScene(state, showError);
 const vanishing = new VanishingScene(state, showError);
@@ -56,6 +58,8 @@ function render() {
   frame.runs.forEach((part, i) => views[i].update(part));
   curves.update(frame, scene.task === "classification");
   gradients.update(frame, scene);
+  const which = Math.min(Number($("net-run").value), frame.runs.length - 1);
+  network.update(frame.runs[which], which);
 }
 
 async function post(path, body) {
@@ -79,6 +83,9 @@ async function loadScene(cfg) {
   views[1].el.parentElement.hidden = !two;
   $("views").style.gridTemplateColumns = two ? "" : "minmax(0, 1fr)";
   views.forEach((v) => v.setScene(s));
+  network.setScene(s);
+  $("net-run").hidden = !two;
+  if (!two) $("net-run").value = "0";
   if (!two) views[1].clear();
   render();
 }
@@ -140,7 +147,7 @@ async function main() {
     input.addEventListener("change", () => {
       readForm(state);
       saveState(state);
-      $("upload-box").hidden = state.dataset !== "csv";
+      showDataFields(state);
       if (LIVE.includes(input.id) && player.live) socket.set({ [input.id]: Number(input.value) });
     });
   }
@@ -173,6 +180,7 @@ async function main() {
     await navigator.clipboard?.writeText($("code").textContent);
     event.target.textContent = t("common.copied");
   });
+  $("net-run").addEventListener("change", render);
   showTab(state.tab);
   player.start(true); // open on the untrained model, paused at step 0
 }

@@ -6,7 +6,7 @@ export const DEFAULTS = {
   dataset: "moons", upload: null, samples: 400, noise: 0.1, test_fraction: 0.5, data_seed: 0,
   hidden: [16, 16], activation: "relu", init: "default", batch_norm: false, residual: false,
   optimizer: "adam", lr: 0.01, batch_size: 16, epochs: 60, seed: 0,
-  weight_decay: 0, l1: 0, dropout: 0, clip_norm: 0, compare: "",
+  weight_decay: 0, l1: 0, dropout: 0, clip_norm: 0, compare: "", features: ["x1", "x2"], network_view: true,
   tab: "train", degree: 3,
   poly: { small: 15, large: 100, noise: 0.1, weight_decay: 0, seed: 0 },
   van: { nets: ["sigmoid", "relu_kaiming", "sigmoid_batchnorm"], depth: 10, width: 32, seed: 0 },
@@ -14,7 +14,8 @@ export const DEFAULTS = {
 const NUMBERS = ["samples", "noise", "test_fraction", "data_seed", "lr", "batch_size", "epochs", "seed",
   "weight_decay", "l1", "dropout", "clip_norm"];
 const CHOICES = ["dataset", "activation", "init", "optimizer"];
-const FLAGS = ["batch_norm", "residual"];
+const FLAGS = ["batch_norm", "residual", "network_view"];
+const PLANE = ["moons", "circle", "xor", "gauss", "spiral", "csv"]; // sets drawn on the plane: features apply
 export const LIVE = ["lr", "weight_decay", "l1", "dropout", "clip_norm"];
 
 const OVERFIT = { dataset: "moons", samples: 60, noise: 0.3, hidden: [128, 128], epochs: 300, batch_size: 10, lr: 0.01 };
@@ -54,6 +55,7 @@ export function readForm(state) {
   for (const f of FLAGS) state[f] = $(f).checked;
   state.hidden = $("hidden").value.split(/[\s,;]+/).filter(Boolean).map(Number);
   state.compare = $("compare").value.trim();
+  state.features = [...document.querySelectorAll("input[name=features]:checked")].map((i) => i.value);
 }
 
 export function writeForm(state) {
@@ -62,7 +64,13 @@ export function writeForm(state) {
   for (const f of FLAGS) $(f).checked = state[f];
   $("hidden").value = state.hidden.join(", ");
   $("compare").value = state.compare;
+  for (const box of document.querySelectorAll("input[name=features]")) box.checked = state.features.includes(box.value);
+  showDataFields(state);
+}
+
+export function showDataFields(state) {
   $("upload-box").hidden = state.dataset !== "csv";
+  $("features-box").hidden = !PLANE.includes(state.dataset);
 }
 
 function parseValue(field, text) {
@@ -87,6 +95,7 @@ export function parseCompare(text) {
 export function runConfig(state) {
   const { tab, degree, poly, van, compare, upload, ...config } = state;
   if (config.dataset === "csv") config.upload = upload;
+  if (!PLANE.includes(config.dataset)) delete config.features; // the digits and the curve take their own inputs
   const changes = parseCompare(compare);
   if (changes) config.compare = changes;
   return config;
