@@ -19,6 +19,7 @@ from app.settings import Settings, get_settings
 from app.web import assets, errors, spec
 from app.web.bodies import BodyLimitMiddleware
 from app.web.catalog import LabCatalog
+from app.web.class_socket import Classroom
 from app.web.headers import SecurityHeadersMiddleware
 from app.web.hosts import AllowedHostsMiddleware, allowed_hosts
 from app.web.i18n import Translations
@@ -50,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = RunHub(LabCatalog(LIVE_LABS, settings), HubLimits(
             max_runs=settings.max_runs, max_memory=settings.max_run_memory_mb << 20, grace_s=settings.run_grace_s,
             frame_rate=settings.frame_rate, frame_budget=settings.frame_budget))
+        app.state.classes = Classroom(settings, hub)  # the socket route hands class messages to it
         yield {
             "hub": hub,
             "heavy": HeavyLimiter(settings),

@@ -135,8 +135,8 @@ class Classroom:
         if run_id is None:
             record.presenting, record.view = None, None
             for conn in students:
+                conn.send({"type": "release"})  # first: the page unfollows, then its own run's frame comes back
                 conn.release()
-                conn.send({"type": "release"})
         else:
             run = self.hub.get(run_id)
             if run is None:
@@ -176,11 +176,11 @@ class Classroom:
         if group.timer is not None:
             group.timer.cancel()
         for conn in list(group.students):
+            conn.send({"type": "ended", "code": code})
             if record is None or record.presenting is not None:
                 conn.release()
             if record is None or record.frozen:
                 conn.freeze(False)
-            conn.send({"type": "ended", "code": code})
             self.members.pop(conn, None)
         for conn in list(group.teachers):
             conn.send({"type": "ended", "code": code})
