@@ -42,3 +42,24 @@ def test_nothing_reads_the_environment_but_settings():
     for path in (ROOT / "app").rglob("*.py"):
         if path.name != "settings.py":
             assert "os.environ" not in path.read_text() and "getenv" not in path.read_text(), path
+
+
+LABS = ROOT / "app" / "labs"
+
+
+def test_every_lab_is_a_package_and_imports_no_other_labs_internals():
+    """A lab may import its own modules, app.labs.common and app.labs.errors, nothing of another lab."""
+    loose = sorted(p.name for p in LABS.glob("*.py") if p.name not in ("__init__.py", "errors.py"))
+    assert not loose, f"app/labs/ holds modules outside any lab package: {loose}"
+    labs = [p.name for p in LABS.iterdir() if (p / "__init__.py").exists() and p.name != "common"]
+    assert len(labs) >= 6
+    for path in LABS.rglob("*.py"):
+        own = path.relative_to(LABS).parts[0]
+        names = imports(path)
+        for node in ast.walk(_parse(path.read_text())):  # ``from app.labs import x`` imports app.labs.x
+            if isinstance(node, ast.ImportFrom) and node.module == "app.labs":
+                names |= {f"app.labs.{a.name}" for a in node.names}
+        for name in names:
+            if name.startswith("app.labs."):
+                other = name.split(".")[2]
+                assert other in (own, "common", "errors"), f"{path.relative_to(ROOT)} imports {name}"

@@ -46,7 +46,7 @@ def test_a_comparison_draws_histograms_that_change_as_it_trains(page, live_serve
     assert rows.count() == 4
     assert rows.nth(1).locator("td").nth(3).inner_text() == "1 / 32"  # zeros: one distinct neuron
     assert rows.nth(1).locator("td").nth(1).inner_text() == "32 / 32"
-    assert "nn.init.xavier_normal_(layer.weight)" in page.inner_text("#code")
+    assert "nn.init.xavier_normal_(layer.weight, generator=g)" in page.inner_text("#code")
     screenshot(page, "initialization-running")
 
 

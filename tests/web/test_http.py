@@ -79,7 +79,7 @@ def test_inspect_refuses_nan(client):
 def test_code_endpoint_returns_a_script(client):
     response = client.post("/api/init/code", json={"methods": [{"method": "xavier_uniform", "gain": 2.0}]})
     assert response.status_code == 200
-    assert "nn.init.xavier_uniform_(layer.weight, gain=2.0)" in response.json()["code"]
+    assert "nn.init.xavier_uniform_(layer.weight, gain=2.0, generator=g)" in response.json()["code"]
 
 
 def test_pages_render_in_both_languages_and_remember_the_choice(client):

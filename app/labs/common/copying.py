@@ -34,9 +34,3 @@ def copy_sharing(obj: T, memo: dict[int, Any], shared: Iterable[object], models:
                 memo[id(p)].grad = copy.deepcopy(p.grad, memo)
     return new
 
-
-class ReadOnly:
-    """A mixin for data no step changes: deep copies of a run share it instead of copying it."""
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> "ReadOnly":
-        return self

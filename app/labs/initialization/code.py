@@ -2,14 +2,9 @@
 
 from app.labs.initialization.config import InitConfig
 from app.labs.initialization.methods import InitSpec
+from app.labs.initialization.network import ACTIVATIONS
 
-_ACTIVATION_CODE = {
-    "tanh": "nn.Tanh()",
-    "relu": "nn.ReLU()",
-    "leaky_relu": "nn.LeakyReLU()",
-    "sigmoid": "nn.Sigmoid()",
-    "none": "nn.Identity()",
-}
+_ACTIVATION_CODE = {name: f"nn.{cls.__name__}()" for name, cls in ACTIVATIONS.items()}
 
 
 def init_call(spec: InitSpec, target: str = "layer.weight") -> str:

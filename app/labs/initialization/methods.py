@@ -7,22 +7,10 @@ from typing import Annotated, Literal
 import torch
 from torch import nn
 
+from app.labs.common.init_methods import METHODS, init_linear
 from app.labs.errors import FieldError
 from app.labs.fields import Ge, Gt, Help
 
-METHODS = (
-    "zeros",
-    "ones",
-    "constant",
-    "uniform",
-    "normal",
-    "xavier_uniform",
-    "xavier_normal",
-    "kaiming_uniform",
-    "kaiming_normal",
-    "orthogonal",
-    "default",
-)
 SYMMETRIC = frozenset({"zeros", "ones", "constant"})
 NONLINEARITIES = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu")
 
@@ -83,43 +71,9 @@ class InitSpec:
 
 
 def apply_init(layer: nn.Linear, spec: InitSpec, generator: torch.Generator) -> None:
-    """Initialise one layer's weight with ``spec``, drawing from ``generator``; biases start at zero,
-    as the notes advise.
-
-    ``default`` draws both weight and bias as ``nn.Linear.reset_parameters`` does (kaiming_uniform
-    with a=√5, bias U(±1/√fan_in)), from the same generator.
-    """
-    w, m = layer.weight, spec.method
-    if m == "default":
-        nn.init.kaiming_uniform_(w, a=math.sqrt(5), generator=generator)
-        if layer.bias is not None:
-            bound = 1 / math.sqrt(layer.in_features)
-            nn.init.uniform_(layer.bias, -bound, bound, generator=generator)
-        return
-    if m == "zeros":
-        nn.init.zeros_(w)
-    elif m == "ones":
-        nn.init.ones_(w)
-    elif m == "constant":
-        nn.init.constant_(w, spec.val)
-    elif m == "uniform":
-        nn.init.uniform_(w, a=spec.lower, b=spec.b, generator=generator)
-    elif m == "normal":
-        nn.init.normal_(w, mean=spec.mean, std=spec.std, generator=generator)
-    elif m == "xavier_uniform":
-        nn.init.xavier_uniform_(w, gain=spec.gain, generator=generator)
-    elif m == "xavier_normal":
-        nn.init.xavier_normal_(w, gain=spec.gain, generator=generator)
-    elif m == "kaiming_uniform":
-        nn.init.kaiming_uniform_(w, a=spec.lower, mode=spec.mode, nonlinearity=spec.nonlinearity,
-                                 generator=generator)
-    elif m == "kaiming_normal":
-        nn.init.kaiming_normal_(w, a=spec.lower, mode=spec.mode, nonlinearity=spec.nonlinearity,
-                                generator=generator)
-    elif m == "orthogonal":
-        nn.init.orthogonal_(w, gain=spec.gain, generator=generator)
-    if layer.bias is not None:
-        nn.init.zeros_(layer.bias)
+    """Initialise one layer with ``spec``, drawing from ``generator`` (see ``init_linear``)."""
+    init_linear(layer, spec.method, generator, val=spec.val, a=spec.lower, b=spec.b, mean=spec.mean, std=spec.std,
+                gain=spec.gain, mode=spec.mode, nonlinearity=spec.nonlinearity)
 
 
 def theory_std(spec: InitSpec, fan_in: int, fan_out: int) -> float:

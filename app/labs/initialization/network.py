@@ -5,16 +5,12 @@ from functools import lru_cache
 import torch
 from torch import nn
 
+from app.labs.common.activations import pick
+from app.labs.common.datasets import digits as load_digits
 from app.labs.errors import FieldError
 from app.labs.initialization.methods import InitSpec, apply_init
 
-ACTIVATIONS = {
-    "tanh": nn.Tanh,
-    "relu": nn.ReLU,
-    "leaky_relu": nn.LeakyReLU,
-    "sigmoid": nn.Sigmoid,
-    "none": nn.Identity,
-}
+ACTIVATIONS = pick("tanh", "relu", "leaky_relu", "sigmoid", "none")
 IN_FEATURES = 64  # 8×8 pixels
 CLASSES = 10
 
@@ -22,13 +18,11 @@ CLASSES = 10
 @lru_cache(maxsize=1)
 def digits() -> tuple[torch.Tensor, torch.Tensor]:
     """The 1,797 bundled digit images, standardised per pixel (constant pixels stay 0)."""
-    from sklearn.datasets import load_digits  # imported late: only the lab that trains needs it
-
-    data = load_digits()
-    x = torch.tensor(data.data, dtype=torch.float32)
+    pixels, labels = load_digits()
+    x = torch.tensor(pixels, dtype=torch.float32)
     std = x.std(dim=0)
     x = (x - x.mean(dim=0)) / torch.where(std > 0, std, torch.ones_like(std))
-    return x, torch.tensor(data.target, dtype=torch.long)
+    return x, torch.tensor(labels, dtype=torch.long)
 
 
 def build_mlp(depth: int, width: int, activation: str, spec: InitSpec, seed: int) -> nn.Sequential:
@@ -47,8 +41,7 @@ def build_mlp(depth: int, width: int, activation: str, spec: InitSpec, seed: int
     modules: list[nn.Module] = []
     for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layer = nn.Linear(fan_in, fan_out, device="meta").to_empty(device="cpu")
-        with torch.no_grad():
-            apply_init(layer, spec, generator)
+        apply_init(layer, spec, generator)
         modules.append(layer)
         if i < depth - 1:
             modules.append(ACTIVATIONS[activation]())

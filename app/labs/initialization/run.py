@@ -8,8 +8,10 @@ import torch
 from torch import nn
 
 from app.labs.common.copying import copy_sharing
+from app.labs.common.histograms import shared_edges, summarize
+from app.labs.common.params import only_lr, set_lr
+from app.labs.common.series import evenly
 from app.labs.errors import FieldError
-from app.labs.histograms import shared_edges, summarize
 from app.labs.initialization.config import InitConfig
 from app.labs.initialization.methods import InitSpec, distinct_neurons, theory_std
 from app.labs.initialization.network import build_mlp, digits, forward_recording, linear_layers
@@ -104,16 +106,10 @@ class InitializationRun:
         return sum(finite) / len(finite) if finite else math.nan
 
     def set_params(self, params: Mapping[str, Any]) -> None:
-        for key, value in params.items():
-            if key != "lr":
-                raise FieldError(f"params.{key}", f"cannot change {key!r} during a run; only 'lr'")
-            if not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-                raise FieldError("params.lr", f"lr must be a positive finite number, got {value!r}")
-        if "lr" in params:
-            self.cfg.lr = float(params["lr"])
-            for m in self.members:
-                for group in m.optimizer.param_groups:
-                    group["lr"] = self.cfg.lr
+        lr = only_lr(params)
+        if lr is not None:
+            self.cfg.lr = lr
+            set_lr((m.optimizer for m in self.members), lr)
 
     def frame(self) -> dict[str, Any]:
         if not self.members[0].activations:  # nothing has run yet: show the initial state
@@ -169,12 +165,7 @@ def compare_layers(members: Sequence[_Member], bins: int) -> list[list[dict[str,
 
 def downsample(values: Sequence[float], limit: int) -> list[list[float]]:
     """At most ``limit`` [step, value] pairs, evenly strided, always ending at the latest."""
-    n = len(values)
-    stride = max(1, math.ceil(n / limit))
-    picked = list(range(0, n, stride))
-    if picked and picked[-1] != n - 1:
-        picked.append(n - 1)
-    return [[i + 1, values[i]] for i in picked]
+    return [[i + 1, values[i]] for i in evenly(len(values), limit)]
 
 
 def inspect(

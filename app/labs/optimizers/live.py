@@ -7,27 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.labs.common.copying import copy_sharing
+from app.labs.common.series import doubling
 from app.labs.errors import FieldError
 from app.labs.optimizers.config import DEFAULT_LIMITS, Checked, Limits, OptimizersConfig, check_config
 from app.labs.optimizers.engine import Block
 from app.labs.optimizers.race import Race
 from app.labs.optimizers.specs import FIXED_AFTER_START, check_consistent, check_value, default_hyper
 from app.labs.optimizers.swarm import Swarm, swarm_starts
-
-
-def downsample(n: int, limit: int) -> list[int]:
-    """Indices of at most ``limit`` of ``n`` recorded points, always the first and the latest.
-
-    The stride is a power of two, so between two frames the kept points stay the same until it
-    doubles: a growing path is redrawn, not reshuffled.
-    """
-    stride = 1
-    while math.ceil(n / stride) > limit - 1:
-        stride *= 2
-    indices = list(range(0, n, stride))
-    if indices[-1] != n - 1:
-        indices.append(n - 1)
-    return indices
 
 
 def label(name: str, changed: Mapping[str, Any]) -> str:
@@ -102,7 +88,7 @@ class OptimizerRun:
         assert self._swarm is not None
         clouds = []
         for i, block in enumerate(self._blocks):
-            shown = downsample(len(self._means[i]), self.config.path_points)
+            shown = doubling(len(self._means[i]), self.config.path_points)
             clouds.append({
                 **self._identity(i, block),
                 **self._swarm.cloud(i),
@@ -118,7 +104,7 @@ class OptimizerRun:
 
     def _racer_frame(self, i: int) -> dict[str, Any]:
         assert self._race is not None
-        shown = downsample(self._race.lengths[i], self.config.path_points)
+        shown = doubling(self._race.lengths[i], self.config.path_points)
         points, values = self._race.path(i, shown)
         return {
             **self._identity(i, self._blocks[i]),

@@ -13,6 +13,7 @@ from typing import Any
 
 import torch
 
+from app.labs.common.optimizers import OPTIMIZERS
 from app.labs.errors import FieldError
 
 Pair = tuple[float, float]
@@ -27,15 +28,16 @@ class Kind:
 
 _SGD = ("lr", "momentum", "dampening", "weight_decay")
 _ADAM = ("lr", "betas", "eps", "weight_decay", "amsgrad")
-KINDS: dict[str, Kind] = {
-    "sgd": Kind(torch.optim.SGD, _SGD),
-    "momentum": Kind(torch.optim.SGD, _SGD, {"momentum": 0.9}),
-    "nesterov": Kind(torch.optim.SGD, ("lr", "momentum", "weight_decay"), {"momentum": 0.9, "nesterov": True}),
-    "adagrad": Kind(torch.optim.Adagrad, ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps")),
-    "rmsprop": Kind(torch.optim.RMSprop, ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")),
-    "adam": Kind(torch.optim.Adam, _ADAM),
-    "adamw": Kind(torch.optim.AdamW, _ADAM),
+_KEYS = {
+    "sgd": _SGD,
+    "momentum": _SGD,
+    "nesterov": ("lr", "momentum", "weight_decay"),
+    "adagrad": ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"),
+    "rmsprop": ("lr", "alpha", "eps", "weight_decay", "momentum", "centered"),
+    "adam": _ADAM,
+    "adamw": _ADAM,
 }
+KINDS: dict[str, Kind] = {name: Kind(cls, _KEYS[name], promised) for name, (cls, promised) in OPTIMIZERS.items()}
 
 # (low, high) inclusive; torch accepts wider ranges for some, but beyond these a race says nothing new
 _RANGES: dict[str, Pair] = {

@@ -7,14 +7,14 @@ where the lab gives each run its own. ``csv`` and ``fashion`` read the user's fi
 
 import inspect
 
+from app.labs.common.optimizers import MOMENTUM, OPTIMIZERS
 from app.labs.training.config import TrainingConfig
 from app.labs.training.datasets import GENERATORS
 from app.labs.training.features import RAW, feature_code
-from app.labs.training.model import ACTIVATIONS, CONSTANT, MOMENTUM
+from app.labs.training.model import ACTIVATIONS, CONSTANT
 
 _ACT = {name: cls.__name__ for name, cls in ACTIVATIONS.items()}
-_OPTIM = {"sgd": "SGD", "momentum": "SGD", "nesterov": "SGD", "adagrad": "Adagrad", "rmsprop": "RMSprop",
-          "adam": "Adam", "adamw": "AdamW"}  # fmt: skip
+_OPTIM = {name: cls.__name__ for name, (cls, _) in OPTIMIZERS.items()}
 _INIT = {
     "zeros": "nn.init.zeros_(layer.weight)",
     "ones": "nn.init.ones_(layer.weight)",

@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
-from sklearn.datasets import load_digits, make_moons  # type: ignore[import-untyped]
+from sklearn.datasets import make_moons  # type: ignore[import-untyped]
 from sklearn.model_selection import train_test_split  # type: ignore[import-untyped]
 
+from app.labs.common.datasets import digits
 from app.labs.errors import FieldError
 
 Generator = Callable[[int, float, np.random.RandomState], tuple[np.ndarray, np.ndarray]]
@@ -147,8 +148,8 @@ def make_dataset(
     if not 0.0 < test_fraction < 1.0:
         raise FieldError("test_fraction", f"must be between 0 and 1, got {test_fraction}")
     if name == "digits":
-        x, y = load_digits(return_X_y=True)  # bundled with scikit-learn: nothing is downloaded
-        return replace(split(name, x / 16.0, y.astype(np.int64), test_fraction, seed), image_shape=(8, 8))
+        x, y = digits()
+        return replace(split(name, x / 16.0, y, test_fraction, seed), image_shape=(8, 8))
     if samples < 4:
         raise FieldError("samples", f"need at least 4 samples, got {samples}")
     if not 0.0 <= noise <= 1.0:

@@ -6,29 +6,24 @@ output. Every random draw (initial weights, dropout masks) comes from generators
 from PyTorch's global generator, which concurrent runs on the server would share.
 """
 
-import math
 from collections.abc import Iterable
 
 import torch
 from torch import nn
 
+from app.labs.common.activations import pick
+from app.labs.common.init_methods import init_linear
+from app.labs.common.optimizers import OPTIMIZERS as SHARED_OPTIMIZERS
+from app.labs.common.optimizers import make_optimizer as shared_make_optimizer
 from app.labs.errors import FieldError
 
-ACTIVATIONS: dict[str, type[nn.Module]] = {
-    "sigmoid": nn.Sigmoid,
-    "tanh": nn.Tanh,
-    "relu": nn.ReLU,
-    "leaky_relu": nn.LeakyReLU,
-    "elu": nn.ELU,
-    "gelu": nn.GELU,
-}
+ACTIVATIONS = pick("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
 # The Initialisation lab's names; non-default methods use the notes' arguments and zero biases.
 INITS = (
     "default", "zeros", "ones", "constant", "uniform", "normal",
     "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal",
 )  # fmt: skip
-OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
-MOMENTUM = 0.9  # for "momentum" and "nesterov"
+OPTIMIZERS = tuple(SHARED_OPTIMIZERS)
 CONSTANT = 0.77  # the notes' constant_ example
 
 
@@ -128,35 +123,8 @@ def initialise(model: nn.Module, method: str, activation: str, generator: torch.
     if method not in INITS:
         raise FieldError("init", f"unknown init {method!r}; choose from {', '.join(INITS)}")
     kaiming = {"nonlinearity": "leaky_relu", "a": 0.01} if activation == "leaky_relu" else {"nonlinearity": "relu"}
-    with torch.no_grad():
-        for layer in linears(model):
-            w, b = layer.weight, layer.bias
-            if method == "default":
-                nn.init.kaiming_uniform_(w, a=math.sqrt(5), generator=generator)
-                bound = 1 / math.sqrt(w.shape[1])
-                nn.init.uniform_(b, -bound, bound, generator=generator)
-                continue
-            if method == "zeros":
-                nn.init.zeros_(w)
-            elif method == "ones":
-                nn.init.ones_(w)
-            elif method == "constant":
-                nn.init.constant_(w, CONSTANT)
-            elif method == "uniform":
-                nn.init.uniform_(w, generator=generator)
-            elif method == "normal":
-                nn.init.normal_(w, generator=generator)
-            elif method == "xavier_uniform":
-                nn.init.xavier_uniform_(w, generator=generator)
-            elif method == "xavier_normal":
-                nn.init.xavier_normal_(w, generator=generator)
-            elif method == "kaiming_uniform":
-                nn.init.kaiming_uniform_(w, generator=generator, **kaiming)
-            elif method == "kaiming_normal":
-                nn.init.kaiming_normal_(w, generator=generator, **kaiming)
-            elif method == "orthogonal":
-                nn.init.orthogonal_(w, generator=generator)
-            nn.init.zeros_(b)
+    for layer in linears(model):
+        init_linear(layer, method, generator, val=CONSTANT, **kaiming)  # type: ignore[arg-type]
 
 
 def make_optimizer(model: nn.Module, name: str, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:
@@ -168,15 +136,6 @@ def make_optimizer(model: nn.Module, name: str, lr: float, weight_decay: float =
         {"params": weights, "weight_decay": weight_decay},
         {"params": [p for p in model.parameters() if id(p) not in ids], "weight_decay": 0.0},
     ]
-    if name in ("sgd", "momentum", "nesterov"):
-        momentum = 0.0 if name == "sgd" else MOMENTUM
-        return torch.optim.SGD(groups, lr=lr, momentum=momentum, nesterov=name == "nesterov")
-    if name == "adagrad":
-        return torch.optim.Adagrad(groups, lr=lr)
-    if name == "rmsprop":
-        return torch.optim.RMSprop(groups, lr=lr)
-    if name == "adam":
-        return torch.optim.Adam(groups, lr=lr)
-    if name == "adamw":
-        return torch.optim.AdamW(groups, lr=lr)
+    if name in OPTIMIZERS:
+        return shared_make_optimizer(name, groups, lr)
     raise FieldError("optimizer", f"unknown optimizer {name!r}; choose from {', '.join(OPTIMIZERS)}")

@@ -8,7 +8,7 @@ from torch import nn
 
 from app.labs.training.config import TrainingConfig
 from app.labs.training.datasets import Dataset
-from app.labs.training.frames import SERIES_LIMIT, Series
+from app.labs.training.frames import SERIES_LIMIT, series
 from app.labs.training.model import SeededDropout, build_mlp, linears, make_optimizer
 
 
@@ -25,9 +25,9 @@ class Trainee:
         self.layers = linears(self.model)
         self.optimizer = make_optimizer(self.model, cfg.optimizer, cfg.lr, cfg.weight_decay)
         self.loss_fn: nn.Module = nn.CrossEntropyLoss() if self.classify else nn.MSELoss()
-        self.curves = Series()  # x: epoch; row: train loss, test loss[, train acc, test acc]
+        self.curves = series()  # x: epoch; row: train loss, test loss[, train acc, test acc]
         # x: step; row: each layer's weight-gradient norm, then the total; recorded evenly over the run
-        self.grads = Series(stride=max(1, steps // (2 * SERIES_LIMIT)))
+        self.grads = series(stride=max(1, steps // (2 * SERIES_LIMIT)))
         self.diverged = False
         self.loss = math.nan  # the last batch's data loss (without the L1 term)
         self.test_pred: torch.Tensor | None = None  # test predictions at the last evaluation

@@ -6,9 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import backprop, fields
-from app.labs.backprop_code import pytorch_code
-from app.labs.backprop_net import ACTIVATIONS, LIMIT, BackpropConfig
-from app.labs.backprop_run import BackpropRun
+from app.labs.backprop import ACTIVATIONS, LIMIT, BackpropConfig, BackpropRun, pytorch_code
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps

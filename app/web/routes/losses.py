@@ -5,12 +5,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.labs import fields, information, losses_curves, losses_examples
-from app.labs import outliers as outlier_lab
+from app.labs import fields
 from app.labs.errors import FieldError
-from app.labs.losses import LOSSES, evaluate
-from app.labs.losses_code import examples_code, pytorch_code
-from app.labs.losses_guide import guide
+from app.labs.losses import LOSSES, evaluate, examples_code, guide, information, pytorch_code
+from app.labs.losses import examples as losses_examples
+from app.labs.losses import loss_curves as losses_curves
+from app.labs.losses import outliers as outlier_lab
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps

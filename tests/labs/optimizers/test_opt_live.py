@@ -5,9 +5,9 @@ import math
 import pytest
 import torch
 
+from app.labs.common.series import doubling as downsample
 from app.labs.errors import FieldError
 from app.labs.optimizers import Limits, OptimizerRun, OptimizersConfig, config_from_mapping, trajectories
-from app.labs.optimizers.live import downsample
 from app.runs.protocol import LiveRun
 
 

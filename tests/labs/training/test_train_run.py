@@ -7,9 +7,10 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
+from app.labs.common.series import Series
 from app.labs.errors import FieldError
 from app.labs.training import TrainingConfig, TrainingRun, parse_csv
-from app.labs.training.frames import GRID, Series
+from app.labs.training.frames import GRID
 from app.labs.training.run import epoch_orders, eval_every, make_loader
 
 

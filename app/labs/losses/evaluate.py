@@ -21,13 +21,13 @@ from typing import Any
 import torch
 from torch import nn
 
+from app.labs.common.checks import number
 from app.labs.errors import FieldError
-from app.labs.losses_input import (
+from app.labs.losses.inputs import (
     check_range,
     check_same_shape,
     class_labels,
     non_negative,
-    number,
     reduction,
     tensor,
 )

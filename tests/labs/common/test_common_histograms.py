@@ -5,7 +5,7 @@ import math
 import pytest
 import torch
 
-from app.labs.histograms import shared_edges, summarize
+from app.labs.common.histograms import shared_edges, summarize
 
 
 def test_counts_match_torch_histogram_and_moments_match_torch():

@@ -132,7 +132,7 @@ def test_set_params_changes_the_learning_rate_of_every_optimizer():
     assert all(g["lr"] == 0.3 for m in run.members for g in m.optimizer.param_groups)
     with pytest.raises(FieldError) as bad:
         run.set_params({"lr": float("nan")})
-    assert bad.value.field == "params.lr"
+    assert bad.value.field == "lr"  # the web layer adds the "params." of a set message
 
 
 def test_inspect_reports_the_contract_fields():

@@ -12,22 +12,19 @@ from typing import Any
 import torch
 from torch import nn
 
-from app.labs.backprop_net import (
+from app.labs.backprop.network import (
     ACTIVATIONS,
     NOTES_INPUTS,
     NOTES_TARGETS,
     TORCH_ACTIVATIONS,
     BackpropConfig,
     TorchNet,
-    check_lr,
     derive,
     validate,
 )
-from app.labs.backprop_walk import walkthrough
+from app.labs.backprop.walk import walkthrough
+from app.labs.common.checks import number
 from app.labs.errors import FieldError
-from app.labs.losses_input import number
-
-__all__ = ["BackpropConfig", "chain_rule_demo", "example", "make_config"]
 
 
 def make_config(
@@ -117,11 +114,3 @@ def chain_rule_demo(x: float = 1.0, w: float = 0.0, b: float = 0.0, activation: 
         "grad_b": slope,
         "autograd": {"grad_w": float(grad_w), "grad_b": float(grad_b)},
     }
-
-
-def check_params(params: Mapping[str, Any]) -> float | None:
-    """The one hyperparameter a training run lets change: the new ``lr``, or None if not given."""
-    for key in params:
-        if key != "lr":
-            raise FieldError(key, "only lr can change during a run")
-    return check_lr(params["lr"]) if "lr" in params else None

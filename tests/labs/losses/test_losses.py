@@ -10,11 +10,9 @@ from torch import nn
 from app.labs.errors import FieldError
 from app.labs.losses import LOSSES, evaluate
 
-LABS = pathlib.Path(__file__).parents[2] / "app" / "labs"
+LABS = pathlib.Path(__file__).parents[3] / "app" / "labs"
 LAB_FILES = sorted(
-    path.name
-    for pattern in ("losses*.py", "information.py", "outliers.py", "backprop*.py")
-    for path in LABS.glob(pattern)
+    str(path.relative_to(LABS)) for package in ("losses", "backprop") for path in (LABS / package).glob("*.py")
 )
 ALLOWED_ROOTS = {
     "torch",

@@ -1,6 +1,6 @@
 """The runnable PyTorch behind the Back-propagation lab: the notes' MyNet with optim.SGD."""
 
-from app.labs.backprop_net import BackpropConfig, validate
+from app.labs.backprop.network import BackpropConfig, validate
 
 _ACTIVATION_CODE = {"sigmoid": "torch.sigmoid", "tanh": "torch.tanh", "relu": "torch.relu"}
 

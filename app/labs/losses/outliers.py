@@ -15,9 +15,12 @@ from typing import Any
 import torch
 from torch import nn
 
+from app.labs.common.checks import number
 from app.labs.common.copying import copy_sharing
+from app.labs.common.optimizers import make_optimizer
+from app.labs.common.params import only_lr, set_lr
+from app.labs.common.series import Series
 from app.labs.errors import FieldError
-from app.labs.losses_input import number
 
 log = logging.getLogger(__name__)
 
@@ -100,27 +103,6 @@ def loss_module(name: str, beta: float, delta: float) -> nn.Module:
     return nn.HuberLoss(delta=delta)
 
 
-class LossHistory:
-    """At most ``cap`` (step, loss) points: when full, keep every other and sample half as often."""
-
-    def __init__(self, cap: int = 256) -> None:
-        self.cap, self.stride = cap, 1
-        self.steps: list[int] = []
-        self.values: list[float] = []
-
-    def add(self, step: int, value: float) -> None:
-        if step % self.stride:
-            return
-        self.steps.append(step)
-        self.values.append(value)
-        if len(self.steps) > self.cap:
-            self.steps, self.values = self.steps[::2], self.values[::2]
-            self.stride *= 2
-
-    def snapshot(self) -> dict[str, list[Any]]:
-        return {"step": list(self.steps), "loss": list(self.values)}
-
-
 class _Fit:
     def __init__(self, name: str, config: OutlierConfig) -> None:
         self.name = name
@@ -128,9 +110,8 @@ class _Fit:
         nn.init.zeros_(self.model.weight)  # same start for every loss, so only the loss differs
         nn.init.zeros_(self.model.bias)
         self.criterion = loss_module(name, config.beta, config.delta)
-        cls = torch.optim.SGD if config.optimizer == "sgd" else torch.optim.Adam
-        self.optimizer = cls(self.model.parameters(), lr=config.lr)
-        self.history = LossHistory()
+        self.optimizer = make_optimizer(config.optimizer, self.model.parameters(), config.lr)
+        self.history = Series(limit=128)  # at most 255 (step, loss) points
         self.loss = math.nan
         self.diverged = False
 
@@ -178,20 +159,16 @@ class OutlierRun:
                 log.info("outlier fit %s diverged at step %d", fit.name, self._steps)
                 fit.diverged = True
                 continue
-            fit.history.add(self._steps, fit.loss)
+            fit.history.add(self._steps, [fit.loss])
             live.append(fit.loss)
         self._steps += 1
         return sum(live) / len(live) if live else math.nan
 
     def set_params(self, params: Mapping[str, Any]) -> None:
-        for key in params:
-            if key != "lr":
-                raise FieldError(key, "only lr can change during a run")
-        if "lr" in params:
-            self.lr = check_lr(params["lr"])
-            for fit in self.fits:
-                for group in fit.optimizer.param_groups:
-                    group["lr"] = self.lr
+        lr = only_lr(params, check_lr)
+        if lr is not None:
+            self.lr = lr
+            set_lr((fit.optimizer for fit in self.fits), lr)
 
     def frame(self) -> dict[str, Any]:
         return {
@@ -210,7 +187,7 @@ class OutlierRun:
                     "b": fit.model.bias.item(),
                     "value": fit.loss,
                     "diverged": fit.diverged,
-                    "history": fit.history.snapshot(),
+                    "history": {"step": list(fit.history.x), "loss": [row[0] for row in fit.history.rows]},
                 }
                 for fit in self.fits
             ],

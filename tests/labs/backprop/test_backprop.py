@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from app.labs.backprop import chain_rule_demo, example, make_config
-from app.labs.backprop_net import ACTIVATIONS, BIASES, PARAMS, WEIGHTS
+from app.labs.backprop.network import ACTIVATIONS, BIASES, PARAMS, WEIGHTS
 from app.labs.errors import FieldError
 
 

@@ -5,14 +5,10 @@ from typing import Any
 
 import torch
 
+from app.labs.common.checks import is_number as _is_number
 from app.labs.errors import FieldError
 
 REDUCTIONS = ("mean", "sum", "none")
-
-
-def _is_number(value: Any) -> bool:
-    # bool is an int in Python, but true/false in a loss input is a mistake, not a number
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _shape(field: str, value: Any, depth: int) -> tuple[int, ...]:
@@ -79,24 +75,6 @@ def check_range(field: str, t: torch.Tensor, low: float, high: float, what: str)
 def non_negative(field: str, t: torch.Tensor) -> None:
     if bool((t < 0).any()):
         raise FieldError(field, "weights must not be negative")
-
-
-def number(
-    field: str,
-    value: Any,
-    minimum: float | None = None,
-    maximum: float | None = None,
-    strict: bool = False,
-) -> float:
-    """A finite number within bounds; ``strict`` excludes the minimum itself."""
-    if not _is_number(value) or not math.isfinite(value):
-        raise FieldError(field, f"expected a finite number, got {value!r}")
-    low_bad = minimum is not None and (value <= minimum if strict else value < minimum)
-    if low_bad:
-        raise FieldError(field, f"must be {'>' if strict else '>='} {minimum:g}, got {value:g}")
-    if maximum is not None and value > maximum:
-        raise FieldError(field, f"must be <= {maximum:g}, got {value:g}")
-    return float(value)
 
 
 def reduction(value: Any) -> str:

@@ -11,9 +11,10 @@ from typing import Any
 import torch
 from torch import nn
 
+from app.labs.common.checks import number
 from app.labs.errors import FieldError
-from app.labs.losses import evaluate
-from app.labs.losses_input import class_labels, number, tensor
+from app.labs.losses.evaluate import evaluate
+from app.labs.losses.inputs import class_labels, tensor
 
 NOTES_LOGITS = [[1.5, 2.0, 0.5], [0.5, 1.0, 1.5]]
 NOTES_LABELS = [1, 2]

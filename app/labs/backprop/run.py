@@ -11,10 +11,10 @@ from typing import Any
 
 import torch
 
-from app.labs.backprop import check_params
-from app.labs.backprop_net import BackpropConfig, TorchNet, validate
+from app.labs.backprop.network import BackpropConfig, TorchNet, check_lr, validate
 from app.labs.common.copying import copy_sharing
-from app.labs.outliers import LossHistory
+from app.labs.common.params import only_lr, set_lr
+from app.labs.common.series import Series
 
 
 class BackpropRun:
@@ -27,8 +27,8 @@ class BackpropRun:
         self.x = torch.tensor([self.config.inputs], dtype=torch.float64)
         self.t = torch.tensor([self.config.targets], dtype=torch.float64)
         self.optimizer = torch.optim.SGD(self.net.parameters(), lr=self.lr)
-        # three series sampled at the same steps, so they line up on one x axis
-        self.history = {name: LossHistory(cap=400) for name in ("loss", "o1", "o2")}
+        # loss, o1 and o2 per step, sampled together so they line up on one x axis
+        self.history = Series(limit=200)
         self._steps = 0
         self._loss = math.nan
 
@@ -56,23 +56,20 @@ class BackpropRun:
         self.optimizer.step()
         self._loss = loss.item()
         o1, o2 = out.detach().reshape(-1).tolist()
-        for name, value in (("loss", self._loss), ("o1", o1), ("o2", o2)):
-            self.history[name].add(self._steps, value)
+        self.history.add(self._steps, [self._loss, o1, o2])
         self._steps += 1
         return self._loss
 
     def set_params(self, params: Mapping[str, Any]) -> None:
-        lr = check_params(params)
-        if lr is None:
-            return
-        self.lr = lr
-        for group in self.optimizer.param_groups:
-            group["lr"] = self.lr
+        lr = only_lr(params, check_lr)
+        if lr is not None:
+            self.lr = lr
+            set_lr([self.optimizer], lr)
 
     def frame(self) -> dict[str, Any]:
         with torch.no_grad():
             o1, o2 = self.net(self.x).reshape(-1).tolist()
-        loss_series = self.history["loss"].snapshot()
+        columns = self.history.columns() or [[], [], []]
         return {
             "lab": "backprop",
             "lr": self.lr,
@@ -82,10 +79,5 @@ class BackpropRun:
             "params": self.net.named_values(),
             # optimizer.step() leaves .grad in place: these are the last step's gradients
             "gradients": self.net.named_values(grad=True) if self._steps else None,
-            "history": {
-                "step": loss_series["step"],
-                "loss": loss_series["loss"],
-                "o1": self.history["o1"].snapshot()["loss"],
-                "o2": self.history["o2"].snapshot()["loss"],
-            },
+            "history": dict(zip(("step", "loss", "o1", "o2"), [list(self.history.x), *columns], strict=True)),
         }

@@ -13,8 +13,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from app.labs.common.checks import number
 from app.labs.errors import FieldError
-from app.labs.losses_input import number
 
 MAX_POINTS = 2001  # a chart is a few hundred pixels wide; more points only cost bandwidth
 REGRESSION = ("l1", "mse", "smooth_l1", "huber")

@@ -6,11 +6,18 @@ import pytest
 import torch
 from torch import nn
 
-from app.labs.losses_code import examples_code, pytorch_code
-from app.labs.losses_curves import bce_curves, bce_logits_comparison, curves
-from app.labs.losses_examples import bce_table, cross_entropy_walkthrough, regression_examples
-from app.labs.losses_guide import guide
-from app.labs.outliers import OutlierConfig
+from app.labs.losses import (
+    OutlierConfig,
+    bce_curves,
+    bce_logits_comparison,
+    bce_table,
+    cross_entropy_walkthrough,
+    curves,
+    examples_code,
+    guide,
+    pytorch_code,
+    regression_examples,
+)
 
 
 def test_regression_examples_from_the_notes() -> None:

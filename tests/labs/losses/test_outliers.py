@@ -4,8 +4,9 @@ import math
 
 import pytest
 
+from app.labs.common.series import Series
 from app.labs.errors import FieldError
-from app.labs.outliers import LossHistory, OutlierConfig, OutlierRun, make_data
+from app.labs.losses.outliers import OutlierConfig, OutlierRun, make_data
 
 
 def _run(config: OutlierConfig) -> OutlierRun:
@@ -64,10 +65,10 @@ def test_divergence_is_reported_per_fit() -> None:
 
 
 def test_history_is_downsampled() -> None:
-    history = LossHistory(cap=8)
+    history = Series(limit=4)  # the record behind each fit's "history"
     for step in range(100):
-        history.add(step, float(step))
-    snap = history.snapshot()
+        history.add(step, [float(step)])
+    snap = {"step": history.x}
     assert len(snap["step"]) <= 9 and snap["step"][0] == 0
     assert snap["step"] == sorted(snap["step"])
 

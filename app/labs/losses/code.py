@@ -1,6 +1,7 @@
 """The runnable PyTorch behind the Loss-functions lab: the outlier fit and the notes' examples."""
 
-from app.labs.outliers import OutlierConfig, validate
+from app.labs.common.optimizers import OPTIMIZERS
+from app.labs.losses.outliers import OPTIMISERS, OutlierConfig, validate
 
 _LOSS_CODE = {
     "l1": "nn.L1Loss()",
@@ -9,7 +10,7 @@ _LOSS_CODE = {
     "huber": "nn.HuberLoss(delta={delta!r})",
 }
 
-_OPTIMISER_CODE = {"sgd": "torch.optim.SGD", "adam": "torch.optim.Adam"}
+_OPTIMISER_CODE = {name: f"torch.optim.{OPTIMIZERS[name][0].__name__}" for name in OPTIMISERS}
 
 
 def pytorch_code(config: OutlierConfig | None = None) -> str:

@@ -10,7 +10,7 @@ net_o1, net_o2; activations h1, h2, o1, o2; the error E. Edges point forward (fr
 
 from typing import Any
 
-from app.labs.backprop_net import BackpropConfig, Derivation
+from app.labs.backprop.network import BackpropConfig, Derivation
 
 # parameter → (neuron it feeds, the value it multiplies: an input, a hidden output, or 1 for a bias)
 WIRING = {

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from app.labs.errors import FieldError
-from app.labs.information import compare
+from app.labs.losses import compare
 
 
 def test_known_values_in_bits() -> None:

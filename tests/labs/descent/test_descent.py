@@ -166,4 +166,4 @@ def test_lab_imports_no_web_code() -> None:
         " or m.startswith(('app.web', 'app.runs'))]\n"
         "assert not bad, bad\n"
     )
-    subprocess.run([sys.executable, "-c", probe], check=True, cwd=Path(__file__).parents[2])
+    subprocess.run([sys.executable, "-c", probe], check=True, cwd=Path(__file__).parents[3])

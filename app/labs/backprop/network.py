@@ -20,8 +20,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from app.labs.common.checks import number
 from app.labs.errors import FieldError
-from app.labs.losses_input import number
 
 WEIGHTS = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")
 BIASES = ("b_h1", "b_h2", "b_o1", "b_o2")

@@ -2,9 +2,7 @@
 
 import pytest
 
-from app.labs.backprop import example, make_config
-from app.labs.backprop_code import pytorch_code
-from app.labs.backprop_run import BackpropRun
+from app.labs.backprop import BackpropRun, example, make_config, pytorch_code
 from app.labs.errors import FieldError
 
 

@@ -1,0 +1,25 @@
+"""The optimisers the labs offer, by the names the pages use: each a ``torch.optim`` class and the
+defaults its name promises beyond torch's own (``momentum`` and ``nesterov`` are SGD with
+momentum 0.9)."""
+
+from collections.abc import Iterable
+from typing import Any
+
+import torch
+
+MOMENTUM = 0.9
+OPTIMIZERS: dict[str, tuple[type[torch.optim.Optimizer], dict[str, Any]]] = {
+    "sgd": (torch.optim.SGD, {}),
+    "momentum": (torch.optim.SGD, {"momentum": MOMENTUM}),
+    "nesterov": (torch.optim.SGD, {"momentum": MOMENTUM, "nesterov": True}),
+    "adagrad": (torch.optim.Adagrad, {}),
+    "rmsprop": (torch.optim.RMSprop, {}),
+    "adam": (torch.optim.Adam, {}),
+    "adamw": (torch.optim.AdamW, {}),
+}
+
+
+def make_optimizer(name: str, params: Iterable[Any], lr: float) -> torch.optim.Optimizer:
+    """``name``'s optimiser over ``params`` (tensors or param groups) with learning rate ``lr``."""
+    cls, promised = OPTIMIZERS[name]
+    return cls(params, lr=lr, **promised)
