@@ -20,7 +20,7 @@ def _data(cfg: LandscapeConfig) -> str:
                 f"x, y = make_moons(n_samples={cfg.samples}, noise={cfg.noise}, random_state=0)\n"
                 f"x = x - [0.5, 0.25]  # centred on the origin")
     return (f"# GradLab's {cfg.dataset!r} set (TensorFlow Playground's generator); any (x, y) arrays will do\n"
-            f"from app.labs.training import make_dataset\n"
+            f"from app.labs.common.datasets import make_dataset\n"
             f"d = make_dataset({cfg.dataset!r}, {cfg.samples}, {cfg.noise}, 0.5, 0)\n"
             f"x, y = d.x_train.numpy(), d.y_train.numpy()")
 

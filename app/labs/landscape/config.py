@@ -5,8 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from app.labs.common.datasets import BUILT_IN
 from app.labs.errors import FieldError
-from app.labs.training.datasets import BUILT_IN
 
 DATASETS = BUILT_IN  # the Training lab's built-in sets (no uploads: every run is reproducible)
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu")

@@ -5,10 +5,10 @@ from typing import Any
 
 import torch
 
+from app.labs.common.datasets import Dataset, make_dataset
 from app.labs.landscape.config import LandscapeConfig
 from app.labs.landscape.plane import Plane
 from app.labs.landscape.trainee import Trainee
-from app.labs.training import Dataset, make_dataset
 
 DATA_SEED = 0  # every run sees the same sample of its data set; the seed varies the network
 

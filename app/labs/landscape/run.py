@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from app.labs.common.copying import copy_sharing
+from app.labs.common.datasets import Dataset
 from app.labs.errors import FieldError
 from app.labs.landscape.config import LandscapeConfig
 from app.labs.landscape.directions import path_axes
@@ -19,7 +20,6 @@ from app.labs.landscape.oneshot import direction_generator, load_data
 from app.labs.landscape.plane import Plane
 from app.labs.landscape.surface import STEP_FLOPS, rows_per_step
 from app.labs.landscape.trainee import Trainee
-from app.labs.training import Dataset
 
 LIVE_PARAMS = ("lr",)
 

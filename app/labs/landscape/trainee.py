@@ -5,9 +5,9 @@ from typing import Any
 
 import torch
 
+from app.labs.common.datasets import Dataset
 from app.labs.landscape.config import LandscapeConfig
 from app.labs.landscape.model import build_model, flat, loss_and_accuracy, make_optimizer
-from app.labs.training import Dataset
 
 MAX_CHECKPOINTS = 64  # the path keeps at most this many weight vectors (every other one when full)
 

@@ -4,10 +4,10 @@ Pure science (torch, NumPy, scikit-learn): ``TrainingRun`` is the live run, the 
 are one-shot functions returning JSON-ready data.
 """
 
+from app.labs.common.datasets import Dataset, make_dataset
 from app.labs.training.code import pytorch_code
 from app.labs.training.config import TrainingConfig
 from app.labs.training.csv_upload import parse_csv
-from app.labs.training.datasets import Dataset, make_dataset
 from app.labs.training.idx import load_fashion_mnist, read_idx
 from app.labs.training.polynomial import PolynomialConfig, polynomial_scene
 from app.labs.training.run import TrainingRun

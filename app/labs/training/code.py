@@ -7,9 +7,9 @@ where the lab gives each run its own. ``csv`` and ``fashion`` read the user's fi
 
 import inspect
 
+from app.labs.common.datasets import GENERATORS
 from app.labs.common.optimizers import MOMENTUM, OPTIMIZERS
 from app.labs.training.config import TrainingConfig
-from app.labs.training.datasets import GENERATORS
 from app.labs.training.features import RAW, feature_code
 from app.labs.training.model import ACTIVATIONS, CONSTANT
 

@@ -5,9 +5,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
+from app.labs.common.datasets import BUILT_IN
 from app.labs.errors import FieldError
 from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, Lt, MaxLen, MinLen, Seed
-from app.labs.training.datasets import BUILT_IN
 from app.labs.training.features import FEATURES, RAW, check_features
 from app.labs.training.model import ACTIVATIONS, INITS, OPTIMIZERS
 

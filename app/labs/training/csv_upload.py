@@ -14,8 +14,8 @@ from dataclasses import replace
 import numpy as np
 import torch
 
+from app.labs.common.datasets import Dataset, split
 from app.labs.errors import FieldError
-from app.labs.training.datasets import Dataset, split
 
 TASKS = ("auto", "classification", "regression")
 COLUMNS = {"classification": 3, "regression": 2}

@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from app.labs.common.datasets import Dataset
 from app.labs.errors import FieldError
-from app.labs.training.datasets import Dataset
 
 DTYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 FASHION_CLASSES = (

@@ -17,9 +17,9 @@ import torch
 from torch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset
 
 from app.labs.common.copying import copy_sharing
+from app.labs.common.datasets import Dataset, make_dataset
 from app.labs.errors import FieldError
 from app.labs.training.config import TrainingConfig
-from app.labs.training.datasets import Dataset, make_dataset
 from app.labs.training.features import RAW, transform
 from app.labs.training.frames import confusion, grid_axes, grid_points, histograms, rounded
 from app.labs.training.network import NetworkView, map_rows

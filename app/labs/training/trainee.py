@@ -6,8 +6,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from app.labs.common.datasets import Dataset
 from app.labs.training.config import TrainingConfig
-from app.labs.training.datasets import Dataset
 from app.labs.training.frames import SERIES_LIMIT, series
 from app.labs.training.model import SeededDropout, build_mlp, linears, make_optimizer
 

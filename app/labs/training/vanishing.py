@@ -11,8 +11,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from app.labs.common.datasets import make_dataset
 from app.labs.errors import FieldError
-from app.labs.training.datasets import make_dataset
 from app.labs.training.model import build_mlp, linears
 
 # name -> the settings that make it; the first three are the notes' comparison

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import training as lab
+from app.labs.common.datasets import BUILT_IN
 from app.labs.errors import FieldError
 from app.labs.training.config import COMPARABLE, DATASETS, LIVE_PARAMS
-from app.labs.training.datasets import BUILT_IN
 from app.labs.training.vanishing import DEFAULT_NETS, PRESETS
 from app.settings import Settings
 from app.web.deps import SettingsDep

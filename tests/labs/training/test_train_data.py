@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import torch
 
+from app.labs.common.datasets import GENERATORS
 from app.labs.errors import FieldError
 from app.labs.training import load_fashion_mnist, make_dataset, parse_csv, read_idx
-from app.labs.training.datasets import GENERATORS
 
 
 @pytest.mark.parametrize("name", ["circle", "xor", "gauss", "spiral", "moons"])
