@@ -14,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
 from app import __version__
+from app.broker import make_broker
 from app.runs.hub import HubLimits, RunHub
 from app.settings import Settings, get_settings
 from app.web import assets, errors, spec
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         threading.Thread(target=lambda: [warm() for warm in warmers], name="warm-data", daemon=True).start()
         hub = RunHub(LabCatalog(LIVE_LABS, settings), HubLimits(
             max_runs=settings.max_runs, max_memory=settings.max_run_memory_mb << 20, grace_s=settings.run_grace_s,
-            frame_rate=settings.frame_rate, frame_budget=settings.frame_budget))
+            frame_rate=settings.frame_rate, frame_budget=settings.frame_budget), make_broker(settings.broker_url))
+        await hub.open()
         app.state.classes = Classroom(settings, hub)  # the socket route hands class messages to it
         yield {
             "hub": hub,

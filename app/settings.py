@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     torch_threads: int = Field(1, ge=1, le=64)  # intra-op threads per run: a small shared server
     max_runs: int = Field(64, ge=1)  # distinct live computations at once (identical starts share one)
     max_run_memory_mb: int = Field(4096, ge=16)  # the live runs' estimated memory together
+    broker_url: str = "memory://"  # redis://host:6379/0 lets several GradLab processes serve one class
     run_grace_s: float = Field(60.0, ge=0)  # a run outlives its last socket this long (a reload, a Wi-Fi drop)
     max_message_bytes: int = Field(4096, ge=256)  # one WebSocket message from a client
     ws_max_bytes: int = Field(1 << 20, ge=1024)  # beyond this the protocol closes the socket (1009)

@@ -18,8 +18,10 @@ from typing import Any, Protocol
 
 import anyio
 
+from app.broker import Broker, MemoryBroker
 from app.runs.errors import RunError
 from app.runs.protocol import LiveRun
+from app.runs.remote import RemoteRun, RunDirectory
 from app.runs.run import Attachment, Run, Subscriber
 from app.runs.scheduler import Scheduler
 from app.runs.timeline import Timeline
@@ -58,9 +60,11 @@ class HubLimits:
 
 
 class RunHub:
-    def __init__(self, catalog: Catalog, limits: HubLimits) -> None:
+    def __init__(self, catalog: Catalog, limits: HubLimits, broker: Broker | None = None) -> None:
         self.catalog = catalog
         self.limits = limits
+        self.broker: Broker = broker or MemoryBroker()
+        self.directory = RunDirectory(self, self.broker) if self.broker.distributed else None
         self._loop = asyncio.get_running_loop()
         self.scheduler = Scheduler(self._loop, limits.frame_rate, limits.frame_budget)
         self.scheduler.unshared = self._unshare
@@ -90,6 +94,8 @@ class RunHub:
         run.on_empty = self._start_grace
         run.on_change = self._changed
         self.runs[run.run_id] = run
+        if self.directory is not None:
+            self.directory.announce(run)
         if attach is not None:
             run.attach(Attachment(run, attach, control=True))
         self.scheduler.post(lambda: self._launch(run, paused))
@@ -186,6 +192,17 @@ class RunHub:
             raise RunError("token", "this token does not control that run")
         return run, True
 
+    async def find_anywhere(self, run_id: Any, token: Any) -> tuple["Run | RemoteRun", bool]:
+        """As ``find``, and with a broker across processes, a run another process computes."""
+        try:
+            return self.find(run_id, token)
+        except RunError as exc:
+            if exc.field != "run_id" or self.directory is None or not isinstance(run_id, str):
+                raise
+        if token is not None and not isinstance(token, str):
+            raise RunError("token", "a token is text")
+        return await self.directory.find(run_id, token)
+
     def attach(self, run: Run, sub: Subscriber, control: bool) -> Attachment:
         timer = self._grace.pop(run.run_id, None)
         if timer is not None:
@@ -198,8 +215,11 @@ class RunHub:
         att.run.detach(att)
 
     def stop(self, run: Run, message: str | None = None) -> "asyncio.Future[None]":
-        self._forget(run)
-        return run.stop(message)
+        stopped = run.stop(message)
+        # forgotten once its last messages went out: a publisher to other processes carries them too
+        stopped.add_done_callback(lambda _: self._forget(run))
+        self.runs.pop(run.run_id, None)
+        return stopped
 
     def add_listener(self, fn: Callable[[Run], None]) -> None:
         self._listeners.append(fn)
@@ -226,11 +246,21 @@ class RunHub:
 
     def _forget(self, run: Run) -> None:
         self.runs.pop(run.run_id, None)
+        if self.directory is not None:
+            self.directory.retract(run.run_id)
         timer = self._grace.pop(run.run_id, None)
         if timer is not None:
             timer.cancel()
 
+    async def open(self) -> None:
+        await self.broker.start()
+        if self.directory is not None:
+            await self.directory.start()
+
     async def close(self) -> None:
         for run in list(self.runs.values()):
             self.stop(run)
+        if self.directory is not None:
+            await self.directory.close()
+        await self.broker.close()
         await anyio.to_thread.run_sync(self.scheduler.close)

@@ -101,7 +101,7 @@ class RunConnection:
         elif isinstance(msg, Start):
             await self._start(msg)
         elif isinstance(msg, Attach):
-            self._attach(msg)
+            await self._attach(msg)
         elif isinstance(msg, Detach):
             self.leave()
         elif isinstance(msg, CONTROL):
@@ -122,8 +122,8 @@ class RunConnection:
         self.send({"type": "started", "run_id": run.run_id, "lab": run.lab, "config": run.config,
                    "token": run.token})
 
-    def _attach(self, msg: Attach) -> None:
-        run, control = self.hub.find(msg.run_id, msg.token)
+    async def _attach(self, msg: Attach) -> None:
+        run, control = await self.hub.find_anywhere(msg.run_id, msg.token)
         self.leave()
         self.att = self.hub.attach(run, self.outbox, control)
         self.send({"type": "attached", "run_id": run.run_id, "lab": run.lab, "config": run.config,

@@ -1,0 +1,61 @@
+"""The one-process broker: a dict with expiry and local pub/sub. Nothing to install, nothing to reach."""
+
+import time
+import uuid
+from collections import defaultdict
+from typing import Any
+
+from app.broker.base import BrokerError, Handler, Server
+
+
+class MemoryBroker:
+    distributed = False
+
+    def __init__(self) -> None:
+        self.process_id = uuid.uuid4().hex[:12]
+        self._values: dict[str, tuple[dict[str, Any], float | None]] = {}
+        self._handlers: dict[str, list[Handler]] = defaultdict(list)
+
+    async def start(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+    async def put(self, key: str, value: dict[str, Any], ttl: float | None = None) -> None:
+        self._values[key] = (value, None if ttl is None else time.monotonic() + ttl)
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        found = self._values.get(key)
+        if found is None:
+            return None
+        value, expires = found
+        if expires is not None and time.monotonic() > expires:
+            del self._values[key]
+            return None
+        return value
+
+    async def delete(self, key: str) -> None:
+        self._values.pop(key, None)
+
+    async def publish(self, channel: str, data: bytes) -> None:
+        for handler in list(self._handlers.get(channel, ())):
+            handler(data)
+
+    def subscribe(self, channel: str, handler: Handler) -> None:
+        self._handlers[channel].append(handler)
+
+    def unsubscribe(self, channel: str, handler: Handler) -> None:
+        if handler in self._handlers.get(channel, ()):
+            self._handlers[channel].remove(handler)
+            if not self._handlers[channel]:
+                del self._handlers[channel]
+
+    def serve(self, server: Server) -> None:
+        pass  # no other process can ask
+
+    async def request(self, process_id: str, message: dict[str, Any], timeout: float = 5.0) -> dict[str, Any]:
+        raise BrokerError(f"no process {process_id} here: this server runs in one process")
+
+    async def alive(self, process_id: str) -> bool:
+        return process_id == self.process_id

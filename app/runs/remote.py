@@ -1,0 +1,302 @@
+"""Runs across processes: the directory of who computes which run, and a stand-in for a run another
+process computes, which this process's sockets attach to as if it were here.
+
+The owner publishes a watched run's messages once, on the run's channel; every process with watchers
+takes them from there once and fans them out to its own sockets. Control messages go to the owner as
+requests and come back answered as if local. A stand-in whose owner stops beating tells its sockets
+that the server that ran the run went away.
+"""
+
+import asyncio
+import contextlib
+import hmac
+import logging
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from app.broker.base import Broker, BrokerError
+from app.runs.errors import RunError
+from app.runs.run import Attachment, Run, Subscriber
+
+if TYPE_CHECKING:
+    from app.runs.hub import RunHub
+
+log = logging.getLogger(__name__)
+GONE = "the server that ran this run went away; start it again"
+CHECK_S = 1.0
+
+
+class RemoteRun:
+    """A run computed by another process, as this process's sockets see it."""
+
+    def __init__(self, run_id: str, owner: str, lab: str, config: dict[str, Any], token: str | None,
+                 directory: "RunDirectory") -> None:
+        self.run_id, self.owner, self.lab, self.config = run_id, owner, lab, config
+        self.token = token or ""
+        self._directory = directory
+        self.status = "running"
+        self.position = 0
+        self.total_steps = 0
+        self.attachments: tuple[Attachment, ...] = ()
+        self.last_frame: bytes | None = None
+        self.last_status: bytes | None = None
+
+    @property
+    def step(self) -> int:
+        return self.position
+
+    def losses(self, points: int = 40) -> list[float | None]:
+        return []  # the owner keeps the history; a roster reads it there
+
+    # -- messages from the owner -------------------------------------------------------------------
+
+    def receive(self, data: bytes) -> None:
+        frame = data.startswith(b'{"type":"frame"')
+        if frame:
+            self.last_frame = data
+            head = orjson.loads(data[: data.index(b',"total_steps":')] + b"}") if b',"total_steps":' in data[:160] \
+                else {}
+            self.position = int(head.get("step", self.position))
+        else:
+            message = orjson.loads(data)
+            if message.get("type") == "status":
+                self.last_status = data
+                self.status = message["status"]
+        for att in self.attachments:
+            if not att.muted:
+                att.sub.put(data, frame=frame)
+
+    def gone(self) -> None:
+        self.status = "stopped"
+        self.receive(orjson.dumps({"type": "status", "run_id": self.run_id, "status": "stopped", "message": GONE}))
+
+    # -- control, forwarded --------------------------------------------------------------------------
+
+    def _ask(self, op: str, **args: Any) -> "asyncio.Task[None]":
+        return asyncio.ensure_future(self._directory.ask(self, op, **args))
+
+    def pause(self) -> "asyncio.Task[None]":
+        return self._ask("pause")
+
+    def resume(self) -> "asyncio.Task[None]":
+        return self._ask("resume")
+
+    def step_n(self, n: int) -> "asyncio.Task[None]":
+        return self._ask("step", n=n)
+
+    def seek(self, k: int) -> "asyncio.Task[None]":
+        return self._ask("seek", k=k)
+
+    async def set(self, params: dict[str, Any]) -> None:
+        await self._ask("set", params=params)
+
+    def stop(self, message: str | None = None) -> "asyncio.Task[None]":
+        return self._ask("stop")
+
+    # -- sockets ---------------------------------------------------------------------------------------
+
+    def attach(self, att: Attachment) -> None:
+        self.attachments = (*self.attachments, att)
+
+    def detach(self, att: Attachment) -> None:
+        self.attachments = tuple(a for a in self.attachments if a is not att)
+        if not self.attachments:
+            self._directory.forget(self)
+
+    def replay_to(self, sub: Subscriber) -> None:
+        if self.last_frame is not None:
+            sub.put(self.last_frame, frame=True)
+        if self.last_status is not None:
+            sub.put(self.last_status)
+
+
+class Publisher:
+    """On the owner: the one subscriber that carries a run's messages to every other process."""
+
+    def __init__(self, run: Run, broker: Broker) -> None:
+        self.run = run
+        self.broker = broker
+        self.processes: set[str] = set()
+        self.attachment: Attachment | None = None
+
+    def put(self, data: bytes, frame: bool = False) -> None:
+        asyncio.ensure_future(self.broker.publish(f"run:{self.run.run_id}", data))
+
+
+class RunDirectory:
+    def __init__(self, hub: "RunHub", broker: Broker) -> None:
+        self.hub = hub
+        self.broker = broker
+        self._stand_ins: dict[str, RemoteRun] = {}
+        self._publishers: dict[str, Publisher] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.broker.serve(self._serve)
+        self._task = asyncio.create_task(self._watch())
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    # -- the owner's side ----------------------------------------------------------------------------
+
+    def announce(self, run: Run) -> None:
+        asyncio.ensure_future(self._put(run))
+
+    async def _put(self, run: Run) -> None:
+        with contextlib.suppress(BrokerError):
+            await self.broker.put(f"run:{run.run_id}", {"owner": self.broker.process_id, "lab": run.lab,
+                                                       "config": run.config})
+
+    def retract(self, run_id: str) -> None:
+        asyncio.ensure_future(self._delete(run_id))
+        publisher = self._publishers.pop(run_id, None)
+        if publisher is not None and publisher.attachment is not None:
+            publisher.run.detach(publisher.attachment)
+
+    async def _delete(self, run_id: str) -> None:
+        with contextlib.suppress(BrokerError):
+            await self.broker.delete(f"run:{run_id}")
+
+    async def _serve(self, body: dict[str, Any]) -> dict[str, Any]:
+        run = self.hub.runs.get(body.get("run_id", ""))
+        if run is None:
+            return {"error": {"field": "run_id", "message": "that run ended"}}
+        token, op = body.get("token") or "", body.get("op")
+        control = bool(token) and hmac.compare_digest(str(token).encode(), run.token.encode())
+        if token and not control:
+            return {"error": {"field": "token", "message": "this token does not control that run"}}
+        if op == "watch":
+            self._watched_by(run, body["from"])
+            return {"lab": run.lab, "config": run.config, "control": control, "total_steps": run.total_steps,
+                    "frame": run.last_frame.decode() if run.last_frame else None,
+                    "status": run.last_status.decode() if run.last_status else None}
+        if op == "unwatch":
+            publisher = self._publishers.get(run.run_id)
+            if publisher is not None:
+                publisher.processes.discard(body["from"])
+                self._maybe_unpublish(publisher)
+            return {}
+        if not control:
+            return {"error": {"field": "type", "message": f"cannot {op}: only the run's controller may"}}
+        try:
+            await self._control(run, op, body)
+        except RunError as exc:
+            return {"error": {"field": exc.field, "message": exc.message}}
+        except Exception as exc:  # a lab's own refusal (FieldError) or failure: named as it came
+            return {"error": {"field": getattr(exc, "field", None), "message": getattr(exc, "message", str(exc))}}
+        return {}
+
+    async def _control(self, run: Run, op: str, body: dict[str, Any]) -> None:
+        if op == "stop":
+            await self.hub.stop(run)
+        elif op == "seek":
+            k = body.get("k")
+            if not isinstance(k, int) or not 0 <= k <= run.step:
+                raise RunError("step", f"step {k} is beyond the step reached, {run.step}")
+            await run.seek(k)
+        elif op == "set":
+            await run.set(body.get("params") or {})
+        elif op == "step":
+            if run.status != "paused":
+                raise RunError("type", "step works on a paused run; send pause first")
+            await run.step_n(int(body.get("n", 1)))
+        elif op in ("pause", "resume"):
+            await getattr(run, op)()
+        else:
+            raise RunError("type", f"unknown request {op!r}")
+
+    def _watched_by(self, run: Run, process: str) -> None:
+        publisher = self._publishers.get(run.run_id)
+        if publisher is None:
+            publisher = self._publishers[run.run_id] = Publisher(run, self.broker)
+        publisher.processes.add(process)
+        if publisher.attachment is None:  # held like a socket: the run lives while others watch it
+            publisher.attachment = self.hub.attach(run, publisher, control=False)
+
+    def _maybe_unpublish(self, publisher: Publisher) -> None:
+        if not publisher.processes and publisher.attachment is not None:
+            att, publisher.attachment = publisher.attachment, None
+            self.hub.detach(att)
+
+    # -- the watching side ----------------------------------------------------------------------------
+
+    async def find(self, run_id: str, token: str | None) -> tuple[RemoteRun, bool]:
+        stand_in = self._stand_ins.get(run_id)
+        if stand_in is not None and (not token or token == stand_in.token):
+            return stand_in, bool(token)
+        try:
+            entry = await self.broker.get(f"run:{run_id}")
+        except BrokerError as exc:
+            raise RunError("run_id", f"runs on other servers cannot be reached now: {exc}") from None
+        if entry is None:
+            raise RunError("run_id", f"no run {run_id[:40]!r} on this server: it ended or never existed")
+        try:
+            answer = await self.broker.request(entry["owner"], {"op": "watch", "run_id": run_id, "token": token,
+                                                                 "from": self.broker.process_id})
+        except BrokerError:
+            raise RunError("run_id", GONE) from None
+        if "error" in answer:
+            raise RunError(answer["error"].get("field") or "run_id", answer["error"]["message"])
+        if stand_in is None:
+            stand_in = RemoteRun(run_id, entry["owner"], answer["lab"], answer["config"], token, self)
+            stand_in.total_steps = int(answer.get("total_steps") or 0)
+            self._stand_ins[run_id] = stand_in
+            self.broker.subscribe(f"run:{run_id}", stand_in.receive)
+            for part in (answer.get("frame"), answer.get("status")):
+                if part:
+                    stand_in.receive(part.encode())
+        elif token:
+            stand_in.token = token
+        return stand_in, bool(answer.get("control"))
+
+    async def ask(self, stand_in: RemoteRun, op: str, **args: Any) -> None:
+        try:
+            answer = await self.broker.request(stand_in.owner, {
+                "op": op, "run_id": stand_in.run_id, "token": stand_in.token, "from": self.broker.process_id, **args})
+        except BrokerError:
+            stand_in.gone()
+            raise RunError("type", GONE) from None
+        if "error" in answer:
+            error = answer["error"]
+            raise RunError(error.get("field") or "type", error.get("message", "refused"))
+
+    def forget(self, stand_in: RemoteRun) -> None:
+        if self._stand_ins.get(stand_in.run_id) is stand_in:
+            del self._stand_ins[stand_in.run_id]
+            self.broker.unsubscribe(f"run:{stand_in.run_id}", stand_in.receive)
+            asyncio.ensure_future(self._unwatch(stand_in))
+
+    async def _unwatch(self, stand_in: RemoteRun) -> None:
+        with contextlib.suppress(BrokerError):
+            await self.broker.request(stand_in.owner, {"op": "unwatch", "run_id": stand_in.run_id,
+                                                       "from": self.broker.process_id}, timeout=2)
+
+    # -- liveness, both ways ----------------------------------------------------------------------------
+
+    async def _watch(self) -> None:
+        beat = 0
+        while True:
+            await asyncio.sleep(CHECK_S)
+            beat += 1
+            try:
+                for stand_in in list(self._stand_ins.values()):
+                    if stand_in.status != "stopped" and not await self.broker.alive(stand_in.owner):
+                        stand_in.gone()
+                for publisher in list(self._publishers.values()):
+                    for process in list(publisher.processes):
+                        if not await self.broker.alive(process):
+                            publisher.processes.discard(process)
+                    self._maybe_unpublish(publisher)
+                if beat % 5 == 0:  # Redis may have restarted empty: say again which runs live here
+                    for run in list(self.hub.runs.values()):
+                        await self._put(run)
+            except BrokerError:
+                continue  # Redis is away: nobody can be judged gone on that evidence
+            except Exception:
+                log.exception("the run directory's check failed")
+

@@ -1,0 +1,117 @@
+"""Two GradLab processes and one Redis: a run computed on one is watched and controlled from the other."""
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import websockets
+
+from tests.web.test_socket_server import run_async
+from tests.web.wsutil import TINY
+
+CONFIG = {**TINY, "steps": 100_000}
+
+
+async def receive(ws: Any, predicate: Any, timeout: float = 30.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
+        if predicate(message):
+            return message
+
+
+def kind(name: str) -> Any:
+    return lambda m: m["type"] == name
+
+
+def status(name: str) -> Any:
+    return lambda m: m["type"] == "status" and m["status"] == name
+
+
+def test_a_run_on_one_process_is_watched_and_controlled_from_the_other(two_processes):
+    first, second = two_processes
+
+    async def scenario() -> None:
+        async with websockets.connect(first.ws) as owner, websockets.connect(second.ws) as watcher, \
+                websockets.connect(second.ws) as controller:
+            await owner.send(json.dumps({"type": "start", "lab": "initialization", "config": CONFIG}))
+            started = await receive(owner, kind("started"))
+            await watcher.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))
+            attached = await receive(watcher, kind("attached"))
+            assert attached["control"] is False and attached["lab"] == "initialization"
+            assert attached["config"] == started["config"]
+            one = await receive(watcher, kind("frame"))
+            later = await receive(watcher, lambda m: m["type"] == "frame" and m["step"] > one["step"])
+            assert later["run_id"] == started["run_id"]
+            await watcher.send(json.dumps({"type": "pause"}))
+            assert (await receive(watcher, kind("error")))["field"] == "type"
+
+            await controller.send(json.dumps({"type": "attach", "run_id": started["run_id"], "token": "x" * 22}))
+            assert (await receive(controller, kind("error")))["field"] == "token"
+            await controller.send(json.dumps({"type": "attach", "run_id": started["run_id"],
+                                              "token": started["token"]}))
+            assert (await receive(controller, kind("attached")))["control"] is True
+            await controller.send(json.dumps({"type": "pause"}))
+            await receive(owner, status("paused"))
+            paused = await receive(watcher, status("paused"))
+            assert paused["run_id"] == started["run_id"]
+            await controller.send(json.dumps({"type": "step", "n": 2}))
+            frame = await receive(owner, kind("frame"))
+            assert (await receive(watcher, lambda m: m["type"] == "frame" and m["step"] == frame["step"]))
+            await controller.send(json.dumps({"type": "seek", "step": 1}))
+            assert (await receive(watcher, kind("frame")))["step"] == 1
+            await controller.send(json.dumps({"type": "stop"}))
+            await receive(watcher, status("stopped"))
+            await receive(owner, status("stopped"))
+
+    run_async(scenario)
+
+
+def test_when_the_owner_dies_its_watchers_elsewhere_are_told(two_processes):
+    first, second = two_processes
+
+    async def scenario() -> dict[str, Any]:
+        async with websockets.connect(first.ws) as owner, websockets.connect(second.ws) as watcher:
+            await owner.send(json.dumps({"type": "start", "lab": "initialization", "config": CONFIG}))
+            started = await receive(owner, kind("started"))
+            await watcher.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))
+            await receive(watcher, kind("frame"))
+            first.kill()
+            return await receive(watcher, status("stopped"), timeout=20)
+
+    stopped = run_async(scenario)
+    assert "went away" in stopped["message"]
+
+    async def other_runs_go_on() -> None:
+        async with websockets.connect(second.ws) as ws:
+            await ws.send(json.dumps({"type": "start", "lab": "initialization", "config": {**TINY, "steps": 3}}))
+            await receive(ws, status("finished"))
+
+    run_async(other_runs_go_on)
+
+
+def test_runs_survive_a_redis_restart(two_processes, redis_server):
+    first, second = two_processes
+
+    async def scenario() -> None:
+        async with websockets.connect(first.ws) as owner:
+            await owner.send(json.dumps({"type": "start", "lab": "initialization", "config": CONFIG,
+                                         "paused": True}))
+            started = await receive(owner, kind("started"))
+            redis_server.stop()
+            await owner.send(json.dumps({"type": "step", "n": 1}))  # the owner's own socket never noticed
+            await receive(owner, status("paused"))
+            redis_server.start()
+            deadline = time.monotonic() + 20
+            while True:  # the processes reconnect; the directory is there (or written again)
+                async with websockets.connect(second.ws) as watcher:
+                    await watcher.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))
+                    reply = await receive(watcher, lambda m: m["type"] in ("attached", "error"))
+                    if reply["type"] == "attached":
+                        assert (await receive(watcher, kind("frame")))["step"] == 1
+                        return
+                assert time.monotonic() < deadline, reply
+                await asyncio.sleep(0.5)
+
+    run_async(scenario)
