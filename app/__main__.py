@@ -12,12 +12,24 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="gradlab", description="Start the GradLab server.")
     parser.add_argument("--host", help="address to bind (default 127.0.0.1; 0.0.0.0 opens it to the classroom)")
     parser.add_argument("--port", type=int, help="port to listen on (default 8000)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="processes serving one port, each with its own runs (needs GRADLAB_BROKER_URL=redis://...)")
     args = parser.parse_args(argv)
     overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = Settings(**overrides)
+    if args.workers < 1:
+        parser.error("--workers is a number of processes, at least 1")
+    if args.workers > 1 and settings.broker_url.startswith("memory://"):
+        parser.error(f"--workers {args.workers} needs a broker the processes share, so that a class and its runs "
+                     "span them: start Redis and set GRADLAB_BROKER_URL=redis://127.0.0.1:6379/0")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-    uvicorn.Server(server_config(settings)).run()
+    if args.workers == 1:
+        uvicorn.Server(server_config(settings)).run()
+        return
+    settings.export()  # each worker process builds its app from the same settings
+    config = server_config(settings)
+    uvicorn.run("app.main:create_app", factory=True, workers=args.workers, host=config.host, port=config.port,
+                ws_max_size=config.ws_max_size, log_level=config.log_level)
 
 
 def server_config(settings: Settings, log_level: str = "info") -> uvicorn.Config:

@@ -1,5 +1,6 @@
 """Every limit and address in one place, read from ``GRADLAB_*`` environment variables."""
 
+import json
 import os
 from functools import lru_cache
 
@@ -66,6 +67,12 @@ class Settings(BaseSettings):
     max_landscape_work: float = Field(2e11, gt=0)  # 2·grid²·samples·parameters: a 51×51 digits surface is 6e10
     max_landscape_parameters: int = Field(20_000, ge=0)  # POST /api/landscape/surface returns them up to this
     fashion_mnist_dir: str = ""  # folder of Fashion-MNIST's IDX files, offered in the Training lab; "" = none
+
+
+    def export(self) -> None:
+        """Write these settings to the environment, for worker processes started from this one."""
+        for name, value in self.model_dump(mode="json").items():
+            os.environ[f"GRADLAB_{name.upper()}"] = value if isinstance(value, str) else json.dumps(value)
 
 
 @lru_cache

@@ -94,8 +94,8 @@ class RunHub:
         run.on_empty = self._start_grace
         run.on_change = self._changed
         self.runs[run.run_id] = run
-        if self.directory is not None:
-            self.directory.announce(run)
+        if self.directory is not None:  # before `started`: a link to the run works on any process at once
+            await self.directory.announce(run)
         if attach is not None:
             run.attach(Attachment(run, attach, control=True))
         self.scheduler.post(lambda: self._launch(run, paused))

@@ -144,8 +144,8 @@ class RunDirectory:
 
     # -- the owner's side ----------------------------------------------------------------------------
 
-    def announce(self, run: Run) -> None:
-        asyncio.ensure_future(self._put(run))
+    async def announce(self, run: Run) -> None:
+        await self._put(run)
 
     async def _put(self, run: Run) -> None:
         with contextlib.suppress(BrokerError):

@@ -115,3 +115,54 @@ def test_runs_survive_a_redis_restart(two_processes, redis_server):
                 await asyncio.sleep(0.5)
 
     run_async(scenario)
+
+
+def test_workers_need_a_shared_broker():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "app", "--workers", "2"], capture_output=True, text=True,
+                          timeout=60, env={"PATH": "/usr/bin:/bin", "GRADLAB_BROKER_URL": "memory://"})
+    assert done.returncode == 2 and "GRADLAB_BROKER_URL=redis://" in done.stderr
+
+
+def test_two_workers_on_one_port_serve_one_run_to_every_socket(redis_server):
+    import os
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.cluster.conftest import ROOT, free_port
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "app", "--workers", "2", "--port", str(port)], cwd=ROOT,
+                              env={**os.environ, "GRADLAB_BROKER_URL": redis_server.url},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "gradlab --workers 2 did not start"
+                time.sleep(0.2)
+        url = f"ws://127.0.0.1:{port}/ws/runs"
+
+        async def scenario() -> list[int]:
+            async with websockets.connect(url) as owner:
+                await owner.send(json.dumps({"type": "start", "lab": "initialization", "config": CONFIG}))
+                started = await receive(owner, kind("started"))
+                watchers = [await websockets.connect(url) for _ in range(8)]
+                try:
+                    for ws in watchers:  # the kernel spreads them over both processes
+                        await ws.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))
+                    return [(await receive(ws, kind("frame"), timeout=60))["step"] for ws in watchers]
+                finally:
+                    for ws in watchers:
+                        await ws.close()
+
+        assert len(run_async(scenario)) == 8
+    finally:
+        server.terminate()
+        server.wait(20)
