@@ -14,7 +14,7 @@ COPY pyproject.toml README.md ./
 COPY app ./app
 COPY templates ./templates
 COPY static ./static
-RUN pip install -e . \
+RUN pip install -e '.[redis]' \
     && useradd --create-home --uid 10001 gradlab
 
 USER gradlab
