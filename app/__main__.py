@@ -26,10 +26,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.workers == 1:
         uvicorn.Server(server_config(settings)).run()
         return
-    settings.export()  # each worker process builds its app from the same settings
-    config = server_config(settings)
-    uvicorn.run("app.main:create_app", factory=True, workers=args.workers, host=config.host, port=config.port,
-                ws_max_size=config.ws_max_size, log_level=config.log_level)
+    settings.export()  # each worker process builds its app and its protocols from the same settings
+    uvicorn.run("app.main:create_app", factory=True, workers=args.workers, host=settings.host, port=settings.port,
+                http="app.web.worker_protocols:GuardedHttp", ws="app.web.worker_protocols:GuardedWebSocket",
+                ws_max_size=settings.ws_max_bytes, timeout_keep_alive=settings.keep_alive_s, server_header=False,
+                log_level="info")
 
 
 def server_config(settings: Settings, log_level: str = "info") -> uvicorn.Config:
