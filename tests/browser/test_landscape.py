@@ -2,14 +2,14 @@
 explained variance, a comparison in one colour scale, English and Chinese, three screen sizes."""
 
 import json
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 
 from tests.conftest import screenshot
 
-PCA = {"directions": "pca", "epochs": 6, "grid": 41, "hidden": [16, 16], "preset": ""}
-COMPARE = {"hidden": [8, 8, 8], "epochs": 3, "grid": 9, "compare": {"residual": True}, "preset": ""}
+PCA = {"directions": "pca", "epochs": 6, "grid": 41, "hidden": [16, 16]}
+COMPARE = {"hidden": [8, 8, 8], "epochs": 3, "grid": 9, "compare": {"residual": True}}
 RECORD = """() => {
   window.seen = { rows: [], path: [] };
   new MutationObserver(() => {
@@ -23,7 +23,8 @@ RECORD = """() => {
 DONE = "document.querySelector('[data-status-line]').dataset.status === 'finished'"
 
 
-def open_lab(page, live_server, state, lang="en"):
+def open_lab(page, live_server, config, lang="en"):
+    state = {"config": config, "view": {"preset": ""}}
     page.goto(f"{live_server}/labs/landscape?lang={lang}#{quote(json.dumps(state))}")
     page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'paused'")
 
@@ -105,3 +106,20 @@ def test_screens(page, live_server, lang, width, height):
                            ".map((e) => e.getBoundingClientRect().right))")
     assert widest <= width + 0.5
     screenshot(page, f"landscape-{lang}-{width}")
+
+
+def test_the_form_follows_the_spec_and_a_hand_edited_hash_is_cleaned(page, live_server):
+    open_lab(page, live_server, {"grid": 10_000, "hidden": [4, 100_000], "bogus": 1, "normalization": "batch"})
+    assert page.input_value("#grid") == "61"  # clamped to this server's max_landscape_grid
+    assert page.input_value("#hidden") == "4, 128"
+    assert page.input_value("#normalization") == "filter"
+    options = page.eval_on_selector_all("#dataset option", "(os) => os.map((o) => o.value)")
+    assert options == ["circle", "xor", "gauss", "spiral", "moons", "curve", "digits"]
+    page.select_option("#directions", "pca")
+    page.select_option("#compare-field", "batch_size")
+    page.fill("#compare-value", "8")
+    page.dispatch_event("#compare-value", "change")
+    state = json.loads(unquote(page.evaluate("location.hash.slice(1)")))
+    assert "bogus" not in state["config"] and state["config"]["directions"] == "pca"
+    assert state["config"]["compare"] == {"batch_size": 8}
+    assert page.is_disabled("#normalization")  # PCA directions are not normalised

@@ -1,46 +1,78 @@
 """The Loss-landscape lab's configuration: the network and its training, then the plane to look at."""
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from typing import Annotated, Any, Literal
 
 from app.labs.common.datasets import BUILT_IN
 from app.labs.errors import FieldError
+from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, MinLen, Seed
 
-DATASETS = BUILT_IN  # the Training lab's built-in sets (no uploads: every run is reproducible)
+DATASETS = BUILT_IN  # the built-in sets the Training lab offers too (no uploads: every run is reproducible)
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 DIRECTIONS = ("random", "pca")  # random Gaussian directions, or the training path's principal components
 NORMALIZATIONS = ("filter", "layer", "none")  # how a random direction is scaled to the weights (Li et al.)
+
+Width = Annotated[int, Ge(1), Cap("max_landscape_width"), Help("units of one hidden layer")]
+Hidden = Annotated[tuple[Width, ...], MinLen(1), Cap("max_landscape_depth"), Help("widths of the hidden layers")]
+
+
+@dataclass(frozen=True)
+class Compare:
+    """What a comparison twin changes; a field left None stays as in the run."""
+
+    hidden: Hidden | None = None
+    activation: Literal[ACTIVATIONS] | None = None  # type: ignore[valid-type]
+    residual: bool | None = None
+    batch_norm: bool | None = None
+    optimizer: Literal[OPTIMIZERS] | None = None  # type: ignore[valid-type]
+    lr: LearningRate | None = None
+    batch_size: Annotated[int, Ge(1), Cap("max_batch_size")] | None = None
+    weight_decay: Annotated[float, Ge(0), Le(10)] | None = None
+    normalization: Literal[NORMALIZATIONS] | None = None  # type: ignore[valid-type]
+    directions: Literal[DIRECTIONS] | None = None  # type: ignore[valid-type]
+
+    def changes(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+
 # What a comparison twin may change; data, seed and the plane's grid stay shared.
-COMPARABLE = ("hidden", "activation", "residual", "batch_norm", "optimizer", "lr", "batch_size",
-              "weight_decay", "normalization", "directions")
+COMPARABLE = tuple(f.name for f in fields(Compare))
 
 
 @dataclass(frozen=True)
 class LandscapeConfig:
-    dataset: str = "moons"  # one of the Training lab's sets
-    samples: int = 400  # points generated (not for digits); half train, half test
-    noise: float = 0.1  # the data set's noise
-    hidden: tuple[int, ...] = (16, 16)  # widths of the hidden layers
-    activation: str = "relu"
-    residual: bool = False  # x + block(x) for hidden layers that keep the width
-    batch_norm: bool = False  # BatchNorm1d before each hidden activation
-    optimizer: str = "sgd"  # sgd | momentum | adam
-    lr: float = 0.1  # learning rate
-    batch_size: int = 32  # examples per update
-    weight_decay: float = 0.0  # the optimiser's L2 weight decay
-    epochs: int = 20  # passes over the training set
-    seed: int = 0  # initial weights, batch order and random directions
-    directions: str = "random"  # random | pca
-    normalization: str = "filter"  # filter | layer | none (random directions only)
-    grid: int = 21  # points per side of the plane
-    span: float = 1.0  # half-width of the plane: direction units (random), path extents (pca)
-    compare: Mapping[str, Any] | None = field(default=None, hash=False)  # a twin's changes (live runs)
+    """A network, its training and the plane around the trained weights; the defaults train a 16-16
+    ReLU MLP on the two moons with SGD and look along filter-normalised random directions."""
+
+    dataset: Annotated[Literal[DATASETS], Help("one of the Training lab's sets")] = "moons"  # type: ignore[valid-type]
+    samples: Annotated[int, Ge(8), Cap("max_landscape_samples"),
+                       Help("points generated (not for digits); half train, half test")] = 400
+    noise: Annotated[float, Ge(0), Le(1), Help("the data set's noise")] = 0.1
+    hidden: Hidden = (16, 16)
+    activation: Literal[ACTIVATIONS] = "relu"  # type: ignore[valid-type]
+    residual: Annotated[bool, Help("x + block(x) for hidden layers that keep the width")] = False
+    batch_norm: Annotated[bool, Help("BatchNorm1d before each hidden activation")] = False
+    optimizer: Literal[OPTIMIZERS] = "sgd"  # type: ignore[valid-type]
+    lr: LearningRate = 0.1
+    batch_size: Annotated[int, Ge(1), Cap("max_batch_size"), Help("examples per update")] = 32
+    weight_decay: Annotated[float, Ge(0), Le(10), Help("the optimiser's L2 weight decay")] = 0.0
+    epochs: Annotated[int, Ge(1), Cap("max_landscape_epochs"), Help("passes over the training set")] = 20
+    seed: Seed = 0
+    directions: Annotated[Literal[DIRECTIONS], Help("random (normalised) or the training path's PCA")] = "random"  # type: ignore[valid-type]
+    normalization: Annotated[Literal[NORMALIZATIONS],  # type: ignore[valid-type]
+                             Help("how a random direction is scaled to the weights (Li et al.)")] = "filter"
+    grid: Annotated[int, Ge(3), Cap("max_landscape_grid"),
+                    Help("points per side; odd puts the trained weights at the centre")] = 21
+    span: Annotated[float, Gt(0), Le(100),
+                    Help("half-width of the plane: direction units (random), path extents (pca)")] = 1.0
+    compare: Annotated[Compare | None, Help("a twin on the same data and seed, with these changes")] = None
 
     def __post_init__(self) -> None:
         self.check("")
+        if isinstance(self.compare, Compare):  # the web's typed form: keep only what it changes
+            object.__setattr__(self, "compare", self.compare.changes())
         if self.compare is not None:
             if not self.compare:
                 raise FieldError("compare", "name at least one setting to change in the comparison run")

@@ -1,14 +1,13 @@
-// The Loss-landscape page: the form is built from the served spec (defaults, choices, limits); one state
-// object lives in the URL hash; each frame -> render().
+// The Loss-landscape page: `{config, view}` in the URL hash, the form from the lab's spec (defaults,
+// choices, limits: GET /api/labs/landscape/spec); each frame -> render().
 import { loadStrings, t } from "../i18n.js";
-import { livePlayer } from "../controls.js";
+import { bindForm, livePlayer, writeForm } from "../controls.js";
 import { formatValue } from "../charts.js";
-import { loadHash, saveHash } from "../state.js";
+import { conform, loadSpec, loadState, resolve, saveState } from "../state.js";
 import { drawContour, drawCurves, drawLine, drawSurface, panels, sharedRange } from "./landscape_views.js";
 
 const $ = (id) => document.getElementById(id);
-const NUMBERS = ["lr", "batch_size", "weight_decay", "epochs", "seed", "grid", "span"];
-const CHECKS = ["residual", "batch_norm"];
+const VIEW = { preset: "" };
 let spec;
 let presets = [];
 let state;
@@ -24,80 +23,88 @@ function once(id, key, draw) {
   draw();
 }
 
-async function getJson(url) {
-  const response = await fetch(url);
-  return response.json();
+// The comparison's own schema: each field a twin may change, its choices and bounds.
+function compareSchema() {
+  const node = resolve(spec.schema.properties.compare, spec.schema);
+  return resolve(node.anyOf.find((b) => b.type !== "null"), spec.schema);
 }
 
-function fillSelect(select, field, values) {
-  select.replaceChildren(...values.map((v) => new Option(t(`landscape.${field}.${v}`), v)));
+function choicesOf(node) {
+  const n = resolve(node, spec.schema);
+  return n?.enum ?? n?.anyOf?.map((b) => resolve(b, spec.schema)).find((b) => b?.enum)?.enum;
 }
 
-function readForm() {
-  for (const f of Object.keys(spec.choices)) state[f] = $(f).value;
-  for (const f of NUMBERS) state[f] = Number($(f).value);
-  for (const f of CHECKS) state[f] = $(f).checked;
-  state.hidden = $("hidden").value.split(/[\s,]+/).filter(Boolean).map(Number);
-  state.compare = readCompare();
-  saveHash(state);
-}
-
-function writeForm() {
-  for (const f of Object.keys(spec.choices)) $(f).value = state[f];
-  for (const f of NUMBERS) $(f).value = state[f];
-  for (const f of CHECKS) $(f).checked = Boolean(state[f]);
-  $("hidden").value = state.hidden.join(", ");
-  const [field] = Object.keys(state.compare ?? {});
+function writeExtras() {
+  $("hidden").value = state.config.hidden.join(", ");
+  const [field] = Object.keys(state.config.compare ?? {});
   $("compare-field").value = field ?? "";
-  compareControl(field, state.compare?.[field]);
-  $("normalization").disabled = state.directions === "pca";
-  const preset = presets.find((p) => p.name === state.preset);
+  compareControl(field, state.config.compare?.[field]);
+  $("normalization").disabled = state.config.directions === "pca";
+  const preset = presets.find((p) => p.name === state.view.preset);
   $("preset-look").textContent = preset ? t(`landscape.preset.${preset.name}.look`) : "";
   for (const b of document.querySelectorAll("#presets button")) {
-    b.setAttribute("aria-pressed", String(b.dataset.preset === state.preset));
+    b.setAttribute("aria-pressed", String(b.dataset.preset === state.view.preset));
   }
+}
+
+function save() {
+  saveState(state);
 }
 
 // The comparison: one field of the twin, with a control of its kind.
 function compareControl(field, value) {
   const box = $("compare-value-box");
   let input;
+  const choices = field ? choicesOf(compareSchema().properties[field]) : null;
+  const kind = typeof spec.defaults[field];
   if (!field) {
     input = document.createElement("span");
-  } else if (spec.choices[field] || typeof spec.defaults[field] === "boolean") {
+  } else if (choices || kind === "boolean") {
     input = document.createElement("select");
-    const values = spec.choices[field] ?? [true, false];
+    const values = choices ?? [true, false];
     input.replaceChildren(...values.map((v) => new Option(
       typeof v === "boolean" ? t(`landscape.${v ? "on" : "off"}`) : t(`landscape.${field}.${v}`), String(v))));
-    const fallback = typeof spec.defaults[field] === "boolean" ? !spec.defaults[field] : values.find((v) => v !== state[field]);
+    const fallback = kind === "boolean" ? !state.config[field] : values.find((v) => v !== state.config[field]);
     input.value = String(value ?? fallback);
   } else {
     input = document.createElement("input");
     input.type = field === "hidden" ? "text" : "number";
     input.step = "any";
-    const fallback = field === "hidden" ? state.hidden.join(", ") : state[field];
+    const fallback = field === "hidden" ? state.config.hidden.join(", ") : state.config[field];
     input.value = Array.isArray(value) ? value.join(", ") : String(value ?? fallback);
   }
   input.id = "compare-value";
-  input.addEventListener?.("change", readForm);
+  input.addEventListener?.("change", readCompare);
   box.replaceChildren(input);
 }
 
 function readCompare() {
   const field = $("compare-field").value;
-  if (!field) return null;
-  const raw = $("compare-value")?.value ?? "";
-  let value = raw;
-  if (field === "hidden") value = raw.split(/[\s,]+/).filter(Boolean).map(Number);
-  else if (typeof spec.defaults[field] === "boolean") value = raw === "true";
-  else if (typeof spec.defaults[field] === "number") value = Number(raw);
-  return { [field]: value };
+  let changes = null;
+  if (field) {
+    const raw = $("compare-value")?.value ?? "";
+    let value = raw;
+    if (field === "hidden") value = raw.split(/[\s,]+/).filter(Boolean).map(Number);
+    else if (typeof spec.defaults[field] === "boolean") value = raw === "true";
+    else if (typeof spec.defaults[field] === "number") value = Number(raw);
+    changes = conform(compareSchema(), { [field]: value }, spec.schema);
+  }
+  state.config.compare = changes && Object.keys(changes).length ? changes : null;
+  state.view.preset = "";
+  save();
+}
+
+function readHidden() {
+  const widths = $("hidden").value.split(/[\s,]+/).filter(Boolean).map(Number);
+  const fitted = conform(spec.schema.properties.hidden, widths, spec.schema);
+  if (fitted) state.config.hidden = fitted;
+  $("hidden").value = state.config.hidden.join(", ");
+  state.view.preset = "";
+  save();
 }
 
 function runConfig() {
-  readForm();
-  const { preset, ...config } = state;
-  return config;
+  return state.config;
 }
 
 function labels(runs) {
@@ -108,7 +115,7 @@ function labels(runs) {
 function compareText(field, v) {
   if (typeof v === "boolean") return t(`landscape.${v ? "on" : "off"}`);
   if (Array.isArray(v)) return v.join("-");
-  return spec.choices[field] ? t(`landscape.${field}.${v}`) : String(v);
+  return choicesOf(compareSchema().properties[field]) ? t(`landscape.${field}.${v}`) : String(v);
 }
 
 function render() {
@@ -175,11 +182,7 @@ async function showCode(config) {
   $("code").textContent = response.ok ? body.code : "";
 }
 
-function buildForm() {
-  for (const [field, values] of Object.entries(spec.choices)) fillSelect($(field), field, values);
-  for (const [field, limit] of Object.entries(spec.limits)) if ($(field)?.type === "number") $(field).max = limit;
-  $("compare-field").replaceChildren(new Option(t("landscape.compare_none"), ""),
-    ...spec.comparable.map((f) => new Option(t(`landscape.f.${f}`), f)));
+function buildPresets() {
   $("presets").replaceChildren(...presets.map((p) => {
     const b = document.createElement("button");
     b.type = "button";
@@ -187,14 +190,16 @@ function buildForm() {
     b.textContent = t(`landscape.preset.${p.name}`);
     return b;
   }));
+  $("compare-field").replaceChildren(new Option(t("landscape.compare_none"), ""),
+    ...Object.keys(compareSchema().properties).map((f) => new Option(t(`landscape.f.${f}`), f)));
 }
 
 async function main() {
   await loadStrings();
-  [spec, presets] = await Promise.all([getJson("/api/landscape/spec"), getJson("/api/landscape/presets")]);
-  state = loadHash({ ...spec.defaults, preset: "" });
-  buildForm();
-  writeForm();
+  [spec, presets] = await Promise.all([loadSpec("landscape"), fetch("/api/landscape/presets").then((r) => r.json())]);
+  state = loadState(spec, VIEW, { preset: ["", ...presets.map((p) => p.name)] });
+  buildPresets();
+  const form = document.querySelector("aside");
   const { player } = livePlayer({
     lab: "landscape",
     getConfig: runConfig,
@@ -208,24 +213,32 @@ async function main() {
       showCode(runConfig());
     },
   });
-  for (const el of document.querySelectorAll("[data-field]")) {
-    el.addEventListener("change", () => {
-      state.preset = "";
-      readForm();
-      writeForm();
-    });
-  }
+  bindForm(form, spec, state.config, {
+    label: (field, value) => t(`landscape.${field}.${value}`),
+    onChange: (field, value) => {
+      state.view.preset = "";
+      writeExtras();
+      save();
+      if (spec.live.includes(field)) player.setLive({ [field]: value });
+    },
+  });
+  writeExtras();
+  save(); // the URL now shows the state in force, whatever the hash held
+  $("hidden").addEventListener("change", readHidden);
   $("compare-field").addEventListener("change", () => {
     compareControl($("compare-field").value);
-    readForm();
+    readCompare();
   });
-  $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
   for (const b of $("presets").querySelectorAll("button")) {
     b.addEventListener("click", () => {
       const preset = presets.find((p) => p.name === b.dataset.preset);
-      state = { ...structuredClone(spec.defaults), ...structuredClone(preset.config), preset: preset.name };
-      writeForm();
-      saveHash(state);
+      // in place: the form's controls hold this very object
+      for (const key of Object.keys(state.config)) delete state.config[key];
+      Object.assign(state.config, structuredClone(spec.defaults), structuredClone(preset.config));
+      state.view.preset = preset.name;
+      writeForm(form, state.config);
+      writeExtras();
+      save();
       player.start();
     });
   }
