@@ -160,7 +160,7 @@ function facts(run, name) {
   const box = document.createElement("div");
   const s = run.surface;
   const ev = s?.explained_variance ?? run.path?.explained_variance;
-  const parts = [`<b>${name}</b>`, `${t("landscape.parameters")} ${run.parameters}`];
+  const parts = [`<b>${name}</b>`, t("landscape.parameters", { n: run.parameters })];
   if (run.diverged) parts.push(t("common.diverged"));
   if (s) parts.push(`${t("landscape.center_loss")} ${formatValue(s.center_loss)}`);
   if (ev) {
