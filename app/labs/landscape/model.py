@@ -10,10 +10,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
-    "relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid,
-    "leaky_relu": nn.LeakyReLU, "elu": nn.ELU, "gelu": nn.GELU,
-}  # fmt: skip
+from app.labs.common.activations import pick
+from app.labs.landscape.config import ACTIVATIONS
+
+ACTIVATION_MODULES = pick(*ACTIVATIONS)  # the lab's choice, as the shared torch.nn modules
 
 
 class Residual(nn.Module):

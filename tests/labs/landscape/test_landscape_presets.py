@@ -18,7 +18,7 @@ def test_every_preset_is_a_valid_config_with_a_look_for_sentence():
     import json
     from pathlib import Path
 
-    strings = json.loads((Path(__file__).parents[2] / "static" / "i18n" / "landscape.json").read_text())
+    strings = json.loads((Path(__file__).parents[3] / "static" / "i18n" / "landscape.json").read_text())
     for name in PRESETS:
         config(name, 0)
         for lang in ("en", "zh"):
