@@ -104,3 +104,12 @@ def test_upload_a_csv_and_train_on_it(page, live_server, tmp_path):
     page.set_input_files("#csv-file", str(bad))
     page.wait_for_function("document.getElementById('form-error').textContent.includes('not a number')")
     assert "row 3, column 'x2'" in page.inner_text("#form-error")
+
+
+def test_a_preset_fills_the_form_from_the_server_and_says_what_to_look_for(page, live_server):
+    open_lab(page, live_server, lang="zh")
+    page.click("button[data-preset=weight_decay]")
+    assert page.input_value("#dataset") == "xor" and page.input_value("#samples") == "300"
+    assert page.input_value("#compare") == "weight_decay=0"
+    look = page.text_content("#preset-look")
+    assert page.is_visible("#preset-look") and "权重衰减" in look and "255" in look

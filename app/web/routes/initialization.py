@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 
 from app.labs import initialization as lab
 from app.labs.initialization.network import digits
+from app.labs.initialization.presets import PRESETS
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
@@ -79,6 +80,11 @@ def methods() -> list[dict[str, Any]]:
 
 class CodeResponse(BaseModel):
     code: str
+
+
+@router.get("/presets", summary="One-click comparisons: the config fields each sets")
+def presets() -> dict[str, dict[str, Any]]:
+    return PRESETS
 
 
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a comparison")

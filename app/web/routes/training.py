@@ -11,6 +11,7 @@ from app.labs import training as lab
 from app.labs.common.datasets import BUILT_IN
 from app.labs.errors import FieldError
 from app.labs.training.config import COMPARABLE, DATASETS, LIVE_PARAMS
+from app.labs.training.presets import PRESETS as SCENES
 from app.labs.training.vanishing import DEFAULT_NETS, PRESETS
 from app.settings import Settings
 from app.web.deps import SettingsDep
@@ -116,6 +117,11 @@ class DatasetInfo(BaseModel):
 def datasets(settings: SettingsDep) -> list[dict[str, Any]]:
     offered = {*BUILT_IN, "csv"} | ({"fashion"} if settings.fashion_mnist_dir else set())
     return [{"name": name, "available": name in offered} for name in DATASETS]
+
+
+@router.get("/presets", summary="One-click scenes: the config fields each changes from the defaults")
+def presets() -> dict[str, dict[str, Any]]:
+    return SCENES
 
 
 class PolynomialRequest(_Strict):

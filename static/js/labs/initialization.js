@@ -5,11 +5,7 @@ import { HistogramGrid, LineChart, PALETTE, formatValue } from "../charts.js";
 import { table } from "../tables.js";
 import { clampNumber, loadSpec, loadState, resolve, saveState } from "../state.js";
 
-const PRESETS = {
-  tanh: { activation: "tanh", methods: [{ method: "normal" }, { method: "xavier_normal" }, { method: "kaiming_normal", nonlinearity: "relu" }] },
-  relu: { activation: "relu", methods: [{ method: "normal", std: 0.01 }, { method: "xavier_normal" }, { method: "kaiming_normal", nonlinearity: "relu" }] },
-  symmetry: { activation: "tanh", methods: [{ method: "zeros" }, { method: "constant", val: 0.77 }, { method: "xavier_uniform" }] },
-};
+let PRESETS = {}; // declared in app/labs/initialization/presets.py, fetched once
 const VIEW = { quantity: "weight", sharedY: true }; // how the page shows a run; never sent to the server
 const VIEW_CHOICES = { quantity: ["weight", "activation", "gradient"] };
 
@@ -174,9 +170,11 @@ async function showCode(config) {
 
 async function main() {
   await loadStrings();
-  const [loaded, methodList] = await Promise.all([
+  const [loaded, methodList, presets] = await Promise.all([
     loadSpec("initialization"), fetch("/api/init/methods").then((r) => r.json()),
+    fetch("/api/init/presets").then((r) => r.json()),
   ]);
+  PRESETS = presets;
   spec = loaded;
   state = loadState(spec, VIEW, VIEW_CHOICES);
   methodArguments = Object.fromEntries(methodList.map((m) => [m.name, m.arguments]));
@@ -212,6 +210,8 @@ async function main() {
   for (const b of document.querySelectorAll("#presets button")) {
     b.addEventListener("click", () => {
       Object.assign(state.config, structuredClone(PRESETS[b.dataset.preset]));
+      $("preset-look").textContent = t(`initialization.look.${b.dataset.preset}`);
+      $("preset-look").hidden = false;
       writeForm(form, state.config);
       renderMethodCards();
       save();

@@ -1,7 +1,7 @@
 // The Training lab page: one state object in the URL hash; the scene over HTTP, training live on the socket.
 import { loadStrings, t } from "../i18n.js";
 import { livePlayer } from "../controls.js";
-import { LIVE, applyPreset, loadState, readForm, runConfig, saveState, showDataFields, writeForm } from "./training_form.js";
+import { LIVE, applyPreset, loadPresets, loadState, readForm, runConfig, saveState, showDataFields, writeForm } from "./training_form.js";
 import { Curves, Gradients, ModelView } from "./training_views.js";
 import { NetworkView } from "./training_network.js";
 import { PolynomialScene, VanishingScene } from "./training_scenes.js";
@@ -119,7 +119,7 @@ function showTab(tab) {
 }
 
 async function main() {
-  await loadStrings();
+  await Promise.all([loadStrings(), loadPresets()]);
   const offered = await (await fetch("/api/training/datasets")).json();
   for (const d of offered) {
     const option = $("dataset").querySelector(`option[value=${d.name}]`);
@@ -155,6 +155,9 @@ async function main() {
   for (const b of document.querySelectorAll("button[data-preset]")) {
     b.addEventListener("click", () => {
       applyPreset(state, b.dataset.preset);
+      const look = $("preset-look");
+      look.textContent = t(`training.look.${b.dataset.preset}`);
+      look.hidden = false;
       writeForm(state);
       showTab("train");
       player.start();

@@ -18,21 +18,18 @@ const FLAGS = ["batch_norm", "residual", "network_view"];
 const PLANE = ["moons", "circle", "xor", "gauss", "spiral", "csv"]; // sets drawn on the plane: features apply
 export const LIVE = ["lr", "weight_decay", "l1", "dropout", "clip_norm"];
 
-const OVERFIT = { dataset: "moons", samples: 60, noise: 0.3, hidden: [128, 128], epochs: 300, batch_size: 10, lr: 0.01 };
-const DEEP = { dataset: "moons", samples: 400, noise: 0.1, hidden: Array(10).fill(32), optimizer: "sgd", lr: 0.1,
-  batch_size: 32, epochs: 60 };
-export const PRESETS = {
-  moons: {},
-  overfit: OVERFIT,
-  weight_decay: { ...OVERFIT, weight_decay: 0.01, compare: "weight_decay=0" },
-  dropout: { ...OVERFIT, dropout: 0.5, compare: "dropout=0" },
-  digits: { dataset: "digits", hidden: [64], batch_size: 32, epochs: 20, test_fraction: 0.3 },
-  sigmoid_deep: { ...DEEP, activation: "sigmoid", compare: "activation=relu, init=kaiming_normal" },
-  relu_kaiming: { ...DEEP, activation: "relu", init: "kaiming_normal" },
-  batch_norm: { ...DEEP, activation: "sigmoid", batch_norm: true, compare: "batch_norm=false" },
-  clipping: { dataset: "moons", hidden: [32, 32, 32], optimizer: "momentum", lr: 0.5, epochs: 20, clip_norm: 1,
-    compare: "clip_norm=0" },
-};
+// The scenes are declared once, in app/labs/training/presets.py, where tests hold each to its lesson.
+let PRESETS = {};
+
+export async function loadPresets() {
+  const response = await fetch("/api/training/presets");
+  if (response.ok) PRESETS = await response.json();
+}
+
+// {"weight_decay": 0} -> "weight_decay=0"; {"hidden": [8, 8]} -> "hidden=[8; 8]"
+function compareText(changes) {
+  return Object.entries(changes ?? {}).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join("; ")}]` : v}`).join(", ");
+}
 
 const $ = (id) => document.getElementById(id);
 
@@ -46,7 +43,9 @@ export function saveState(state) {
 
 export function applyPreset(state, name) {
   const keep = { tab: state.tab, degree: state.degree, poly: state.poly, van: state.van };
-  Object.assign(state, structuredClone(DEFAULTS), structuredClone(PRESETS[name]), keep);
+  const preset = structuredClone(PRESETS[name] ?? {});
+  preset.compare = compareText(preset.compare);
+  Object.assign(state, structuredClone(DEFAULTS), preset, keep);
 }
 
 export function readForm(state) {

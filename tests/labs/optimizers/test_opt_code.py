@@ -94,3 +94,14 @@ def test_the_bias_correction_scene_rmsprops_first_step_is_ten_times_adams():
     adam, rmsprop = (math.dist(t["points"][0], t["points"][1]) for t in _scene("bias_correction"))
     assert adam == pytest.approx(0.1 * math.sqrt(2), rel=1e-6)  # lr per coordinate
     assert rmsprop / adam == pytest.approx(10, rel=1e-5)  # 1/√(1−α) with α = 0.99, give or take eps
+
+
+def test_the_himmelblau_swarm_fills_all_four_minima_and_the_optimiser_moves_the_borders():
+    config = next(s for s in presets() if s["name"] == "himmelblau")["config"]
+    run = OptimizerRun(config_from_mapping(config))
+    while not run.finished:
+        run.step()
+    sgd, adam = (c["counts"] for c in run.frame()["clouds"])
+    for counts in (sgd, adam):
+        assert sum(counts["minima"]) == 2500 and min(counts["minima"]) > 400  # every point arrived
+    assert sgd["minima"] != adam["minima"]  # same starts, other basins for some of them
