@@ -92,7 +92,7 @@ def summarize(t: torch.Tensor, edges: list[float]) -> dict[str, Any]:
     finite = finite_values(t)
     summary: dict[str, Any] = {"count": count, "nonfinite": count - finite.numel()}
     if finite.numel() == 0:
-        empty = {"edges": [], "counts": []}
+        empty: dict[str, list[Any]] = {"edges": [], "counts": []}
         return {**summary, "mean": math.nan, "std": math.nan, "spike": None, "histogram": empty}
     lo, hi = (float(v) for v in torch.aminmax(finite))
     summary["mean"], summary["std"] = _moments(finite)

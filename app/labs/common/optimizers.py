@@ -2,7 +2,7 @@
 defaults its name promises beyond torch's own (``momentum`` and ``nesterov`` are SGD with
 momentum 0.9)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import torch
@@ -22,4 +22,5 @@ OPTIMIZERS: dict[str, tuple[type[torch.optim.Optimizer], dict[str, Any]]] = {
 def make_optimizer(name: str, params: Iterable[Any], lr: float) -> torch.optim.Optimizer:
     """``name``'s optimiser over ``params`` (tensors or param groups) with learning rate ``lr``."""
     cls, promised = OPTIMIZERS[name]
-    return cls(params, lr=lr, **promised)
+    factory: Callable[..., torch.optim.Optimizer] = cls  # every subclass takes lr; the base class does not
+    return factory(params, lr=lr, **promised)

@@ -64,7 +64,7 @@ class InitSpec:
             return m if self.gain == 1.0 else f"{m}(gain={self.gain:g})"
         if m.startswith("kaiming"):
             return f"{m}({self.mode}, {self.nonlinearity})"
-        return m
+        return str(m)
 
     def kaiming_gain(self) -> float:
         return nn.init.calculate_gain(self.nonlinearity, self.lower if self.nonlinearity == "leaky_relu" else None)

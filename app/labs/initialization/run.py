@@ -42,7 +42,7 @@ class _Member:
         if not math.isfinite(value):
             self.diverged = True  # this method stops; the others go on
             return value
-        loss.backward()
+        torch.autograd.backward(loss)
         self.optimizer.step()
         self.accuracy = float((logits.argmax(dim=1) == y).float().mean())
         return value
@@ -118,7 +118,7 @@ class InitializationRun:
             for m in self.members:
                 m.optimizer.zero_grad()
                 logits, m.activations = forward_recording(m.model, x)
-                nn.functional.cross_entropy(logits, y).backward()
+                torch.autograd.backward(nn.functional.cross_entropy(logits, y))
         return {
             "lr": self.cfg.lr,
             "epoch": self.epoch,

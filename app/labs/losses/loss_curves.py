@@ -17,7 +17,6 @@ from app.labs.common.checks import number
 from app.labs.errors import FieldError
 
 MAX_POINTS = 2001  # a chart is a few hundred pixels wide; more points only cost bandwidth
-REGRESSION = ("l1", "mse", "smooth_l1", "huber")
 
 
 def _count(points: Any) -> int:

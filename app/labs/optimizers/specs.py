@@ -70,11 +70,6 @@ class OptimizerSpec:
         extra = {k: v for k, v in self.kind.overrides.items() if k not in self.hyper}
         return {**extra, **self.hyper}
 
-    def changed(self) -> dict[str, Any]:
-        """The hyperparameters that differ from this name's defaults: what tells two racers apart."""
-        base = default_hyper(self.name)
-        return {k: v for k, v in self.hyper.items() if v != base[k]}
-
 
 def default_hyper(name: str) -> dict[str, Any]:
     kind = KINDS[name]

@@ -13,7 +13,7 @@ import torch
 from torch import Tensor
 
 from app.labs.errors import FieldError
-from app.labs.optimizers.evaluate import SurfaceFn, compile_node, to_source
+from app.labs.optimizers.evaluate import SurfaceFn, compile_node
 from app.labs.optimizers.formula import parse
 
 Pair = tuple[float, float]
@@ -39,9 +39,6 @@ class Surface:
             "start": list(self.start),
             "minima": [list(m) for m in self.minima],
         }
-
-    def torch_source(self) -> str:
-        return to_source(parse(self.formula))
 
 
 def _rastrigin(x: Tensor, y: Tensor) -> Tensor:

@@ -124,7 +124,7 @@ def initialise(model: nn.Module, method: str, activation: str, generator: torch.
         raise FieldError("init", f"unknown init {method!r}; choose from {', '.join(INITS)}")
     kaiming = {"nonlinearity": "leaky_relu", "a": 0.01} if activation == "leaky_relu" else {"nonlinearity": "relu"}
     for layer in linears(model):
-        init_linear(layer, method, generator, val=CONSTANT, **kaiming)  # type: ignore[arg-type]
+        init_linear(layer, method, generator, val=CONSTANT, **kaiming)
 
 
 def make_optimizer(model: nn.Module, name: str, lr: float, weight_decay: float = 0.0) -> torch.optim.Optimizer:
