@@ -4,6 +4,8 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,11 @@ from app.web.headers import SecurityHeadersMiddleware
 from app.web.hosts import AllowedHostsMiddleware, allowed_hosts
 from app.web.i18n import Translations
 from app.web.limits import EDGE_RESPONSES, HEAVY, HeavyLimiter
+from app.web.live import LiveLab
 from app.web.origins import CrossSiteGuardMiddleware
 from app.web.registry import LIVE_LABS, ROUTERS
+from app.web.routes import training
+from app.web.routes.training_data import UploadStore
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("gradlab")
@@ -41,15 +46,22 @@ class CachedStatic(StaticFiles):
         return response
 
 
+def _with_uploads(labs: dict[str, LiveLab], uploads: UploadStore) -> dict[str, LiveLab]:
+    """The live labs, the Training lab's builder bound to this app's upload store."""
+    return {**labs, "training": replace(labs["training"], build=partial(training.build, uploads=uploads))}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    uploads = UploadStore(settings)
+    live_labs = _with_uploads(LIVE_LABS, uploads)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
         torch.set_num_threads(settings.torch_threads)
         warmers = [lab.warm for lab in LIVE_LABS.values() if lab.warm is not None]
         threading.Thread(target=lambda: [warm() for warm in warmers], name="warm-data", daemon=True).start()
-        hub = RunHub(LabCatalog(LIVE_LABS, settings), HubLimits(
+        hub = RunHub(LabCatalog(live_labs, settings), HubLimits(
             max_runs=settings.max_runs, max_memory=settings.max_run_memory_mb << 20, grace_s=settings.run_grace_s,
             frame_rate=settings.frame_rate, frame_budget=settings.frame_budget), make_broker(settings.broker_url))
         await hub.open()
@@ -71,7 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.live_labs = LIVE_LABS
+    app.state.live_labs = live_labs
+    app.state.uploads = uploads
     # outermost last: headers on every answer, then Host, then cross-site posts, then body limits
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(BodyLimitMiddleware, settings=settings)

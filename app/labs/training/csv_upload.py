@@ -44,9 +44,11 @@ def _rows(raw: bytes, field: str, max_bytes: int) -> list[list[str]]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","  # one column or an odd file: the column check below explains what is wrong
-    return [
-        [c.strip() for c in r] for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)
-    ]
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        return [[c.strip() for c in r] for r in reader if any(c.strip() for c in r)]
+    except csv.Error as exc:  # a field over csv.field_size_limit() (131,072 characters), a stray NUL
+        raise FieldError(field, f"line {reader.line_num}: {exc}") from None
 
 
 def parse_csv(

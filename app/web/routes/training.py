@@ -41,17 +41,18 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-def _data(config: Any, settings: Settings) -> tuple[lab.Dataset | None, str]:
+def _data(config: Any, settings: Settings, uploads: store.UploadStore | None) -> tuple[lab.Dataset | None, str]:
     """The user's data when the config names it, and the task of an uploaded CSV."""
     if config.dataset == "csv":
-        return store.uploaded(config.upload, settings, config.test_fraction, config.data_seed)
+        return store.uploaded(uploads, config.upload, settings, config.test_fraction, config.data_seed)
     if config.dataset == "fashion":
         return store.fashion(settings, config.samples), "classification"
     return None, "classification"
 
 
-def build(config: Any, settings: Settings) -> lab.TrainingRun:
-    data, _ = _data(config, settings)
+def build(config: Any, settings: Settings, uploads: store.UploadStore | None = None) -> lab.TrainingRun:
+    """The run; ``uploads`` is the app's store (bound in ``app.main``), where a CSV run finds its file."""
+    data, _ = _data(config, settings, uploads)
     run = lab.TrainingRun(config.lab_config(), data)
     if run.total_steps > settings.max_steps:
         raise FieldError("epochs", f"{config.epochs} epochs of {run.steps_per_epoch} steps exceed this server's "
@@ -63,9 +64,10 @@ LIVE = LiveLab("training", RunConfig, build, CAPS, RunParams, warm=lambda: lab.m
 
 
 @router.post("/scene", summary="What stays fixed in a run: points, heatmap axes, classes, layer sizes")
-def scene(body: RunConfig, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
+def scene(body: RunConfig, settings: SettingsDep,  # type: ignore[valid-type]
+          uploads: store.UploadsDep) -> dict[str, Any]:
     check_caps(body, CAPS, settings)
-    run = build(body, settings)
+    run = build(body, settings, uploads)
     return {**run.scene(), "steps": run.total_steps, "epochs": body.epochs}
 
 
@@ -74,9 +76,10 @@ class CodeResponse(BaseModel):
 
 
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a run")
-def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:  # type: ignore[valid-type]
+def code(body: RunConfig, settings: SettingsDep,  # type: ignore[valid-type]
+         uploads: store.UploadsDep) -> dict[str, str]:
     check_caps(body, CAPS, settings)
-    task = store.UPLOADS.get(body.upload).task if body.dataset == "csv" and body.upload else "classification"
+    task = uploads.get(body.upload).task if body.dataset == "csv" and body.upload else "classification"
     return {"code": lab.pytorch_code(body.lab_config(), task)}
 
 
@@ -93,6 +96,7 @@ class UploadResponse(BaseModel):
 async def upload(
     request: Request,
     settings: SettingsDep,
+    uploads: store.UploadsDep,
     task: Annotated[Literal["auto", "classification", "regression"], Query()] = "auto",
 ) -> dict[str, Any]:
     """Validated now (size, columns, numbers, classes); a bad file is a 422 on ``file``."""
@@ -103,7 +107,8 @@ async def upload(
             limit = settings.max_upload_bytes
             raise FieldError("file", f"the file is larger than this server's limit of {limit} bytes")
     data = await anyio.to_thread.run_sync(store.parse, bytes(raw), task, settings)
-    key = store.UPLOADS.put(bytes(raw), data.task)
+    client = request.client.host if request.client else "?"
+    key = uploads.put(client, bytes(raw), data.task)
     return {"upload": key, "task": data.task, "rows": len(data.x_train) + len(data.x_test),
             "classes": list(data.classes), "columns": data.input_dim + 1}
 
