@@ -16,6 +16,7 @@ from typing import Any
 import anyio
 from fastapi import Depends, HTTPException, Request
 
+from app.labs.errors import FieldError
 from app.settings import Settings
 
 
@@ -61,3 +62,13 @@ EDGE_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"description": "the request body is larger than the server's limit"},
     503: {"description": "too many computations at once; retry after the Retry-After header's seconds"},
 }
+
+
+def refuse_over_budget(estimate: tuple[int, tuple[str, ...]], budget_mb: int, prefix: str = "") -> None:
+    """A 422 naming the fields that make a computation big, before it allocates anything."""
+    size, fields = estimate
+    if size > budget_mb << 20:
+        names = ", ".join(prefix + f for f in fields)
+        raise FieldError(prefix + fields[0] if fields else prefix.rstrip(".") or "config",
+                         f"this needs about {size / 2**20:,.0f} MB and the server allows {budget_mb:,} MB for one "
+                         f"computation; make {names} smaller")

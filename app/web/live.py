@@ -19,6 +19,8 @@ class LiveLab:
     caps: Mapping[str, str] = field(default_factory=dict)  # config path -> Settings attribute
     params_model: type[BaseModel] | None = None  # validates the ``params`` of a set message
     warm: Callable[[], object] | None = None  # loads data sets at startup, so a first run starts fast
+    # (validated config) -> (estimated bytes, the config fields that make it big), before building it
+    memory: Callable[[Any], tuple[int, tuple[str, ...]]] | None = None
 
 
 def check_caps(model: BaseModel, caps: Mapping[str, str], settings: Settings, prefix: str = "") -> None:

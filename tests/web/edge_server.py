@@ -29,7 +29,7 @@ def edge_server(bind: str = "127.0.0.1", **settings: object) -> Iterator[int]:
     process = subprocess.Popen([sys.executable, "-m", "app", "--host", bind, "--port", str(port)],
                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # importing torch on a busy machine
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:

@@ -148,3 +148,26 @@ def test_a_busy_limiter_answers_503_only_on_computations():
         finally:
             limiter.release(token)
         assert client.post("/api/init/inspect", json=INSPECT).status_code == 200
+
+
+def test_a_computation_over_the_memory_budget_is_refused_before_it_is_built(client):
+    # issue 13 item 4: depth 24 x width 1024 x batch 2048 was built first (hundreds of MB)
+    body = {"init": {"method": "normal"}, "depth": 24, "width": 1024, "batch_size": 2048}
+    response = client.post("/api/init/inspect", json=body)
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["loc"] == ["body", "batch_size"]
+    assert "MB" in detail["msg"] and "batch_size, width, depth" in detail["msg"]
+
+
+def test_the_descent_scene_memory_does_not_grow_with_the_samples(client):
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        response = client.post("/api/descent/scene", json={"samples": 20000, "epochs": 1})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 200 and len(response.json()["contour"]["mse"]) == 60
+    assert peak < 200 << 20, peak >> 20  # a 60 x 60 x 20,000 float64 grid alone was 576 MB (1.1 GB in all)

@@ -144,17 +144,18 @@ def test_three_hundred_idle_connections_are_closed_within_the_timeouts(loopback)
     selector = selectors.DefaultSelector()
     for kind, sock in socks:
         selector.register(sock, selectors.EVENT_READ, kind)
-    closed_at: dict[str, float] = {}
-    while selector.get_map() and time.monotonic() - opened < 20:
-        for key, _ in selector.select(timeout=0.5):
+    closed_at: dict[str, list[float]] = {kind: [] for kind in kinds}
+    while selector.get_map() and time.monotonic() - opened < 30:
+        for key, _ in selector.select(timeout=0.2):
             if closed_by_peer(key.fileobj):  # type: ignore[arg-type]
-                closed_at[key.data] = max(closed_at.get(key.data, 0), time.monotonic() - opened)
+                closed_at[key.data].append(time.monotonic() - opened)
                 selector.unregister(key.fileobj)
     open_left = len(selector.get_map())
     for _, sock in socks:
         sock.close()
-    assert open_left == 0, f"{open_left} of 300 still open after 20 s"
-    assert max(closed_at.values()) < 1.5 + 4, closed_at  # the longest timeout plus the time to open 300
+    assert open_left == 0, f"{open_left} of 300 still open after 30 s"  # before: all held for over 40 s
+    # closed by the timeouts (1 to 1.5 s), not at once; generous above for a loaded machine
+    assert all(1 <= min(t) and max(t) < 1.5 + 15 for t in closed_at.values()), closed_at
 
 
 def test_one_address_holds_a_bounded_number_of_sockets():

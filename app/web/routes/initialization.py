@@ -6,10 +6,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from app.labs import initialization as lab
+from app.labs.initialization.memory import inspect_memory, run_memory
 from app.labs.initialization.network import digits
 from app.labs.initialization.presets import PRESETS
 from app.settings import Settings
 from app.web.deps import SettingsDep
+from app.web.limits import refuse_over_budget
 from app.web.live import LiveLab, check_caps
 from app.web.spec import model_of
 
@@ -58,6 +60,7 @@ def inspect(body: InspectRequest, settings: SettingsDep) -> dict[str, Any]:  # t
     weight, activation and weight-gradient summaries beside the method's theoretical weight std."""
     check_caps(body, InspectRequest.caps, settings)
     c = body.lab_config()
+    refuse_over_budget(inspect_memory(c), settings.max_request_memory_mb)
     return lab.inspect(c.init, c.depth, c.width, c.activation, c.batch_size, c.seed, c.bins)
 
 
@@ -97,4 +100,4 @@ def build(config: Any, settings: Settings) -> lab.InitializationRun:
     return lab.InitializationRun(config.lab_config())
 
 
-LIVE = LiveLab("initialization", RunConfig, build, RunConfig.caps, RunParams, warm=digits)
+LIVE = LiveLab("initialization", RunConfig, build, RunConfig.caps, RunParams, warm=digits, memory=run_memory)
