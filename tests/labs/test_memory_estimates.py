@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from app.labs import descent
+from app.labs.descent import config as descent
 from app.labs.initialization import InitConfig, InitSpec, InspectConfig
 from app.labs.initialization.memory import inspect_memory, parameters, run_memory
 
