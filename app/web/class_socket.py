@@ -6,7 +6,6 @@ and tells it when a socket leaves; the roster reaches the teacher at most every 
 
 import asyncio
 import logging
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +52,7 @@ class Classroom:
         self.members: dict[Any, Member] = {}
         self._run_class: dict[str, str] = {}  # run_id -> code, for runs of students' sockets
         self._rescanned_at = 0.0
+        self._rescan_timer: asyncio.TimerHandle | None = None
         hub.add_listener(self._run_changed)
 
     # --- messages from a socket -------------------------------------------------------------------
@@ -278,21 +278,25 @@ class Classroom:
 
     def _run_changed(self, run: Any) -> None:
         code = self._run_class.get(run.run_id)
-        if code is None:
-            now = time.monotonic()
-            if now - self._rescanned_at < RESCAN_EVERY_S:
-                return
-            self._rescanned_at = now
-            for conn, member in self.members.items():
-                if member.role == "student" and conn.run is not None:
-                    self._run_class[conn.run.run_id] = member.code
-            code = self._run_class.get(run.run_id)
-            if len(self._run_class) > 20 * self.settings.max_classes * self.settings.max_class_students:
-                self._run_class.clear()  # run ids of long-gone runs: forget them, the next scan refills
-            if code is None:
-                return
-        self._changed(code)
+        if code is not None:
+            self._changed(code)
+        elif self._rescan_timer is None:
+            # a run no class knows yet (a student's new run, or nobody's in a class): look among the
+            # students' sockets soon, at most every RESCAN_EVERY_S however many runs step meanwhile
+            loop = asyncio.get_running_loop()
+            delay = max(0.0, self._rescanned_at + RESCAN_EVERY_S - loop.time())
+            self._rescan_timer = loop.call_later(delay, self._rescan)
 
+    def _rescan(self) -> None:
+        self._rescan_timer = None
+        self._rescanned_at = asyncio.get_running_loop().time()
+        if len(self._run_class) > 20 * self.settings.max_classes * self.settings.max_class_students:
+            self._run_class.clear()  # run ids of long-gone runs: forget them, this scan refills
+        for conn, member in self.members.items():
+            run = conn.run if member.role == "student" else None
+            if run is not None and run.run_id not in self._run_class:
+                self._run_class[run.run_id] = member.code
+                self._changed(member.code)
 
 def _wants_frame(record: ClassRecord) -> bool:
     return record.experiment is not None and record.experiment.metric == "test_accuracy"

@@ -284,3 +284,21 @@ def test_malformed_class_messages_name_their_field(fields, field):
     with pytest.raises(ValidationError) as info:
         client_message.validate_python(fields)
     assert first_error(info.value)[0] == f"{fields['type']}.{field}"
+
+
+def test_a_students_new_run_that_changes_once_still_reaches_the_roster():
+    async def scenario():
+        c = Class()
+        await c.join_teacher()
+        student, _ = await c.join_student()
+        first = Run(run_id="s1", lab="descent", config={"lr": 0.1}, status="running", step=1)
+        student.run = first
+        c.hub.changed(first)  # an unknown run: the students' sockets are looked through at once
+        await asyncio.sleep(0.05)
+        second = Run(run_id="s2", lab="descent", config={"lr": 0.3}, status="finished", step=5)
+        student.run = second
+        c.hub.changed(second)  # its only change, within the half second after that look: looked at later
+        await asyncio.sleep(2 * ROSTER_EVERY_S + 0.2)
+        latest = c.teacher.take("roster")[-1]["students"][0]
+        assert (latest["run_id"], latest["status"], latest["step"]) == ("s2", "finished", 5)
+    run_async(scenario())
