@@ -13,7 +13,7 @@ from app.labs.optimizers.config import DEFAULT_LIMITS, Checked, Limits, Optimize
 from app.labs.optimizers.engine import Block
 from app.labs.optimizers.race import Race
 from app.labs.optimizers.specs import FIXED_AFTER_START, check_consistent, check_value, default_hyper
-from app.labs.optimizers.swarm import Swarm, swarm_starts
+from app.labs.optimizers.swarm import Swarm, shown_per_cloud, swarm_starts
 
 
 def label(name: str, changed: Mapping[str, Any]) -> str:
@@ -37,7 +37,8 @@ class OptimizerRun:
         else:
             starts = swarm_starts(checked.surface, config.swarm_size, config.swarm_layout, config.seed)
             grid = config.swarm_layout == "grid"
-            self._swarm = Swarm(checked.surface, checked.specs, starts, config.cloud_points, config.seed, grid)
+            shown = shown_per_cloud(config.cloud_points, len(checked.specs))
+            self._swarm = Swarm(checked.surface, checked.specs, starts, shown, config.seed, grid)
             self._blocks = self._swarm.batch.blocks
             # a mean per step per cloud, as 8-byte doubles rather than Python floats: runs are long
             self._means = [array("d", [self._swarm.cloud_mean(i)]) for i in range(len(self._blocks))]

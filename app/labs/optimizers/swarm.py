@@ -56,6 +56,24 @@ def sample(n: int, shown: int, seed: int, grid: bool) -> Tensor:
     return torch.randperm(n, generator=torch.Generator().manual_seed(seed))[:shown].sort().values
 
 
+FRAME_POINTS = 20_000  # points of all clouds in one frame: 8 x 10,000 at full precision were 5.3 MB
+DIGITS = 5  # significant digits of a drawn point: far finer than a pixel, a third of a double's text
+
+
+def shown_per_cloud(cloud_points: int, clouds: int) -> int:
+    """How many points of each cloud a frame draws: what was asked, within the frame's budget."""
+    return max(1, min(cloud_points, FRAME_POINTS // max(1, clouds)))
+
+
+def significant(t: Tensor, digits: int = DIGITS) -> Tensor:
+    """``t`` rounded to ``digits`` significant digits (non-finite values as they are): a frame's JSON
+    then writes ``1.2346`` rather than ``1.2345678901234567``, and the socket compresses less."""
+    magnitude = torch.floor(torch.log10(t.abs().double().clamp_min(1e-300)))
+    scale = torch.pow(10.0, digits - 1 - magnitude)
+    rounded = torch.round(t.double() * scale) / scale
+    return torch.where(torch.isfinite(rounded) & (t != 0), rounded, t.double())
+
+
 class Swarm:
     """The same starting cloud given to each optimiser; every cloud one parameter tensor."""
 
@@ -105,8 +123,8 @@ class Swarm:
         code = self.basins(block)
         counts = torch.bincount(code + 3, minlength=3 + len(self.surface.minima)).tolist()
         return {
-            "points": self.batch.points[block.rows][self.shown].tolist(),
-            "values": self.batch.values[block.rows][self.shown].tolist(),
+            "points": significant(self.batch.points[block.rows][self.shown]).tolist(),
+            "values": significant(self.batch.values[block.rows][self.shown]).tolist(),
             "basin": code[self.shown].tolist(),
             "counts": {
                 "minima": counts[3:],

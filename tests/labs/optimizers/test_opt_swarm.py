@@ -116,3 +116,27 @@ def test_diverged_rows_spoil_no_other_row():
     for row in (0, 2):
         alone = separate_run(surface, starts[row].tolist(), 500, spec[0])
         assert torch.equal(swarm.batch.points[row], alone)
+
+
+def test_the_largest_swarm_frame_is_bounded():
+    # issue 13 item 12: 8 clouds x 10,000 points at full precision made 5.3 MB frames, and
+    # permessage-deflate of those on the event loop slowed /healthz for everyone
+    import orjson
+
+    from app.labs.optimizers.config import OptimizersConfig
+    from app.labs.optimizers.live import OptimizerRun
+    from app.labs.optimizers.swarm import FRAME_POINTS, significant
+
+    racers = [{"name": "adam", "lr": 0.01 * (k + 1)} for k in range(8)]
+    run = OptimizerRun(OptimizersConfig(mode="swarm", surface="himmelblau", steps=3, swarm_size=10_000,
+                                        swarm_layout="random", cloud_points=10_000, optimizers=racers))
+    run.step()
+    frame = run.frame()
+    assert sum(len(c["points"]) for c in frame["clouds"]) <= FRAME_POINTS
+    assert all(sum(c["counts"]["minima"]) + c["counts"]["moving"] + c["counts"]["escaped"]
+               + c["counts"]["diverged"] == 10_000 for c in frame["clouds"])  # counts still over every point
+    assert len(orjson.dumps(frame)) < 1_200_000  # was 5.3 MB
+    exact = torch.tensor([1.23456789, -0.000123456789, 98765.4321, 0.0, float("nan"), float("inf")])
+    rounded = significant(exact)
+    assert rounded[:4].tolist() == [1.2346, -0.00012346, 98765.0, 0.0]
+    assert math.isnan(rounded[4]) and rounded[5] == float("inf")
