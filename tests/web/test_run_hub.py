@@ -181,3 +181,16 @@ def test_config_defaults_are_what_the_lab_declares(hub_client):
     with hub_client.websocket_connect(WS) as ws:
         started = start(ws, {}, paused=True)
     assert started["config"]["depth"] == InitConfig().depth
+
+
+def test_a_start_over_the_memory_budget_is_refused_naming_the_fields_that_make_it_big():
+    big = {"depth": 24, "width": 1024, "batch_size": 2048,
+           "methods": [{"method": "normal"}, {"method": "xavier_normal"}, {"method": "zeros"}, {"method": "ones"}]}
+    with TestClient(create_app(Settings(max_run_memory_mb=200)), base_url=BASE) as client:
+        with client.websocket_connect(WS) as ws:
+            ws.send_json({"type": "start", "lab": "initialization", "config": big})
+            refusal = until(ws, is_error)[-1]
+            assert refusal["field"] in ("config.width", "config.batch_size", "config.depth", "config.methods")
+            assert "MB" in refusal["message"] and "config.width" in refusal["message"]
+            assert not client.app_state["hub"].runs, "nothing was built for a refused start"
+            start(ws, paused=True)  # a small run still fits
