@@ -19,7 +19,7 @@ export function fillFields(datalist, lab) {
 export function drawExperiment(root, experiment) {
   if (!experiment) {
     window.Plotly.purge(root);
-    root.dataset.points = "0";
+    delete root.dataset.points; // the chart is hidden until the teacher picks an experiment
     return;
   }
   const pts = experiment.points;
@@ -39,7 +39,11 @@ export function drawExperiment(root, experiment) {
     height: 340,
     margin: { l: 60, r: 20, t: 30, b: 50 },
     title: { text: t("class.points", { n: pts.length }), font: { size: 13 } },
-    xaxis: { title: { text: experiment.field }, type: categorical ? "category" : spread > 20 ? "log" : "linear" },
+    xaxis: {
+      title: { text: experiment.field },
+      type: categorical ? "category" : spread > 20 ? "log" : "linear",
+      ...(spread > 20 && !categorical ? { dtick: 1 } : {}), // a log axis: powers of ten only, no minor labels
+    },
     yaxis: { title: { text: t(`class.metric.${experiment.metric}`) } },
   }, { displayModeBar: false, responsive: true });
 }
