@@ -24,16 +24,19 @@ from app.web.routes import (
 class Page:
     slug: str  # URL /labs/<slug>, template templates/<slug>.html, strings <slug>.title/.summary
     chapter: str  # which note it teaches
+    # The player's default steps per second (one of static/js/controls.js's SPEEDS): a class can
+    # follow the lab's default run, start to end, in 20-60 s; "max" is one click away.
+    pace: int
 
 
 PAGES = [
-    Page("initialization", "000, 003"),
-    Page("losses", "000, 001"),
-    Page("backprop", "001"),
-    Page("optimizers", "003"),
-    Page("descent", "002"),
-    Page("training", "004"),
-    Page("landscape", "003, 004"),
+    Page("initialization", "000, 003", pace=20),  # 1,000 steps: 50 s
+    Page("losses", "000, 001", pace=100),  # the outlier fit's 3,000 steps: 30 s
+    Page("backprop", "001", pace=200),  # 10,000 steps: 50 s
+    Page("optimizers", "003", pace=10),  # a 300-step race: 30 s
+    Page("descent", "002", pace=100),  # 5,000 steps: 50 s
+    Page("training", "004", pace=20),  # 780 steps: 39 s
+    Page("landscape", "003, 004", pace=5),  # 148 steps: 30 s
 ]
 
 ROUTERS: list[APIRouter] = [

@@ -24,6 +24,12 @@ export class Player {
     this.buttons.start.addEventListener("click", () => this.start());
     this.buttons.toggle.addEventListener("click", () => this.toggle());
     this.buttons.step.addEventListener("click", () => this.socket.step(1));
+    const pace = SPEEDS.indexOf(Number(root.dataset.pace)); // the lab's default pace, from its page
+    if (pace >= 0) this.speed.value = pace;
+    root.querySelector("[data-action=speed-max]")?.addEventListener("click", () => {
+      this.speed.value = SPEEDS.length - 1;
+      this.speed.dispatchEvent(new Event("input"));
+    });
     this.speed.addEventListener("input", () => {
       this.showSpeed();
       if (this.status === "running" || this.status === "paused") this.socket.set({ speed: this.currentSpeed() });
