@@ -97,9 +97,11 @@ def main() -> None:
 
 def engine_ratio(url: str, pid: int | None, label: str, config: dict[str, Any], repeats: int) -> float:
     """Prints the scene's speed through the engine against the bare loop; returns the CPU ratio."""
-    cfg = TrainingConfig(**{**config, "hidden": tuple(config.get("hidden", (16, 16)))})
     bare_wall, bare_cpu, engine_wall, engine_cpu = [], [], [], []
-    for _ in range(repeats):  # interleaved, so a busy machine slows both alike
+    for repeat in range(repeats):  # interleaved, so a busy machine slows both alike
+        # a seed of its own per repeat: the engine computes identical runs once and would replay the first
+        config = {**config, "seed": repeat}
+        cfg = TrainingConfig(**{**config, "hidden": tuple(config.get("hidden", (16, 16)))})
         cpu = time.process_time()
         seconds, steps = bare_loop(cfg)
         bare_wall.append(seconds)

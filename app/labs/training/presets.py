@@ -34,6 +34,9 @@ PRESETS: dict[str, dict[str, Any]] = {
     "sigmoid_deep": {**_DEEP, "activation": "sigmoid", "compare": {"activation": "relu", "init": "kaiming_normal"}},
     "relu_kaiming": {**_DEEP, "activation": "relu", "init": "kaiming_normal"},
     "batch_norm": {**_DEEP, "activation": "sigmoid", "batch_norm": True, "compare": {"batch_norm": False}},
+    # a linear model (no hidden layer) that cuts out the circle because it sees x1² and x2²
+    "features": {"dataset": "circle", "samples": 200, "hidden": [], "lr": 0.1, "epochs": 30,
+                 "features": ["x1", "x2", "x1_squared", "x2_squared"]},
     "clipping": {
         "dataset": "moons", "hidden": [32, 32, 32], "optimizer": "momentum", "lr": 0.5, "epochs": 20,
         "clip_norm": 1, "compare": {"clip_norm": 0},
@@ -44,6 +47,7 @@ PRESETS: dict[str, dict[str, Any]] = {
 def preset_config(name: str, **changes: Any) -> TrainingConfig:
     """The preset as a lab config (``changes`` on top, e.g. another seed)."""
     values = {**PRESETS[name], **changes}
-    if "hidden" in values:
-        values["hidden"] = tuple(values["hidden"])
+    for key in ("hidden", "features"):
+        if key in values:
+            values[key] = tuple(values[key])
     return TrainingConfig(**values)
