@@ -12,8 +12,8 @@ BASE = {"config": {"activation": "tanh", "depth": 3, "width": 16, "batch_size": 
         "view": {"quantity": "weight", "sharedY": True}}
 
 
-def spec(live_server):
-    with urllib.request.urlopen(f"{live_server}/api/labs/initialization/spec") as response:
+def spec(live_server, lab="initialization"):
+    with urllib.request.urlopen(f"{live_server}/api/labs/{lab}/spec") as response:
         return json.loads(response.read())
 
 

@@ -1,50 +1,47 @@
-// The Gradient-descent lab page: one state object in the URL hash; the scene over HTTP, the race live.
+// The Gradient-descent lab page: `{config}` in the URL hash, the form from the lab's spec; the scene over
+// HTTP, the race live.
 import { loadStrings, t } from "../i18n.js";
-import { livePlayer } from "../controls.js";
-import { loadHash, saveHash } from "../state.js";
+import { bindForm, livePlayer } from "../controls.js";
+import { loadSpec, loadState, saveState } from "../state.js";
 import { LineChart, PALETTE, formatValue } from "../charts.js";
 import { ContourPaths, FitChart, LossPerUpdate } from "./descent_charts.js";
 
-const VARIANTS = ["batch", "stochastic", "minibatch"];
-const COLORS = { batch: PALETTE[0], stochastic: PALETTE[1], minibatch: PALETTE[3] };
-const NUMBER_FIELDS = ["batch_size", "epochs", "lr", "samples", "seed"];
-const DEFAULTS = { variants: [...VARIANTS], batch_size: 20, epochs: 50, lr: 0.01, samples: 100, seed: 0 };
+const PALETTE_INDEX = { batch: 0, stochastic: 1, minibatch: 3 }; // the notes' colours, kept by name
 const DEFAULT_SPEED = 7; // 200 ticks/s: the notes' race lasts about half a minute
 
-let state = loadState();
+let spec = null;
+let state = null; // {config, view}: this page has no view settings of its own
 let frame = null;
 const $ = (id) => document.getElementById(id);
+const color = (variant) => PALETTE[PALETTE_INDEX[variant] ?? 5];
+const save = () => saveState(state);
 
-function loadState() {
-  return loadHash(DEFAULTS);
-}
-
-function saveState() {
-  saveHash(state);
-}
-
-function readForm() {
-  state.variants = VARIANTS.filter((v) => document.querySelector(`#variants input[value=${v}]`).checked);
-  for (const f of NUMBER_FIELDS) state[f] = Number($(f).value);
-  saveState();
-}
-
-function writeForm() {
-  for (const v of VARIANTS) {
-    const input = document.querySelector(`#variants input[value=${v}]`);
-    input.checked = state.variants.includes(v);
-    input.parentElement.style.setProperty("--swatch", COLORS[v]);
+// The variant checkboxes, one per choice the spec lists, each in its colour.
+function variantChecks() {
+  const box = $("variants");
+  const choices = spec.schema.properties.variants.items.enum;
+  box.querySelectorAll("label").forEach((label) => label.remove());
+  for (const v of choices) {
+    const input = Object.assign(document.createElement("input"), { type: "checkbox", value: v });
+    input.checked = state.config.variants.includes(v);
+    input.addEventListener("change", () => {
+      state.config.variants = choices.filter((c) => box.querySelector(`input[value=${c}]`).checked);
+      save();
+    });
+    const label = document.createElement("label");
+    label.dataset.variant = v;
+    label.style.setProperty("--swatch", color(v));
+    label.append(input, ` ${t(`descent.v.${v}`)}`);
+    box.append(label);
   }
-  for (const f of NUMBER_FIELDS) $(f).value = state[f];
 }
 
 function runConfig() {
-  readForm();
-  if (!state.variants.length) {
+  if (!state.config.variants.length) {
     $("form-error").textContent = t("descent.pick_one");
     return null;
   }
-  return { ...state };
+  return state.config; // only the config goes to the server
 }
 
 const contour = new ContourPaths($("contour"));
@@ -53,7 +50,7 @@ const lossUpdate = new LossPerUpdate($("loss-update"));
 const lossEpoch = new LineChart($("loss-epoch"), { height: 320, logY: true });
 
 function named(v) {
-  return { ...v, name: t(`descent.v.${v.variant}`), color: COLORS[v.variant] };
+  return { ...v, name: t(`descent.v.${v.variant}`), color: color(v.variant) };
 }
 
 function render() {
@@ -90,7 +87,7 @@ function renderTable(variants) {
     swatch.style.background = v.color;  // through the CSSOM: an inline style attribute is refused by the CSP
     name.append(swatch);
     name.append(v.name + (v.diverged ? ` (${t("common.diverged")})` : ""));
-    const cells = [String(v.batch_size), `${state.samples} / ${v.batch_size} → ${perEpoch}`,
+    const cells = [String(v.batch_size), `${state.config.samples} / ${v.batch_size} → ${perEpoch}`,
       `${v.updates} / ${v.updates_total}`, formatValue(v.w), formatValue(v.b),
       formatValue(Math.hypot(v.w - ls.w, v.b - ls.b))];
     for (const c of cells) row.insertCell().textContent = c;
@@ -107,8 +104,9 @@ async function post(path, config) {
   });
   const body = await response.json();
   if (!response.ok) {
-    const d = body.detail?.[0];
-    $("form-error").textContent = d ? `${d.loc.slice(1).join(".")}: ${d.msg}` : response.statusText;
+    // a 422 names its field; a 503 (the server's one-shot limiter) or a 413 says why in a sentence
+    const d = Array.isArray(body.detail) ? body.detail[0] : null;
+    $("form-error").textContent = d ? `${(d.loc ?? []).slice(1).join(".")}: ${d.msg}` : String(body.detail ?? response.statusText);
     return null;
   }
   return body;
@@ -126,7 +124,9 @@ async function loadScene(config) {
 
 async function main() {
   await loadStrings();
-  writeForm();
+  spec = await loadSpec("descent");
+  state = loadState(spec, {});
+  save(); // the URL now shows the state in force, whatever the hash held
   document.querySelector("#player [data-action=speed]").value = String(DEFAULT_SPEED);
   const { player } = livePlayer({
     lab: "descent",
@@ -140,8 +140,13 @@ async function main() {
       loadScene(runConfig());
     },
   });
-  for (const input of document.querySelectorAll("aside input")) input.addEventListener("change", readForm);
-  $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
+  variantChecks();
+  bindForm($("descent-form"), spec, state.config, {
+    onChange: (field, value) => {
+      save();
+      if (spec.live.includes(field)) player.setLive({ [field]: value });
+    },
+  });
   document.querySelector("[data-action=copy-code]").addEventListener("click", async (event) => {
     await navigator.clipboard?.writeText($("code").textContent);
     event.target.textContent = t("common.copied");
