@@ -145,3 +145,19 @@ def test_a_learning_rate_changed_mid_run_reaches_the_optimizer(page, live_server
               .get_attribute("data-value"))
     assert x == one[0] - 0.3 * 2 * one[0]  # the second step used lr 0.3: x ← x − lr·2x
     assert "{'lr': 0.3}" in page.inner_text("#code")
+
+
+def test_a_diverged_racer_is_marked_where_it_left_and_the_others_run_on(page, live_server):
+    # SGD at lr 0.5 leaves Rosenbrock within a few steps; Adam beside it races on
+    state = {"mode": "race", "surface": "rosenbrock", "start": [-1.5, 2.0], "steps": 60,
+             "optimizers": [{"name": "sgd", "lr": 0.5}, {"name": "adam", "lr": 0.05}]}
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_lab(page, live_server, state, lang="zh")
+    page.click("[data-action=speed-max]")
+    page.click("[data-action=toggle]")
+    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'")
+    page.wait_for_timeout(300)
+    marks = page.evaluate("document.getElementById('contour').data.filter((d) => d.mode === 'markers+text')"
+                          ".map((d) => d.text[0])")
+    assert len(marks) == 1 and marks[0].startswith("第 ") and "步后离开曲面" in marks[0]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -95,11 +95,19 @@ class Swarm:
         return int(self.starts.shape[0])
 
     def step(self) -> float:
-        """One step for every cloud; the mean finite surface value over all points (nan if none)."""
+        """One step for every cloud; the mean surface value over the points still on the map (nan if
+        none). Points that left the map are out of the mean: a runaway cloud's 1e300s would overflow
+        it to inf (which ends a run) and squash every other cloud's curve."""
         values = self.batch.advance()
         self.steps_done += 1
-        finite = values[torch.isfinite(values)]
-        return float(finite.mean()) if finite.numel() else math.nan
+        kept = values[self._on_map(self.batch.points, values)]
+        return float(kept.mean()) if kept.numel() else math.nan
+
+    def _on_map(self, points: Tensor, values: Tensor) -> Tensor:
+        """Which points are finite and inside the surface's domain."""
+        (x0, x1), (y0, y1) = self.surface.domain
+        x, y = points[:, 0], points[:, 1]
+        return torch.isfinite(values) & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
 
     def basins(self, block: Block) -> Tensor:
         """Per point: the index of the minimum it has reached, or MOVING, ESCAPED, DIVERGED."""
@@ -136,7 +144,8 @@ class Swarm:
         }
 
     def cloud_mean(self, i: int) -> float:
-        """Optimiser ``i``'s mean surface value over its points still finite (nan if none)."""
-        values = self.batch.values[self.batch.blocks[i].rows]
-        finite = values[torch.isfinite(values)]
-        return float(finite.mean()) if finite.numel() else math.nan
+        """Optimiser ``i``'s mean surface value over its points still on the map (nan once all left)."""
+        rows = self.batch.blocks[i].rows
+        values = self.batch.values[rows]
+        kept = values[self._on_map(self.batch.points[rows], values)]
+        return float(kept.mean()) if kept.numel() else math.nan

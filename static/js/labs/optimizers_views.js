@@ -94,6 +94,12 @@ export class SurfaceViews {
         hovertemplate: `${r.label}<br>${t("common.step")} %{customdata}<br>(%{x:.4f}, %{y:.4f})<extra></extra>` });
       traces.push({ type: "scatter", mode: "markers", x: x.slice(-1), y: y.slice(-1), showlegend: false,
         legendgroup: String(i), marker: { color, size: 11, line: { color: "#fff", width: 1.5 } }, hoverinfo: "skip" });
+      if (r.diverged && x.length) { // where and when it left: its last finite point, marked
+        const left = t("optimizers.left_at", { step: r.steps[r.steps.length - 1] });
+        traces.push({ type: "scatter", mode: "markers+text", x: x.slice(-1), y: y.slice(-1), showlegend: false,
+          legendgroup: String(i), text: [left], textposition: "top center", textfont: { color, size: 12 },
+          marker: { symbol: "x-thin", size: 16, line: { color, width: 3 } }, hoverinfo: "text" });
+      }
       traces3d.push({ type: "scatter3d", mode: "lines", name: r.label, x, y,
         z: this.clipped(r.points, r.values).map((v) => this.height(v)),
         line: { color, width: 6 }, showlegend: false });

@@ -140,3 +140,17 @@ def test_the_largest_swarm_frame_is_bounded():
     rounded = significant(exact)
     assert rounded[:4].tolist() == [1.2346, -0.00012346, 98765.0, 0.0]
     assert math.isnan(rounded[4]) and rounded[5] == float("inf")
+
+
+def test_a_runaway_cloud_leaves_the_mean_and_the_others_run_on():
+    # Himmelblau with SGD at lr 0.3 blows up within 5 steps (values past 1e300); Adam beside it
+    # must run its 300 steps: the run's loss and each curve stay finite and on the surface's scale
+    surface = SURFACES["himmelblau"]
+    specs = parse_specs([{"name": "sgd", "lr": 0.3}, {"name": "adam", "lr": 0.05}])
+    swarm = Swarm(surface, specs, swarm_starts(surface, 2500, "grid", 0), 50, 0)
+    start_max = float(swarm.batch.values.max())
+    losses = [swarm.step() for _ in range(300)]
+    assert all(math.isfinite(v) and v <= start_max for v in losses)
+    runaway, adam = swarm.cloud(0), swarm.cloud(1)
+    assert runaway["counts"]["escaped"] + runaway["counts"]["diverged"] == 2500 and math.isnan(runaway["mean_value"])
+    assert sum(adam["counts"]["minima"]) == 2500 and adam["mean_value"] < 1e-3
