@@ -1,132 +1,42 @@
-// The player every live lab shares: start/restart, play/pause, step, speed, and the status line.
-import { t } from "./i18n.js";
-import { RunSocket } from "./socket.js";
+// What every live lab page shares: `livePlayer()` wires its socket and player (live_controller.js),
+// `follow()`/`unfollow()` let the class layer show another run on it, and `bindForm()` builds its form
+// from the lab's spec.
+import { LiveController } from "./live_controller.js";
+import { Player } from "./player.js";
+import { bindKeys } from "./keys.js";
 import { clampNumber, fieldSchema } from "./state.js";
 
-const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, null]; // steps per second; null is as fast as it goes
+export { Player };
 
-export class Player {
-  constructor(root, socket, { lab, getConfig, onRestart }) {
-    this.root = root;
-    this.socket = socket;
-    this.lab = lab;
-    this.getConfig = getConfig;
-    this.onRestart = onRestart;
-    this.status = "idle";
-    this.buttons = {
-      start: root.querySelector("[data-action=start]"),
-      toggle: root.querySelector("[data-action=toggle]"),
-      step: root.querySelector("[data-action=step]"),
-    };
-    this.speed = root.querySelector("[data-action=speed]");
-    this.speedLabel = root.querySelector("[data-speed-label]");
-    this.statusLine = root.querySelector("[data-status-line]");
-    this.buttons.start.addEventListener("click", () => this.start());
-    this.buttons.toggle.addEventListener("click", () => this.toggle());
-    this.buttons.step.addEventListener("click", () => this.socket.step(1));
-    const pace = SPEEDS.indexOf(Number(root.dataset.pace)); // the lab's default pace, from its page
-    if (pace >= 0) this.speed.value = pace;
-    root.querySelector("[data-action=speed-max]")?.addEventListener("click", () => {
-      this.speed.value = SPEEDS.length - 1;
-      this.speed.dispatchEvent(new Event("input"));
-    });
-    this.speed.addEventListener("input", () => {
-      this.showSpeed();
-      if (this.status === "running" || this.status === "paused") this.socket.set({ speed: this.currentSpeed() });
-    });
-    this.showSpeed();
-    this.setStatus("idle");
-  }
+let current = null; // this page's controller: there is one live run view per page
 
-  get live() {
-    return this.status === "running" || this.status === "paused";
-  }
-
-  // Change hyperparameters of the run on screen, if there is one (the `set` message).
-  setLive(params) {
-    if (this.live) this.socket.set(params);
-  }
-
-  currentSpeed() {
-    return SPEEDS[Number(this.speed.value)] ?? null;
-  }
-
-  showSpeed() {
-    const s = this.currentSpeed();
-    this.speedLabel.textContent = s === null ? t("player.speed_max") : `${s} ${t("player.steps_per_s")}`;
-  }
-
-  start(paused = false) {
-    const config = this.getConfig();
-    if (!config) return;
-    this.onRestart?.();
-    const speed = this.currentSpeed();
-    this.socket.start(this.lab, config, { ...(speed ? { speed } : {}), paused });
-    this.setStatus("connecting");
-  }
-
-  toggle() {
-    if (this.status === "running") this.socket.pause();
-    else if (this.status === "paused") this.socket.resume();
-    else this.start();
-  }
-
-  setStatus(status, vars = {}) {
-    this.status = status;
-    this.statusLine.dataset.status = status;
-    this.statusLine.textContent = t(`status.${status}`, vars);
-    const live = status === "running" || status === "paused";
-    this.buttons.start.textContent = live || ["finished", "diverged", "stopped"].includes(status)
-      ? t("player.restart") : t("player.start");
-    this.buttons.toggle.textContent = status === "running" ? t("player.pause") : t("player.play");
-    this.buttons.step.disabled = status !== "paused";
-  }
-
-  showError(message) {
-    this.statusLine.dataset.status = "error";
-    this.statusLine.textContent = `${t("common.error")}: ${message.field ? message.field + " — " : ""}${message.message}`;
-  }
-}
-
-// A live lab's socket and player, wired alike on every page: statuses and errors go to the player
-// (and to `showError`, by default the page's #form-error), and frames are drawn at most once per
-// screen refresh, always the freshest.
-export function livePlayer({ lab, getConfig, onFrame, onRestart, showError, root }) {
+// Wire a lab page's player. `applyConfig(config)` writes a run's config into the page's state and form
+// (for a watched or re-attached run); call `player.open()` once the page is ready.
+export function livePlayer({ lab, getConfig, onFrame, onRestart, applyConfig, showError, root }) {
   const errorBox = document.getElementById("form-error");
   const report = showError ?? ((text) => { if (errorBox) errorBox.textContent = text; });
-  let player;
-  let latest = null;
-  let scheduled = false;
-  const socket = new RunSocket({
-    onStarted: () => player.setStatus("running"),
-    onFrame: (message) => {
-      player.statusLine.dataset.step = message.step; // the step reached, before it is drawn
-      latest = message;
-      if (scheduled) return;
-      scheduled = true;
-      requestAnimationFrame(() => {
-        scheduled = false;
-        if (latest) onFrame(latest);
-      });
-    },
-    onStatus: (status) => player.setStatus(status),
-    onQueued: (position) => player.setStatus("queued", { position }),
-    onError: (message) => {
-      player.showError(message);
-      report(message.field ? `${message.field}: ${message.message}` : message.message);
-    },
-    onConnection: (state) => { if (state === "closed") player.setStatus("disconnected"); },
+  current = new LiveController({
+    lab, getConfig, onFrame, onRestart, applyConfig, report, root: root ?? document.getElementById("player"),
   });
-  player = new Player(root ?? document.getElementById("player"), socket, {
-    lab,
-    getConfig,
-    onRestart: () => {
-      latest = null; // a frame of the previous run must not be drawn after the restart
-      report("");
-      onRestart?.();
-    },
-  });
-  return { socket, player };
+  bindKeys(current.player);
+  return { socket: current.socket, player: current.player };
+}
+
+// For the class layer: show run `run_id` on this page read-only, without a token. With `attach` (the
+// default) the page attaches to it; with `attach: false` the server already sends its frames (a class
+// presenting), and `config` is applied to the form. Returns false when this page is not that lab's.
+export function follow(options) {
+  return current ? current.follow(options) : false;
+}
+
+// Back to the page's own run (re-attached with its token, or re-shown after the server's release).
+export function unfollow() {
+  return current ? current.unfollow() : false;
+}
+
+// The page's socket and player ({socket, player, lab, mode}), or null before `livePlayer`.
+export function currentLive() {
+  return current && { socket: current.socket, player: current.player, lab: current.lab, mode: current.mode };
 }
 
 // A form whose controls name a config field (`data-field="depth"`) takes its choices, bounds and

@@ -1,9 +1,17 @@
-// One live run over /ws/runs: start, pause, resume, step, set, stop; frames of other runs are dropped.
+// One socket to /ws/runs showing one run at a time: its own (started, or attached with its token) or
+// another's (watched without a token). It reconnects with back-off (the page re-attaches on "open");
+// frames and statuses of any other run are dropped.
+const BACKOFF_S = [0.5, 1, 2, 4, 8, 15]; // then 15 s; each delay is jittered so a class does not return at once
+
 export class RunSocket {
-  constructor({ onFrame, onStatus, onError, onStarted, onQueued, onConnection } = {}) {
-    this.handlers = { onFrame, onStatus, onError, onStarted, onQueued, onConnection };
-    this.runId = null;
+  constructor({ onFrame, onStatus, onError, onStarted, onAttached, onGone, onQueued, onConnection } = {}) {
+    this.handlers = { onFrame, onStatus, onError, onStarted, onAttached, onGone, onQueued, onConnection };
+    this.listeners = new Map(); // message type -> [fn]: for messages this class does not know (class layer)
+    this.runId = null; // the run whose frames are shown; every other run's are dropped
+    this.token = null; // its control token, when this socket may control it
+    this.attaching = false; // an attach is on its way: a run_id/token error means the run is gone
     this.pending = [];
+    this.attempt = 0;
     this.closedByUs = false;
     this.connect();
   }
@@ -15,25 +23,44 @@ export class RunSocket {
 
   connect() {
     this.ws = new WebSocket(this.url());
-    this.handlers.onConnection?.("connecting");
+    this.handlers.onConnection?.("connecting", { attempt: this.attempt });
     this.ws.onopen = () => {
-      this.handlers.onConnection?.("open");
+      const reconnected = this.attempt > 0;
+      this.attempt = 0;
+      this.handlers.onConnection?.("open", { reconnected }); // may re-attach (sent at once: the socket is open)
       for (const message of this.pending.splice(0)) this.ws.send(message);
     };
     this.ws.onmessage = (event) => this.receive(JSON.parse(event.data));
     this.ws.onclose = () => {
       if (this.closedByUs) return;
-      this.handlers.onConnection?.("closed");
-      this.runId = null;
-      setTimeout(() => this.connect(), 1500);
+      this.pending = []; // controls pressed while offline are dropped: the page re-attaches and shows the truth
+      this.attaching = false;
+      const base = BACKOFF_S[Math.min(this.attempt, BACKOFF_S.length - 1)];
+      const delay = base * (0.75 + 0.5 * Math.random());
+      this.attempt += 1;
+      this.handlers.onConnection?.("closed", { attempt: this.attempt, seconds: Math.max(1, Math.round(delay)) });
+      this.retry = setTimeout(() => this.connect(), delay * 1000);
     };
   }
 
+  on(type, fn) {
+    if (!this.listeners.has(type)) this.listeners.set(type, []);
+    this.listeners.get(type).push(fn);
+  }
+
   receive(message) {
+    for (const fn of this.listeners.get(message.type) ?? []) fn(message);
     switch (message.type) {
       case "started":
         this.runId = message.run_id;
+        this.token = message.token ?? null;
         this.handlers.onStarted?.(message);
+        break;
+      case "attached":
+        this.attaching = false;
+        this.runId = message.run_id;
+        if (!message.control) this.token = null;
+        this.handlers.onAttached?.(message);
         break;
       case "frame":
         if (message.run_id === this.runId) this.handlers.onFrame?.(message);
@@ -45,7 +72,15 @@ export class RunSocket {
         this.handlers.onQueued?.(message.position);
         break;
       case "error":
-        this.handlers.onError?.(message);
+        if (this.attaching && (message.field === "run_id" || message.field === "token")) {
+          const runId = this.runId;
+          this.attaching = false;
+          this.runId = null;
+          this.token = null;
+          this.handlers.onGone?.(message, runId);
+        } else {
+          this.handlers.onError?.(message);
+        }
         break;
     }
   }
@@ -58,12 +93,41 @@ export class RunSocket {
 
   start(lab, config, options = {}) {
     this.runId = null; // frames of the previous run are stale from now on
+    this.token = null;
+    this.attaching = false;
     this.send({ type: "start", lab, config, ...options });
   }
+
+  // Show run `runId`: controlling it with `token`, watching it without.
+  attach(runId, token = null) {
+    this.runId = runId;
+    this.token = token;
+    this.attaching = true;
+    this.send({ type: "attach", run_id: runId, ...(token ? { token } : {}) });
+  }
+
+  // Show frames of `runId` that the server sends without an attach (a class presenting a run).
+  show(runId, token = null) {
+    this.runId = runId;
+    this.token = token;
+    this.attaching = false;
+  }
+
+  detach() {
+    this.runId = null;
+    this.token = null;
+    this.send({ type: "detach" });
+  }
+
   pause() { this.send({ type: "pause" }); }
   resume() { this.send({ type: "resume" }); }
   step(n = 1) { this.send({ type: "step", n }); }
+  seek(step) { this.send({ type: "seek", step }); }
   set(params) { this.send({ type: "set", params }); }
   stop() { this.send({ type: "stop" }); }
-  close() { this.closedByUs = true; this.ws.close(); }
+  close() {
+    this.closedByUs = true;
+    clearTimeout(this.retry);
+    this.ws.close();
+  }
 }

@@ -88,9 +88,18 @@ function initLive() {
     lab: "backprop",
     getConfig: () => { readForm(); return { ...request(), steps: state.steps }; },
     onFrame: renderFrame,
+    onRestart: refresh,
+    applyConfig: (c) => {
+      const [i1, i2] = c.inputs;
+      const [t1, t2] = c.targets;
+      Object.assign(state, { activation: c.activation, lr: c.lr, steps: c.steps });
+      Object.assign(state.values, { i1, i2, t1, t2 }, c.weights, c.biases);
+      writeForm();
+      save();
+    },
   });
   $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
-  player.start(true);
+  player.open();
 }
 
 async function chainRule() {

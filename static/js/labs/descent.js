@@ -139,6 +139,7 @@ async function main() {
       frame = null;
       loadScene(runConfig());
     },
+    applyConfig: (config) => { Object.assign(state, config); writeForm(); saveState(); },
   });
   variantChecks();
   bindForm($("descent-form"), spec, state.config, {
@@ -151,7 +152,7 @@ async function main() {
     await navigator.clipboard?.writeText($("code").textContent);
     event.target.textContent = t("common.copied");
   });
-  player.start(true); // open on the start of the race, paused at tick 0
+  player.open(); // this tab's run, or the start of the race paused at tick 0
 }
 
 main();

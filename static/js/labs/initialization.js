@@ -190,6 +190,7 @@ async function main() {
       frame = null;
       showCode(runConfig());
     },
+    applyConfig: (config) => { Object.assign(state, config); writeForm(); saveState(); },
   });
   bindForm(form, spec, state.config, {
     label: (field, value) => t(`initialization.${field === "activation" ? "act" : field}.${value}`),
@@ -240,7 +241,7 @@ async function main() {
     event.target.textContent = t("common.copied");
   });
   showCode(runConfig());
-  player.start(true); // open on the initial state, paused at step 0
+  player.open(); // this tab's run, or the initial state paused at step 0
 }
 
 main();

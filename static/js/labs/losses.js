@@ -92,12 +92,13 @@ function initLive() {
     getConfig: fitConfig,
     onFrame: (message) => { frame = message; renderFit(); },
     onRestart: () => { frame = null; showCode(fitConfig()); },
+    applyConfig: (config) => { Object.assign(state.fit, config); writeFitForm(); save(); },
   });
   for (const f of [...FIT_FIELDS, "optimizer"]) $(f).addEventListener("change", readFitForm);
   for (const box of document.querySelectorAll("#fit-losses input")) box.addEventListener("change", readFitForm);
   $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
   showCode(fitConfig());
-  player.start(true);
+  player.open();
 }
 
 async function main() {

@@ -198,6 +198,15 @@ function applyScene(scene) {
   restart(true);
 }
 
+// A run's config (watched or re-attached) into the page's state; the surface follows.
+function applyConfig(c) {
+  Object.assign(state, { mode: c.mode, surface: c.expression ? "custom" : c.surface, expression: c.expression ?? state.expression,
+    start: c.start ?? null, steps: c.steps, optimizers: c.optimizers, scene: null });
+  if (c.mode === "swarm") Object.assign(state, { swarm_size: c.swarm_size, swarm_layout: c.swarm_layout, seed: c.seed });
+  saveState();
+  loadSurface().then(() => { writeForm(); render(); });
+}
+
 function renderScenes() {
   $("scenes").replaceChildren(...scenes.map((s) => {
     const b = document.createElement("button");
@@ -243,12 +252,13 @@ async function main() {
     getConfig: runConfig,
     onFrame: (message) => { frame = message; render(); },
     onRestart: () => { frame = null; showCode(); },
+    applyConfig,
   }));
   bindForm();
   await loadSurface();
   writeForm();
   refreshEwa();
-  player.start(true); // open on the start, paused at step 0
+  player.open(); // this tab's run, or the start paused at step 0
 }
 
 main();

@@ -142,6 +142,14 @@ async function main() {
       scene = null;
       loadScene(config());
     },
+    applyConfig: (c) => {
+      const { compare, ...rest } = c;
+      Object.assign(state, rest);
+      state.compare = Object.entries(compare ?? {})
+        .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join("; ")}]` : v}`).join(", ");
+      writeForm(state);
+      saveState(state);
+    },
   });
   for (const input of document.querySelectorAll("aside input, aside select")) {
     input.addEventListener("change", () => {
@@ -185,7 +193,7 @@ async function main() {
   });
   $("net-run").addEventListener("change", render);
   showTab(state.tab);
-  player.start(true); // open on the untrained model, paused at step 0
+  player.open(); // this tab's run, or the untrained model paused at step 0
 }
 
 main();

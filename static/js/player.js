@@ -1,0 +1,170 @@
+// The player every live lab shares: start/restart, play/pause, step, speed, the timeline (rewind a paused
+// run), the status line, the "run is gone" offer, the "show my run" link and the watching banner.
+import { t } from "./i18n.js";
+import { watchUrl } from "./run_memory.js";
+
+const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, null]; // steps per second; null is as fast as it goes
+const LIVE = ["running", "paused"];
+const ENDED = ["finished", "diverged", "stopped"];
+
+export class Player {
+  constructor(root, socket, { lab, getConfig, onRestart }) {
+    this.root = root;
+    this.socket = socket;
+    this.lab = lab;
+    this.getConfig = getConfig;
+    this.onRestart = onRestart;
+    this.status = "idle";
+    this.watching = false; // following a run this page may not change
+    this.step = 0; // the step on screen
+    this.reach = 0; // the furthest step of this branch: the timeline's end
+    const $ = (selector) => root.querySelector(selector);
+    this.buttons = { start: $("[data-action=start]"), toggle: $("[data-action=toggle]"), step: $("[data-action=step]") };
+    this.speed = $("[data-action=speed]");
+    this.speedLabel = $("[data-speed-label]");
+    this.timeline = $("[data-action=timeline]");
+    this.timelineLabel = $("[data-timeline-label]");
+    this.statusLine = $("[data-status-line]");
+    this.gone = $("[data-gone]");
+    this.banner = $("[data-watch-banner]");
+    this.share = $("[data-share]");
+    this.shareUrl = $("[data-share-url]");
+    this.buttons.start.addEventListener("click", () => this.start());
+    this.buttons.toggle.addEventListener("click", () => this.toggle());
+    this.buttons.step.addEventListener("click", () => this.stepOnce());
+    const pace = SPEEDS.indexOf(Number(root.dataset.pace)); // the lab's default pace, from its page
+    if (pace >= 0) this.speed.value = pace;
+    this.speedMax = $("[data-action=speed-max]");
+    this.speedMax?.addEventListener("click", () => {
+      this.speed.value = SPEEDS.length - 1;
+      this.speed.dispatchEvent(new Event("input"));
+    });
+    this.speed.addEventListener("input", () => {
+      this.showSpeed();
+      if (this.live) this.socket.set({ speed: this.currentSpeed() });
+    });
+    // dragging shows the step it would go to; letting go rewinds the run there
+    this.timeline?.addEventListener("input", () => this.showTimeline(Number(this.timeline.value)));
+    this.timeline?.addEventListener("change", () => this.seek(Number(this.timeline.value)));
+    $("[data-action=copy-share]")?.addEventListener("click", (event) => this.copyShare(event.target));
+    this.shareUrl?.addEventListener("focus", () => this.shareUrl.select());
+    this.showSpeed();
+    this.setStatus("idle");
+  }
+
+  // A run this page controls is on screen (false while watching: nothing here may change it).
+  get live() {
+    return !this.watching && LIVE.includes(this.status);
+  }
+
+  // Change hyperparameters of the run on screen, if there is one (the `set` message).
+  setLive(params) {
+    if (this.live) this.socket.set(params);
+  }
+
+  currentSpeed() {
+    return SPEEDS[Number(this.speed.value)] ?? null;
+  }
+
+  showSpeed() {
+    const s = this.currentSpeed();
+    this.speedLabel.textContent = s === null ? t("player.speed_max") : `${s} ${t("player.steps_per_s")}`;
+  }
+
+  start(paused = false) {
+    if (this.watching) return;
+    const config = this.getConfig();
+    if (!config) return;
+    this.onRestart?.();
+    this.moveTo(0, true);
+    const speed = this.currentSpeed();
+    this.socket.start(this.lab, config, { ...(speed ? { speed } : {}), paused });
+    this.setStatus("connecting");
+  }
+
+  toggle() {
+    if (this.watching) return;
+    if (this.status === "running") this.socket.pause();
+    else if (this.status === "paused") this.socket.resume();
+    else if (!["connecting", "reattaching", "reconnecting", "disconnected"].includes(this.status)) this.start();
+  }
+
+  stepOnce() {
+    if (this.live && this.status === "paused") this.socket.step(1);
+  }
+
+  seek(step) {
+    if (this.live && this.status === "paused" && step !== this.step) this.socket.seek(step);
+    else this.showTimeline(this.step);
+  }
+
+  // The step on screen; a step behind the one shown means the run was rewound: its branch ends there.
+  moveTo(step, fresh = false) {
+    this.reach = fresh || step < this.step ? step : Math.max(this.reach, step);
+    this.step = step;
+    this.statusLine.dataset.step = step; // the step reached, before it is drawn
+    if (!this.timeline) return;
+    this.timeline.max = String(this.reach);
+    this.timeline.value = String(step);
+    this.showTimeline(step);
+  }
+
+  showTimeline(step) {
+    if (this.timelineLabel) this.timelineLabel.textContent = t("player.timeline_label", { step, reach: this.reach });
+  }
+
+  setStatus(status, vars = {}) {
+    this.status = status;
+    this.statusLine.dataset.status = status;
+    this.statusLine.textContent = t(`status.${status}`, vars);
+    this.gone.hidden = !status.startsWith("gone_");
+    this.gone.querySelector("[data-action=start-again]").textContent =
+      t(status === "gone_watch" ? "player.own_run" : "player.start_again");
+    this.refresh();
+  }
+
+  // Enable what may be used now: nothing that changes the run while watching or offline.
+  refresh() {
+    const status = this.status;
+    const mine = !this.watching;
+    this.buttons.start.textContent = LIVE.includes(status) || ENDED.includes(status) ? t("player.restart") : t("player.start");
+    this.buttons.toggle.textContent = status === "running" ? t("player.pause") : t("player.play");
+    this.buttons.start.disabled = !mine;
+    this.buttons.toggle.disabled = !mine;
+    this.buttons.step.disabled = !mine || status !== "paused";
+    this.speed.disabled = !mine;
+    if (this.speedMax) this.speedMax.disabled = !mine;
+    if (this.timeline) this.timeline.disabled = !mine || status !== "paused" || this.reach === 0;
+    if (this.share) this.share.hidden = !(this.socket.runId && this.socket.token) || !mine;
+    if (this.shareUrl && this.socket.runId) this.shareUrl.value = watchUrl(this.lab, this.socket.runId);
+  }
+
+  setWatching(on, { leavable = true } = {}) {
+    this.watching = on;
+    this.banner.hidden = !on;
+    this.banner.querySelector("[data-action=leave-watch]").hidden = !leavable;
+    this.root.classList.toggle("watching", on);
+    this.refresh();
+  }
+
+  // The run on screen no longer exists: `kind` "own" (this tab's run was freed) or "watch" (the watched
+  // run ended); the status line says so and one button offers a fresh run from the page's config.
+  showGone(kind) {
+    this.setStatus(`gone_${kind}`);
+  }
+
+  async copyShare(button) {
+    this.shareUrl.select();
+    try {
+      await navigator.clipboard.writeText(this.shareUrl.value);
+    } catch {
+      document.execCommand?.("copy"); // plain http on a school network has no clipboard API
+    }
+    button.textContent = t("common.copied");
+  }
+
+  showError(message) {
+    this.statusLine.dataset.status = "error";
+    this.statusLine.textContent = `${t("common.error")}: ${message.field ? message.field + " — " : ""}${message.message}`;
+  }
+}
