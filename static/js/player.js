@@ -6,6 +6,7 @@ import { watchUrl } from "./run_memory.js";
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, null]; // steps per second; null is as fast as it goes
 const LIVE = ["running", "paused"];
 const ENDED = ["finished", "diverged", "stopped"];
+const SEEKABLE = ["paused", "finished", "diverged"]; // a run that is not moving may be rewound
 
 export class Player {
   constructor(root, socket, { lab, getConfig, onRestart }) {
@@ -94,7 +95,7 @@ export class Player {
   }
 
   seek(step) {
-    if (this.live && this.status === "paused" && step !== this.step) this.socket.seek(step);
+    if (!this.watching && SEEKABLE.includes(this.status) && step !== this.step) this.socket.seek(step);
     else this.showTimeline(this.step);
   }
 
@@ -134,7 +135,7 @@ export class Player {
     this.buttons.step.disabled = !mine || status !== "paused";
     this.speed.disabled = !mine;
     if (this.speedMax) this.speedMax.disabled = !mine;
-    if (this.timeline) this.timeline.disabled = !mine || status !== "paused" || this.reach === 0;
+    if (this.timeline) this.timeline.disabled = !mine || !SEEKABLE.includes(status) || this.reach === 0;
     if (this.share) this.share.hidden = !(this.socket.runId && this.socket.token) || !mine;
     if (this.shareUrl && this.socket.runId) this.shareUrl.value = watchUrl(this.lab, this.socket.runId);
   }

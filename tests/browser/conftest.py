@@ -7,6 +7,7 @@ open, which would stop later tests from calling asyncio.run.
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,12 +33,13 @@ def browser() -> Iterator[object]:
         b.close()
 
 
-@pytest.fixture
-def page(browser: object, live_server: str) -> Iterator[object]:
-    """A fresh page; every request must stay on 127.0.0.1 (classrooms may be offline)."""
+@contextmanager
+def guarded_context(browser: object, viewport: dict[str, int] | None = None) -> Iterator[object]:
+    """A page in a browser context of its own (another laptop); requests must stay on 127.0.0.1
+    (classrooms may be offline) and the page must raise no JavaScript error."""
     # The pages' strict CSP forbids eval, which Playwright's wait_for_function needs; test_csp.py
     # loads every page under the real policy.
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},  # type: ignore[attr-defined]
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000},  # type: ignore[attr-defined]
                                   bypass_csp=True)
     page = context.new_page()
     outside: list[str] = []
@@ -61,3 +63,8 @@ def page(browser: object, live_server: str) -> Iterator[object]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
+@pytest.fixture
+def page(browser: object, live_server: str) -> Iterator[object]:
+    """A fresh page; every request must stay on 127.0.0.1 (classrooms may be offline)."""
+    with guarded_context(browser) as page:
+        yield page
