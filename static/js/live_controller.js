@@ -67,7 +67,7 @@ export class LiveController {
     this.home = { run_id: message.run_id, token: message.token, config: message.config };
     this.shown = message.run_id;
     remember(this.lab, message.run_id, message.token);
-    this.player.setStatus("running");
+    if (this.player.status === "connecting") this.player.setStatus("running"); // unless its status came first
   }
 
   attached(message) {
