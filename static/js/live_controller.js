@@ -75,7 +75,10 @@ export class LiveController {
       this.home = { run_id: message.run_id, token: this.socket.token, config: message.config };
       remember(this.lab, message.run_id, this.socket.token);
     }
-    if (this.shown !== message.run_id) this.applyAndReset(message.config, message.run_id);
+    // Back to this tab's run after a reload: the form keeps what the tab's URL holds (edits not yet
+    // started included). A watched run, or our own after following another, brings its config.
+    const reloaded = message.control && this.shown === null;
+    if (this.shown !== message.run_id) this.applyAndReset(reloaded ? null : message.config, message.run_id);
     this.player.refresh();
   }
 

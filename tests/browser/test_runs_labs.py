@@ -7,7 +7,7 @@ import pytest
 from tests.browser.conftest import guarded_context
 from tests.browser.test_runs_page import STATUS, Wire, wait_status
 
-LABS = ["initialization", "losses", "backprop", "optimizers", "descent", "training"]
+LABS = ["initialization", "losses", "backprop", "optimizers", "descent", "training", "landscape"]
 
 
 @pytest.mark.parametrize("lab", LABS)

@@ -190,7 +190,12 @@ async function main() {
       frame = null;
       showCode(runConfig());
     },
-    applyConfig: (config) => { Object.assign(state, config); writeForm(); saveState(); },
+    applyConfig: (config) => {
+      Object.assign(state.config, config);
+      writeForm(form, state.config);
+      renderMethodCards();
+      save();
+    },
   });
   bindForm(form, spec, state.config, {
     label: (field, value) => t(`initialization.${field === "activation" ? "act" : field}.${value}`),

@@ -212,6 +212,7 @@ async function main() {
       drawn.clear();
       showCode(runConfig());
     },
+    applyConfig: (config) => { Object.assign(state, config, { preset: "" }); writeForm(); saveHash(state); },
   });
   bindForm(form, spec, state.config, {
     label: (field, value) => t(`landscape.${field}.${value}`),
@@ -247,7 +248,7 @@ async function main() {
     event.target.textContent = t("common.copied");
   });
   showCode(runConfig());
-  player.start(true); // open paused at step 0: Play trains, then the surface fills in
+  player.open(); // this tab's run, or paused at step 0: Play trains, then the surface fills in
 }
 
 main();
