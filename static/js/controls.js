@@ -34,6 +34,12 @@ export function unfollow() {
   return current ? current.unfollow() : false;
 }
 
+// For the class layer: a scene sent to everyone opens as this page's own run (its config into the form,
+// a fresh run paused at step 0). False when there is no live lab here or the page shows another's run.
+export function openScene(config) {
+  return current ? current.openScene(config) : false;
+}
+
 // The page's socket and player ({socket, player, lab, mode}), or null before `livePlayer`.
 export function currentLive() {
   return current && { socket: current.socket, player: current.player, lab: current.lab, mode: current.mode };

@@ -163,6 +163,14 @@ export class LiveController {
     return true;
   }
 
+  // A scene handed to the class: the config becomes this page's own run, fresh and paused at step 0.
+  openScene(config) {
+    if (this.mode !== "own" || !this.applyConfig) return false;
+    this.applyConfig(structuredClone(config));
+    this.player.start(true);
+    return true;
+  }
+
   unfollow() {
     if (this.mode !== "follow") return false;
     const { attach } = this.followed;

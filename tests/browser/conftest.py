@@ -6,6 +6,7 @@ open, which would stop later tests from calling asyncio.run.
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,6 +32,22 @@ def browser() -> Iterator[object]:
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         yield b
         b.close()
+
+
+def until(page: object, expression: str, timeout: float = 60.0) -> None:
+    """Poll a JavaScript expression until it is truthy. (Playwright's wait_for_function compiles its
+    predicate with eval, which the pages' Content-Security-Policy refuses; evaluate is not refused.)"""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if page.evaluate(expression):  # type: ignore[attr-defined]
+                return
+        except Exception as exc:  # a navigation replaced the page's context: ask the new one
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {expression}")
+        page.wait_for_timeout(50)  # type: ignore[attr-defined]
 
 
 @contextmanager

@@ -4,7 +4,7 @@
 
 import pytest
 
-from tests.browser.conftest import guarded_context
+from tests.browser.conftest import guarded_context, until
 from tests.browser.test_runs_page import STATUS, Wire, wait_status
 
 LABS = ["initialization", "losses", "backprop", "optimizers", "descent", "training", "landscape"]
@@ -23,7 +23,7 @@ def test_a_lab_page_reattaches_after_a_reload_and_can_be_watched(page, browser, 
     assert len(wire.of_type("started")) == 1  # the reload started nothing
     attached = wire.of_type("attached", socket=1)
     assert [(a["run_id"], a["control"]) for a in attached] == [(started[0]["run_id"], True)]
-    page.wait_for_function(f"{STATUS} === 'paused' && !document.getElementById('form-error').textContent")
+    until(page, f"{STATUS} === 'paused' && !document.getElementById('form-error').textContent")
     page.click(".share summary")
     link = page.input_value("[data-share-url]")
     with guarded_context(browser) as neighbour:  # it fails on any JavaScript error of the watching page

@@ -10,14 +10,14 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.conftest import guarded_context
+from tests.browser.conftest import guarded_context, until
 from tests.conftest import ARTIFACTS
 
 CONFIG = {"variants": ["batch", "stochastic", "minibatch"], "batch_size": 20, "epochs": 20, "lr": 0.05,
           "samples": 100, "seed": 0}  # 2,000 ticks: long enough to be caught mid-run
 STATUS = "document.querySelector('[data-status-line]').dataset.status"
 STEP = "Number(document.querySelector('[data-status-line]').dataset.step)"
-DRAWN_TICK = "Number(document.getElementById('progress').textContent.match(/tick (\\d+)/)[1])"
+DRAWN_TICK = "Number((document.getElementById('progress').textContent.match(/tick (\\d+)/) || [])[1])"
 SPEED_20 = 4  # the speed slider's position for 20 steps/s
 
 
@@ -45,7 +45,7 @@ def open_lab(page, live_server, config=CONFIG, lang="en", query="", seed=0):
 
 
 def wait_status(page, status, timeout=60000):  # generous: the test machine is shared
-    page.wait_for_function(f"{STATUS} === '{status}'", timeout=timeout)
+    until(page, f"{STATUS} === '{status}'", timeout=timeout / 1000)
 
 
 def play_slowly(page):
@@ -61,11 +61,11 @@ def test_a_reload_mid_run_returns_to_the_run_where_it_was(page, live_server):
     wire = Wire(page)
     open_lab(page, live_server)
     play_slowly(page)
-    page.wait_for_function(f"{STEP} >= 20")
+    until(page, f"{STEP} >= 20")
     run_id = wire.of_type("started")[0]["run_id"]
     before = page.evaluate(STEP)
     page.reload()
-    page.wait_for_function(f"{STATUS} === 'running' && {STEP} > {before + 10}")
+    until(page, f"{STATUS} === 'running' && {STEP} > {before + 10}")
     assert len(wire.sockets) == 2
     assert len(wire.of_type("started")) == 1  # the reload started nothing
     attached = wire.of_type("attached", socket=1)
@@ -73,7 +73,7 @@ def test_a_reload_mid_run_returns_to_the_run_where_it_was(page, live_server):
     steps = [m["step"] for m in wire.of_type("frame", socket=1)]
     assert steps[0] >= before and steps == sorted(steps)  # it went on from where it was
     assert {m["run_id"] for m in wire.of_type("frame", socket=1)} == {run_id}
-    page.wait_for_function(f"{DRAWN_TICK} > {before}")  # and it is drawn
+    until(page, f"{DRAWN_TICK} > {before}")  # and it is drawn
     assert page.input_value("#epochs") == "20"
 
 
@@ -81,7 +81,7 @@ def test_a_dropped_socket_reattaches_and_says_so(page, live_server):
     wire = Wire(page)
     open_lab(page, live_server, seed=1)
     play_slowly(page)
-    page.wait_for_function(f"{STEP} >= 10")
+    until(page, f"{STEP} >= 10")
     page.evaluate("""() => import('/static/js/controls.js').then((m) => {
       const player = m.currentLive().player;  // every status the player shows, with its text
       const show = player.setStatus.bind(player);
@@ -93,7 +93,7 @@ def test_a_dropped_socket_reattaches_and_says_so(page, live_server):
     })""")
     before = page.evaluate(STEP)
     page.evaluate("import('/static/js/controls.js').then((m) => m.currentLive().socket.ws.close())")
-    page.wait_for_function(f"{STATUS} === 'running' && {STEP} > {before + 5}")
+    until(page, f"{STATUS} === 'running' && {STEP} > {before + 5}")
     seen = page.evaluate("window.seen")
     reconnecting = [text for status, text in seen if status == "reconnecting"]
     assert reconnecting and reconnecting[0].startswith("Connection lost — reconnecting in")
@@ -116,7 +116,7 @@ def test_show_my_run_opens_a_read_only_page_that_follows_it(page, browser, live_
         neighbour.set_default_timeout(60000)
         neighbour.goto(link)
         wait_status(neighbour, "paused")
-        neighbour.wait_for_function("document.getElementById('progress').textContent.includes('tick 0')")
+        until(neighbour, "document.getElementById('progress').textContent.includes('tick 0')")
         # the run's config, read-only: the form shows it and nothing that changes the run can be used
         assert neighbour.input_value("#lr") == "0.04" and neighbour.input_value("#epochs") == "5"
         checked = neighbour.eval_on_selector_all("#variants input:checked", "els => els.map(e => e.value)")
@@ -134,7 +134,7 @@ def test_show_my_run_opens_a_read_only_page_that_follows_it(page, browser, live_
         wait_status(page, "finished")
         assert neighbour.evaluate(STEP) == page.evaluate(STEP) == 25  # 5 epochs of 100 / 20 ticks
         for p in (page, neighbour):
-            p.wait_for_function(f"{DRAWN_TICK} === 25")
+            until(p, f"{DRAWN_TICK} === 25")
         assert wire.of_type("attached")[0]["control"] is False
         assert not wire.of_type("started") and not wire.of_type("error")
         assert {m["run_id"] for m in wire.of_type("frame")} == {run_id}
@@ -153,21 +153,21 @@ def test_the_timeline_rewinds_a_paused_run_and_plays_on_from_there(page, live_se
     wire = Wire(page)
     open_lab(page, live_server, seed=3)
     play_slowly(page)
-    page.wait_for_function(f"{STEP} >= 30")
+    until(page, f"{STEP} >= 30")
     page.click("[data-action=toggle]")
     wait_status(page, "paused")
     reached = page.evaluate(STEP)
     assert page.get_attribute("[data-action=timeline]", "max") == str(reached)
     page.eval_on_selector("[data-action=timeline]", "el => { el.value = '12'; el.dispatchEvent(new Event('input')); "
                           "el.dispatchEvent(new Event('change')); }")
-    page.wait_for_function(f"{STEP} === 12 && {DRAWN_TICK} === 12")
+    until(page, f"{STEP} === 12 && {DRAWN_TICK} === 12")
     assert wire.of_type("frame")[-1]["step"] == 12
     assert page.inner_text("[data-timeline-label]") == "step 12 / 12"
     page.locator("body").press("ArrowRight")  # → steps once from the rewound step
-    page.wait_for_function(f"{DRAWN_TICK} === 13")
+    until(page, f"{DRAWN_TICK} === 13")
     page.locator("body").press("Space")  # and Space plays on from there
     wait_status(page, "running")
-    page.wait_for_function(f"{DRAWN_TICK} > 20")
+    until(page, f"{DRAWN_TICK} > 20")
     assert len(wire.of_type("started")) == 1
 
 
@@ -215,3 +215,31 @@ def test_screenshots_of_the_player_and_of_a_watching_page(page, live_server, lan
         page.set_viewport_size({"width": width, "height": height})
         page.wait_for_timeout(200)
         page.screenshot(path=str(ARTIFACTS / f"runs_watching_{lang}_{width}.png"))
+
+
+def test_follow_and_unfollow_for_the_class_layer(page, browser, live_server):
+    """`follow()` shows another run read-only on this page; `unfollow()` returns to the page's own."""
+    open_lab(page, live_server, seed=5)
+    wait_status(page, "paused")
+    other = page.evaluate("import('/static/js/controls.js').then((m) => m.currentLive().socket.runId)")
+    with guarded_context(browser) as student:
+        student.set_default_timeout(60000)
+        wire = Wire(student)
+        open_lab(student, live_server, seed=6)
+        wait_status(student, "paused")
+        own = wire.of_type("started")[0]["run_id"]
+        follows = student.evaluate("(id) => import('/static/js/controls.js').then((m) => [m.follow("
+                                   "{run_id: id, lab: 'landscape'}), m.follow({run_id: id, lab: 'descent'})])", other)
+        assert follows == [False, True]  # another lab's run is not shown here
+        wait_status(student, "paused")
+        assert student.is_disabled("[data-action=toggle]") and student.input_value("#seed") == "5"
+        assert not student.is_visible("[data-action=leave-watch]")  # the class decides when it ends
+        page.click("[data-action=step]")  # the followed run moves: the student sees it
+        until(student, f"{STEP} === 1 && {DRAWN_TICK} === 1")
+        assert student.evaluate("import('/static/js/controls.js').then((m) => m.unfollow())")
+        wait_status(student, "paused")
+        until(student, f"{DRAWN_TICK} === 0")
+        assert not student.is_disabled("[data-action=toggle]") and student.input_value("#seed") == "6"
+        attached = wire.of_type("attached")
+        assert [(a["run_id"], a["control"]) for a in attached] == [(other, False), (own, True)]
+        assert len(wire.of_type("started")) == 1
