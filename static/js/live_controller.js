@@ -118,8 +118,11 @@ export class LiveController {
     if (state !== "open" || !info.reconnected) return;
     if (this.mode === "follow" && !this.followed.attach) {
       // the server's presentation ended with the old socket: back to our own run until it presents again
-      this.unfollow();
-    } else if (this.mode === "own") {
+      this.mode = "own";
+      this.followed = null;
+      this.setWatching(false, true);
+    }
+    if (this.mode === "own") {
       if (this.home) this.socket.attach(this.home.run_id, this.home.token);
       else this.player.setStatus("idle"); // the start was lost with the socket: Start is one click away
     } else {
