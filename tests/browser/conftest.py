@@ -35,8 +35,8 @@ def browser() -> Iterator[object]:
 
 
 def until(page: object, expression: str, timeout: float = 60.0) -> None:
-    """Poll a JavaScript expression until it is truthy. (Playwright's wait_for_function compiles its
-    predicate with eval, which the pages' Content-Security-Policy refuses; evaluate is not refused.)"""
+    """Poll a JavaScript expression until it is truthy, with evaluate: unlike wait_for_function (which
+    compiles its predicate with eval), it works under the pages' real Content-Security-Policy too."""
     deadline = time.monotonic() + timeout
     while True:
         try:
