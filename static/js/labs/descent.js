@@ -1,7 +1,7 @@
 // The Gradient-descent lab page: `{config}` in the URL hash, the form from the lab's spec; the scene over
 // HTTP, the race live.
 import { loadStrings, t } from "../i18n.js";
-import { bindForm, livePlayer } from "../controls.js";
+import { bindForm, livePlayer, writeForm } from "../controls.js";
 import { loadSpec, loadState, saveState } from "../state.js";
 import { LineChart, PALETTE, formatValue } from "../charts.js";
 import { ContourPaths, FitChart, LossPerUpdate } from "./descent_charts.js";
@@ -139,7 +139,12 @@ async function main() {
       frame = null;
       loadScene(runConfig());
     },
-    applyConfig: (config) => { Object.assign(state, config); writeForm(); saveState(); },
+    applyConfig: (config) => {
+      Object.assign(state.config, config);
+      writeForm($("descent-form"), state.config);
+      variantChecks();
+      save();
+    },
   });
   variantChecks();
   bindForm($("descent-form"), spec, state.config, {

@@ -212,7 +212,14 @@ async function main() {
       drawn.clear();
       showCode(runConfig());
     },
-    applyConfig: (config) => { Object.assign(state, config, { preset: "" }); writeForm(); saveHash(state); },
+    applyConfig: (config) => {
+      for (const key of Object.keys(state.config)) delete state.config[key]; // in place, as a preset does
+      Object.assign(state.config, config);
+      state.view.preset = "";
+      writeForm(form, state.config);
+      writeExtras();
+      save();
+    },
   });
   bindForm(form, spec, state.config, {
     label: (field, value) => t(`landscape.${field}.${value}`),
