@@ -13,7 +13,7 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Union
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, Strict, create_model
 from pydantic.fields import FieldInfo
 
 from app.labs.fields import Cap, Help
@@ -88,6 +88,8 @@ def convert(annotation: Any) -> Any:
         return Union[tuple(convert(a) for a in args)]  # noqa: UP007  (built from a tuple)
     if origin in (list, tuple) and args:
         return origin[tuple(convert(a) for a in args)] if origin is tuple else list[convert(args[0])]  # type: ignore[misc]
+    if annotation in (int, float):
+        return Annotated[annotation, Strict()]  # a number, not true/false or "3" (JSON has numbers)
     return annotation
 
 

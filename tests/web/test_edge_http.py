@@ -171,3 +171,25 @@ def test_the_descent_scene_memory_does_not_grow_with_the_samples(client):
         tracemalloc.stop()
     assert response.status_code == 200 and len(response.json()["contour"]["mse"]) == 60
     assert peak < 200 << 20, peak >> 20  # a 60 x 60 x 20,000 float64 grid alone was 576 MB (1.1 GB in all)
+
+
+@pytest.mark.parametrize(("path", "body", "loc"), [
+    ("/api/init/inspect", {"init": {"method": "normal"}, "depth": True}, ["body", "depth"]),
+    ("/api/init/inspect", {"init": {"method": "normal", "std": False}}, ["body", "init", "std"]),
+    ("/api/init/inspect", {"init": {"method": "normal"}, "width": "8"}, ["body", "width"]),
+])
+def test_booleans_and_strings_are_not_numbers(client, path, body, loc):
+    # issue 13 item 11: false was accepted where a number is expected in 16 operations
+    response = client.post(path, json=body)
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == loc
+
+
+def test_a_diverged_descent_run_matches_its_schema(client):
+    # issue 13 item 11: a diverged run answered null in losses where the schema promised numbers
+    response = client.post("/api/descent/run", json={"lr": 5, "epochs": 50, "variant": "batch"})
+    assert response.status_code == 200
+    losses = response.json()["losses"]
+    assert losses[0] is not None and any(v is None for v in losses)
+    schema = client.get("/openapi.json").json()["components"]["schemas"]
+    items = next(v for k, v in schema.items() if k.startswith("RunResponse") and "losses" in v["properties"])
+    assert {"type": "null"} in items["properties"]["losses"]["items"]["anyOf"]

@@ -50,7 +50,8 @@ class RunResponse(BaseModel):
     w: float
     b: float
     path: list[list[float]] = Field(description="(w, b) from the start and after every update: updates + 1 points")
-    losses: list[float] = Field(description="the batch MSE each update descended, measured before it")
+    losses: list[float | None] = Field(description="the batch MSE each update descended, measured before it; "
+                                       "null where it overflowed (a diverged run)")
     least_squares: LeastSquares
 
 
