@@ -188,7 +188,7 @@ def test_a_class_from_join_to_experiment(people):
     dash.wait_for_function("document.getElementById('experiment-chart').dataset.points === '3'")
     xs = dash.evaluate("document.getElementById('experiment-chart').data[0].x")
     assert sorted(xs) == [0.01, 0.1, 1]
-    dash.check("#hide-names")
+    dash.eval_on_selector("#hide-names", "c => { c.checked = true; c.dispatchEvent(new Event('change')); }")
     assert HOSTILE not in roster_names(dash) and "Ada" not in roster_names(dash)
     screenshot(dash, "class_dashboard_experiment_en")
 
