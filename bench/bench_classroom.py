@@ -27,7 +27,7 @@ import websockets
 
 from app.settings import Settings
 from app.web.registry import LIVE_LABS
-from bench.harness import cpu_seconds, server_process, setup_torch
+from bench.harness import cpu_seconds, server_process, setup_torch, until_type
 
 LAB = "initialization"
 RUN = {"depth": 4, "width": 32, "batch_size": 32, "steps": 100_000, "bins": 20,
@@ -41,15 +41,6 @@ def _step_of(raw: str | bytes) -> tuple[str, int] | None:
         return None
     at = head.index('"step":') + 7
     return "frame", int(head[at:head.index(",", at)])
-
-
-async def _until(ws: Any, kind: str) -> dict[str, Any]:
-    while True:
-        message = orjson.loads(await ws.recv())
-        if message["type"] == kind:
-            return message
-        if message["type"] == "error":
-            raise RuntimeError(message)
 
 
 class Reader:
@@ -131,7 +122,7 @@ async def _preset(url: str, pid: int, seconds: float, together: int) -> float:
         async with websockets.connect(url, max_size=None) as ws:
             speed = None if i % 2 == 0 else 20
             await ws.send(json.dumps({"type": "start", "lab": LAB, "config": RUN, "speed": speed}))
-            await _until(ws, "started")
+            await until_type(ws, "started")
             pauser = together > 1 and i < 10 and i % 2 == 1 and i // 2 < 5
             while time.perf_counter() < until:
                 if pauser:
@@ -164,7 +155,7 @@ async def _explorers(url: str, pid: int, runs: int, seconds: float) -> dict[str,
             await ws.send(json.dumps({"type": "start", "lab": LAB, "config": {**RUN, "seed": i}}))
         for ws in sockets:
             try:
-                await _until(ws, "started")
+                await until_type(ws, "started")
             except RuntimeError:
                 refused += 1
         await asyncio.sleep(1.0)

@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 import websockets
 
-from bench.harness import running_server
+from bench.harness import running_server, until_type
 
 LAB = "initialization"
 CONFIG = {"depth": 3, "width": 16, "batch_size": 32, "steps": 100_000, "methods": [{"method": "xavier_normal"}]}
@@ -37,19 +37,10 @@ def _post(http: str, path: str) -> Any:
         return json.loads(response.read())
 
 
-async def _until(ws: Any, kind: str) -> dict[str, Any]:
-    while True:
-        message = orjson.loads(await ws.recv())
-        if message["type"] == kind:
-            return message
-        if message["type"] == "error":
-            raise RuntimeError(message)
-
-
 async def _join(url: str, code: str, token: str) -> Any:
     ws = await websockets.connect(url, max_size=None)
     await ws.send(json.dumps({"type": "join", "code": code, "token": token}))
-    await _until(ws, "joined")
+    await until_type(ws, "joined")
     return ws
 
 
@@ -87,12 +78,12 @@ async def _scenario(url: str, students: int, seconds: float) -> dict[str, float]
 
     teacher = await websockets.connect(url, max_size=None)
     await teacher.send(json.dumps({"type": "start", "lab": LAB, "config": CONFIG, "speed": 40}))
-    run_id = (await _until(teacher, "started"))["run_id"]
+    run_id = (await until_type(teacher, "started"))["run_id"]
     await teacher.send(json.dumps({"type": "join", "code": code, "token": teacher_token}))
-    await _until(teacher, "joined")
+    await until_type(teacher, "joined")
     class_sockets = await asyncio.gather(*(_join(url, code, t) for t in tokens))
     await teacher.send(json.dumps({"type": "present", "run_id": run_id}))
-    await asyncio.gather(*(_until(ws, "present") for ws in class_sockets))
+    await asyncio.gather(*(until_type(ws, "present") for ws in class_sockets))
 
     until = time.perf_counter() + seconds
     seen: list[dict[int, float]] = [{} for _ in class_sockets]

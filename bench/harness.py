@@ -89,3 +89,13 @@ def best_of(repeats: int, fn: Any) -> float:
 
 def setup_torch() -> None:
     torch.set_num_threads(Settings().torch_threads)  # as the server does
+
+
+async def until_type(ws: Any, kind: str) -> dict[str, Any]:
+    """The next message of type ``kind`` on a websockets client; an ``error`` raises."""
+    while True:
+        message = orjson.loads(await ws.recv())
+        if message["type"] == kind:
+            return message  # type: ignore[no-any-return]
+        if message["type"] == "error":
+            raise RuntimeError(message)

@@ -156,11 +156,22 @@ class Run:
         else:
             found = tl.latest_frame(self.position)
             if found is None or found[0] == self._sent_step:
+                if self._starved(found):  # the cache has nothing for this stretch: compute it ourselves
+                    self._scheduler.move(self, tl.fork(self.position))
+                    self._send_frame_now(now)
                 return
             step, data = found
         assert data is not None
         self._emit_frame(step, data)
         self._next_frame_at = now + self._frame_interval
+
+    def _starved(self, found: tuple[int, bytes] | None) -> bool:
+        """A paced run trailing its timeline's head whose next frame is not in the cache (the runs
+        that built them went faster, or left, and the cache let them go) would show nothing new."""
+        if self.speed is None or self.status != "running":
+            return False
+        shown = found[0] if found is not None else -1
+        return self.position - shown > max(4.0, 4 * self.speed * self._frame_interval)
 
     def _reach_end(self) -> None:
         end = self.timeline.end

@@ -184,8 +184,11 @@ class Timeline:
         self.frames[step] = data
         self._frame_bytes += len(data)
         while self._frame_bytes > self._frame_cache_bytes and len(self.frames) > 2:
-            oldest = min(s for s in self.frames if s not in (0, step))
-            self._uncache(oldest)
+            # first what every run reading this timeline has passed; then the oldest
+            behind = min((r.position for r in self.cursors), default=step)
+            spare = [s for s in self.frames if s not in (0, step)]
+            passed = [s for s in spare if s < behind]
+            self._uncache(max(passed) if passed else min(spare))
 
     def _uncache(self, step: int) -> None:
         self._frame_bytes -= len(self.frames.pop(step))

@@ -4,13 +4,12 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
 from app.labs.errors import FieldError
 from app.runs.hub import Prepared
 from app.runs.protocol import LiveRun
 from app.settings import Settings
-from app.web.errors import first_error
+from app.web.errors import on_the_wire, validated
 from app.web.live import LiveLab, check_caps
 
 
@@ -23,11 +22,7 @@ class LabCatalog:
         live = self.labs.get(lab)
         if live is None:
             raise FieldError("lab", f"unknown lab {lab[:40]!r}; choose one of {', '.join(sorted(self.labs))}")
-        try:
-            model = live.config_model.model_validate(config)
-        except ValidationError as exc:
-            field, text = first_error(exc, "config")
-            raise FieldError(field, text) from None
+        model = validated(live.config_model, config, "config")
         check_caps(model, live.caps, self.settings, prefix="config.")
         canonical = model.model_dump(mode="json")
         key = f"{lab}:" + orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS).decode()
@@ -37,8 +32,7 @@ class LabCatalog:
             try:
                 return live.build(model, settings)
             except FieldError as exc:
-                field = exc.field if exc.field.startswith("config") else f"config.{exc.field}"
-                raise FieldError(field, exc.message) from None
+                raise on_the_wire(exc, "config") from None
 
         memory, fields = 0, ()
         estimate = getattr(live, "memory", None)

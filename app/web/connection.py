@@ -19,7 +19,7 @@ from app.runs.hub import RunHub
 from app.runs.outbox import Outbox
 from app.runs.run import ENDED, Attachment, Run
 from app.settings import Settings
-from app.web.errors import first_error, valid_utf8
+from app.web.errors import first_error, on_the_wire, valid_utf8, validated
 from app.web.live import LiveLab, check_caps
 from app.web.messages import CONTROL, Attach, Detach, Seek, Set, Start, Step, Stop, client_message
 
@@ -176,19 +176,14 @@ class RunConnection:
                 raise FieldError("params.speed", "speed is steps per second, a number in (0, 10000], or null")
         if lab.params_model is not None:
             rest = {k: v for k, v in params.items() if k != "speed"}
-            try:
-                model = lab.params_model.model_validate(rest)
-            except ValidationError as exc:
-                field, text = first_error(exc, "params")
-                raise FieldError(field, text) from None
+            model = validated(lab.params_model, rest, "params")
             check_caps(model, lab.caps, self.settings, prefix="params.")
             speed = {"speed": params["speed"]} if "speed" in params else {}
             params = {**model.model_dump(exclude_unset=True), **speed}
         try:
             await run.set(params)
         except FieldError as exc:
-            field = exc.field if exc.field.startswith("params") else f"params.{exc.field}"
-            raise FieldError(field, exc.message) from None
+            raise on_the_wire(exc, "params") from None
 
     # -- for the class layer -----------------------------------------------------------------------
 

@@ -39,6 +39,20 @@ def first_error(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
     return path, err["msg"]
 
 
+def validated(model: Any, data: Any, prefix: str) -> Any:
+    """``data`` as the Pydantic ``model``, or a FieldError naming the field under ``prefix``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        field, text = first_error(exc, prefix)
+        raise FieldError(field, text) from None
+
+
+def on_the_wire(exc: FieldError, prefix: str) -> FieldError:
+    """A lab's FieldError named as the client sent it: the one prefix rule (``config.``, ``params.``)."""
+    return FieldError(exc.field if exc.field.startswith(prefix) else f"{prefix}.{exc.field}", exc.message)
+
+
 ECHO_DEPTH, ECHO_ITEMS, ECHO_CHARS = 4, 20, 200  # how much of a bad input a 422 shows back
 
 

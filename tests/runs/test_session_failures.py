@@ -82,3 +82,52 @@ def test_a_start_over_the_memory_budget_is_refused_naming_its_fields():
 
     refusal = asyncio.run(scenario())
     assert refusal.startswith("config.width:") and "1 MB" in refusal
+
+
+class Counter:
+    """A deterministic lab with big frames: the loss is its step count."""
+
+    total_steps = 100_000
+
+    def __init__(self) -> None:
+        self.steps_done = 0
+        self.finished = False
+
+    def step(self) -> float:
+        self.steps_done += 1
+        return float(self.steps_done)
+
+    def frame(self) -> dict[str, Any]:
+        return {"at": self.steps_done, "padding": "x" * 4000}
+
+    def set_params(self, params: Any) -> None:
+        pass
+
+
+def test_a_paced_run_behind_a_head_whose_frames_were_dropped_still_sees_frames():
+    """Two runs of one config went ahead and left; a third, paced, starts behind their head with an
+    almost empty frame cache: it computes its own frames rather than show nothing for a minute."""
+
+    async def scenario() -> list[dict[str, Any]]:
+        hub = RunHub(OneLab(Counter), HubLimits(frame_cache_bytes=10_000, grace_s=60))
+        first = Outbox(asyncio.get_running_loop())
+        try:
+            ahead = await hub.start("c", {}, speed=200, attach=first)
+            while ahead.step < 300:
+                await asyncio.sleep(0.05)
+            hub.detach(ahead.attachments[0])
+            late = Outbox(asyncio.get_running_loop())
+            run = await hub.start("c", {}, speed=200, attach=late)
+            assert run.timeline is ahead.timeline and run.timeline.head >= 300
+            frames = []
+            while len(frames) < 6:
+                message = json.loads(await asyncio.wait_for(late.get(), 10))
+                if message["type"] == "frame":
+                    frames.append(message)
+            return frames
+        finally:
+            await hub.close()
+
+    frames = asyncio.run(scenario())
+    steps = [f["step"] for f in frames]
+    assert steps == sorted(steps) and steps[-1] > 20 and all(f["at"] == f["step"] for f in frames)
