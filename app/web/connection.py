@@ -38,6 +38,7 @@ class RunConnection:
         self.held: Attachment | None = None  # its own run, kept (muted) while it follows another
         self.frozen = False
         self.classroom: Any = None  # the class this socket joined, set by the class layer
+        self.address: str | None = None  # the client's address, when the socket knows it
         self._starting = False
 
     @property

@@ -22,6 +22,7 @@ async def runs_socket(ws: WebSocket, settings: SettingsDep, hub: HubDep, labs: L
         return
     await ws.accept()
     conn = RunConnection(settings, hub, labs, getattr(ws.app.state, "classes", None))
+    conn.address = ws.client.host if ws.client else None  # failed class joins are limited per address
 
     async def write() -> None:
         try:

@@ -108,6 +108,9 @@ def _field(marker: Any) -> Any:
 
 
 def _cap_of(annotation: Any) -> str | None:
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (Union, types.UnionType) and type(None) in args and len(args) == 2:  # an optional field
+        return _cap_of(next(a for a in args if a is not type(None)))
     if typing.get_origin(annotation) is Annotated:
         for m in typing.get_args(annotation)[1:]:
             extra = m.json_schema_extra if isinstance(m, FieldInfo) else None

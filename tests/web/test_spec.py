@@ -34,12 +34,13 @@ def test_the_page_spec_carries_this_servers_caps_and_the_labs_defaults(small):
     assert spec["schema"]["additionalProperties"] is False
 
 
-def test_every_live_lab_serves_a_spec_and_an_unknown_one_is_a_404(client):
+def test_every_live_lab_serves_a_spec_and_an_unknown_one_is_refused_by_name(client):
     for lab in ("initialization", "optimizers", "training", "descent", "losses", "backprop"):
         spec = client.get(f"/api/labs/{lab}/spec").json()
         assert spec["lab"] == lab and spec["schema"]["type"] == "object" and isinstance(spec["defaults"], dict)
     missing = client.get("/api/labs/alchemy/spec")
-    assert missing.status_code == 404 and "initialization" in missing.json()["detail"]
+    detail = missing.json()["detail"][0]
+    assert missing.status_code == 422 and detail["loc"] == ["path", "lab"] and "initialization" in detail["msg"]
 
 
 def test_the_openapi_says_what_the_server_refuses(small):

@@ -89,7 +89,15 @@ def _teacher(classroom: Classroom, code: str, authorization: str | None) -> Clas
 AuthHeader = Annotated[str | None, Header(include_in_schema=False)]
 
 
-@router.post("/api/classes", status_code=201, response_model=Created)
+TEACHER_ONLY: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no teacher token (Authorization: Bearer ...)"},
+    403: {"description": "a token that is not this class's teacher's"},
+    404: {"description": "no open class has this code"},
+}
+
+
+@router.post("/api/classes", status_code=201, response_model=Created,
+             responses={503: {"description": "this server holds as many classes as it may"}})
 def create_class(request: Request, classroom: ClassroomDep) -> Created:
     classroom.sweep()
     try:
@@ -119,18 +127,18 @@ def join_class(code: str, request: Request, classroom: ClassroomDep,
     return Joined(student_id=student.student_id, student_token=student.token, name=student.name)
 
 
-@router.get("/api/classes/{code}")
+@router.get("/api/classes/{code}", responses=TEACHER_ONLY)
 def class_state(code: str, classroom: ClassroomDep, authorization: AuthHeader = None) -> Any:
     return JSONResponse(classroom.state(_teacher(classroom, code, authorization)))
 
 
-@router.delete("/api/classes/{code}", status_code=204)
+@router.delete("/api/classes/{code}", status_code=204, responses=TEACHER_ONLY)
 def end_class(code: str, classroom: ClassroomDep, authorization: AuthHeader = None) -> Response:
     classroom.end(_teacher(classroom, code, authorization).code)
     return Response(status_code=204)
 
 
-@router.put("/api/classes/{code}/experiment")
+@router.put("/api/classes/{code}/experiment", responses=TEACHER_ONLY)
 def set_experiment(code: str, classroom: ClassroomDep, request: Request,
                    body: Annotated[ExperimentBody | None, Body()] = None, authorization: AuthHeader = None) -> Any:
     """Choose the class experiment (null: none); its points come with every roster."""
@@ -142,7 +150,7 @@ def set_experiment(code: str, classroom: ClassroomDep, request: Request,
     return JSONResponse({"experiment": classroom.experiment(record)})
 
 
-@router.get("/api/classes/{code}/qr.svg", response_class=Response)
+@router.get("/api/classes/{code}/qr.svg", response_class=Response, responses=TEACHER_ONLY)
 def join_qr(code: str, request: Request, classroom: ClassroomDep, authorization: AuthHeader = None) -> Response:
     """The join address as a QR code, drawn here (the classroom may be offline)."""
     record = _teacher(classroom, code, authorization)

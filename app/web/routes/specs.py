@@ -6,6 +6,7 @@ from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from app.web.deps import LabsDep, SettingsDep
+from app.web.errors import field_error_detail
 from app.web.spec import page_spec
 
 router = APIRouter(prefix="/api/labs", tags=["labs"])
@@ -25,5 +26,6 @@ def spec(lab: str, labs: LabsDep, settings: SettingsDep) -> dict[str, Any]:
     """What a page builds its form from and checks its URL state against."""
     live = labs.get(lab)
     if live is None:
-        raise HTTPException(404, f"no live lab called {lab!r}; choose one of {', '.join(sorted(labs))}")
+        message = f"no live lab called {lab[:40]!r}; choose one of {', '.join(sorted(labs))}"
+        raise HTTPException(422, field_error_detail("lab", message, where="path"))  # named like every bad input
     return {"lab": lab, **page_spec(live.config_model, live.params_model, live.caps, settings)}
