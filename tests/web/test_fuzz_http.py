@@ -108,6 +108,10 @@ def csv_bodies(draw: st.DrawFn) -> bytes:
     return (header + "\n".join(sep.join(r) for r in rows)).encode()
 
 
+def path_value(value: Any) -> str:
+    return quote((as_query(value) or "x").replace("/", "_"), safe="")
+
+
 def requests(method: str, path: str, op: dict[str, Any], base: Any = None) -> st.SearchStrategy[dict[str, Any]]:
     """A request as keyword arguments of ``TestClient.request``; ``base``, a body the endpoint accepts,
     is changed in a node or three so that the lab itself meets the odd values."""
@@ -118,8 +122,7 @@ def requests(method: str, path: str, op: dict[str, Any], base: Any = None) -> st
                         strangers)
     url = st.just(path)
     for name, schema in params(op, "path").items():  # any character but "/", which would leave the route
-        url = st.builds(lambda u, v, n=name: u.replace("{" + n + "}", quote((as_query(v) or "x").replace("/", "_"), safe="")), url,
-                        hostile(schema, SPEC))
+        url = st.builds(lambda u, v, n=name: u.replace("{" + n + "}", path_value(v)), url, hostile(schema, SPEC))
     schema = json_schema(op)
     json_type = {"content-type": "application/json"}
     if schema is not None:
