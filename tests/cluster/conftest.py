@@ -71,7 +71,7 @@ class GradLab:
                        **{f"GRADLAB_{k.upper()}": v for k, v in env.items()}}
         self.process = subprocess.Popen([sys.executable, "-m", "app", "--port", str(self.port)], cwd=ROOT,
                                         env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # importing torch on a busy 2-core machine takes its time
         while True:
             try:
                 with urllib.request.urlopen(f"{self.http}/healthz", timeout=1):
