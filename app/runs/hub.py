@@ -71,7 +71,8 @@ class RunHub:
         self.runs: dict[str, Run] = {}
         self._shared: dict[str, Timeline] = {}  # worker thread only
         self._memory: dict[int, int] = {}  # id(timeline) -> estimated bytes; worker thread only
-        self._reserved = 0
+        self._reserved = 0  # memory of admitted starts still being built; worker thread only
+        self._pending = 0  # how many of those
         self._building: dict[str, asyncio.Future[Timeline]] = {}  # loop only
         self._grace: dict[str, asyncio.TimerHandle] = {}
         self._listeners: list[Callable[[Run], None]] = []
@@ -134,8 +135,8 @@ class RunHub:
         shared = self._shared.get(prepared.key)
         if shared is not None and shared.cursors:
             return shared
-        if len(self._memory) >= self.limits.max_runs:
-            raise RunError("lab", f"this server is computing {len(self._memory)} different runs, its limit; "
+        if len(self._memory) + self._pending >= self.limits.max_runs:  # builds under way count too
+            raise RunError("lab", f"this server is computing {self.limits.max_runs} different runs, its limit; "
                              "start one of the runs already going (a preset) or try again when one ends")
         used = sum(self._memory.values()) + self._reserved
         if used + prepared.memory > self.limits.max_memory:
@@ -145,15 +146,18 @@ class RunHub:
                              f"{max(0, self.limits.max_memory - used) / MB:.0f} MB left for runs; "
                              f"make it smaller ({fields})")
         self._reserved += prepared.memory
+        self._pending += 1
         return None
 
     def _register(self, tl: Timeline, prepared: Prepared) -> None:
         self._reserved -= prepared.memory
+        self._pending -= 1
         self._memory[id(tl)] = prepared.memory
         self._shared.setdefault(prepared.key, tl)
 
     def _unreserve(self, memory: int) -> None:
         self._reserved -= memory
+        self._pending -= 1
 
     def _unshare(self, tl: Timeline) -> None:
         """On the worker: a timeline that changed its history or lost its last run."""

@@ -194,3 +194,30 @@ def test_a_start_over_the_memory_budget_is_refused_naming_the_fields_that_make_i
             assert "MB" in refusal["message"] and "config.width" in refusal["message"]
             assert not client.app_state["hub"].runs, "nothing was built for a refused start"
             start(ws, paused=True)  # a small run still fits
+
+
+def test_forty_starts_at_once_are_admitted_exactly_up_to_the_limit():
+    """Issue 13's queue race (40 starts told 17 sockets 'queued' in a line of 16): admission is decided
+    one start at a time on the worker, so the count is exact however the starts interleave."""
+    with TestClient(create_app(Settings(max_runs=10, run_grace_s=0)), base_url=BASE) as client:
+        sockets = [client.websocket_connect(WS).__enter__() for _ in range(40)]
+        try:
+            for i, ws in enumerate(sockets):
+                ws.send_json({"type": "start", "lab": "initialization", "config": {**SMALL, "seed": i},
+                              "paused": True})
+            replies = [until(ws, lambda m: m["type"] in ("started", "error"))[-1] for ws in sockets]
+        finally:
+            for ws in sockets:
+                ws.__exit__(None, None, None)
+    assert sum(r["type"] == "started" for r in replies) == 10
+    refusals = [r for r in replies if r["type"] == "error"]
+    assert len(refusals) == 30 and all(r["field"] == "lab" and "limit" in r["message"] for r in refusals)
+
+
+def test_the_message_limit_counts_bytes_not_characters(client):
+    limit = Settings().max_message_bytes
+    euros = "€" * (limit // 3 + 10)  # fewer characters than the limit, three bytes each: over it
+    with client.websocket_connect(WS) as ws:
+        ws.send_text('{"type": "start", "lab": "initialization", "config": {"x": "' + euros + '"}}')
+        error = until(ws, is_error)[-1]
+        assert error["field"] == "message" and "bytes" in error["message"]
