@@ -81,6 +81,7 @@ def test_a_scene_opens_asks_its_question_and_runs(page, live_server):
 
 def test_the_swarm_scene_counts_basins(page, live_server):
     open_lab(page, live_server)
+    page.click("[data-action=speed-max]")  # 300 steps at the lab's classroom pace would take 30 s
     page.click("#scenes button[data-scene=himmelblau]")
     page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'")
     rows = page.locator("#swarm-counts tbody tr")

@@ -8,7 +8,7 @@ import pytest
 from app.settings import Settings
 from app.web.registry import LIVE_LABS, PAGES
 
-SPEEDS = re.search(r"const SPEEDS = \[([^\]]*)\]", (Path(__file__).parents[2] / "static/js/controls.js").read_text())
+SPEEDS = re.search(r"const SPEEDS = \[([^\]]*)\]", (Path(__file__).parents[2] / "static/js/player.js").read_text())
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.slug)
