@@ -146,7 +146,7 @@ class Timeline:
             child.head += 1
         child._apply_changes_at(child.head)
         child.step_cpu = time.thread_time() - started
-        for s in [s for s in self.frames if s < step or (s == step and not self._changed_after_frame(s))]:
+        for s in [s for s in self.frames if s <= step]:  # change() dropped any frame a later change made stale
             child._cache(s, self.frames[s])
         if step == self.head and self.end is not None:
             child.end = self.end
@@ -160,9 +160,6 @@ class Timeline:
         while self._applied < len(self.changes) and self.changes[self._applied].step <= step:
             self.run.set_params(self.changes[self._applied].params)
             self._applied += 1
-
-    def _changed_after_frame(self, step: int) -> bool:
-        return False  # change() drops the frames at or after its step, so a cached frame is current
 
     def _checkpoint(self) -> None:
         if not self._max_checkpoints:
