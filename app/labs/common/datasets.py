@@ -8,9 +8,11 @@ by 1/5 so every set fits in about [-1, 1]². Each generator is self-contained Nu
 "PyTorch code" panel can print its source verbatim.
 """
 
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 import torch
@@ -102,6 +104,9 @@ def curve(n: int, noise: float, rng: np.random.RandomState) -> tuple[np.ndarray,
     return x, np.sin(np.pi * x) + noise * rng.normal(size=(n, 1))
 
 
+# The built-in sets as a type a config field can be (a ``Literal``);
+# tests/labs/common/test_choices.py holds BUILT_IN to GENERATORS and "digits", in order.
+BuiltIn = Literal["circle", "xor", "gauss", "spiral", "moons", "curve", "digits"]
 GENERATORS: dict[str, Generator] = {
     "circle": circle,
     "xor": xor,
@@ -110,7 +115,7 @@ GENERATORS: dict[str, Generator] = {
     "moons": moons,
     "curve": curve,
 }
-BUILT_IN = (*GENERATORS, "digits")  # "csv" and "fashion" come from the user's files
+BUILT_IN: tuple[BuiltIn, ...] = typing.get_args(BuiltIn)  # "csv" and "fashion" come from the user's files
 
 
 def split(name: str, x: np.ndarray, y: np.ndarray, test_fraction: float, seed: int) -> Dataset:

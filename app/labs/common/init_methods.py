@@ -2,14 +2,18 @@
 the run owns (never the global one, which concurrent runs would share)."""
 
 import math
+import typing
+from typing import Literal
 
 import torch
 from torch import nn
 
-METHODS = (
+# Declared as a type, so that a config field can be ``Method`` and mypy reads it; the tuple derives.
+Method = Literal[
     "zeros", "ones", "constant", "uniform", "normal",
     "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal", "default",
-)  # fmt: skip
+]  # fmt: skip
+METHODS: tuple[Method, ...] = typing.get_args(Method)
 
 
 def init_linear(

@@ -3,11 +3,14 @@ defaults its name promises beyond torch's own (``momentum`` and ``nesterov`` are
 momentum 0.9)."""
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Literal
 
 import torch
 
 MOMENTUM = 0.9
+# The names as a type a config field can be (a ``Literal``);
+# tests/labs/common/test_choices.py holds the two equal, in order.
+OptimizerName = Literal["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]
 OPTIMIZERS: dict[str, tuple[type[torch.optim.Optimizer], dict[str, Any]]] = {
     "sgd": (torch.optim.SGD, {}),
     "momentum": (torch.optim.SGD, {"momentum": MOMENTUM}),

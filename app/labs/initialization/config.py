@@ -4,15 +4,15 @@ The web layer derives from these declarations the socket's and the HTTP routes' 
 OpenAPI schema, and the page's form (see app/labs/fields.py)."""
 
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated
 
 from app.labs.fields import Cap, Ge, Help, LearningRate, MinLen, Seed
 from app.labs.initialization.methods import InitSpec
-from app.labs.initialization.network import ACTIVATIONS
+from app.labs.initialization.network import ActivationName
 
 Depth = Annotated[int, Ge(2), Cap("max_depth"), Help("Linear layers, input and output included")]
 Width = Annotated[int, Ge(1), Cap("max_width"), Help("neurons per hidden layer")]
-Activation = Annotated[Literal[tuple(ACTIVATIONS)], Help("after every Linear layer but the last")]  # type: ignore[misc]
+Activation = Annotated[ActivationName, Help("after every Linear layer but the last")]
 BatchSize = Annotated[int, Ge(1), Cap("max_batch_size"), Help("digits per step")]
 Bins = Annotated[int, Ge(2), Cap("max_bins"), Help("bars of each histogram")]
 

@@ -1,18 +1,20 @@
 """Initialisation methods, each applied through ``torch.nn.init``, and their theoretical std."""
 
 import math
+import typing
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
 import torch
 from torch import nn
 
-from app.labs.common.init_methods import METHODS, init_linear
+from app.labs.common.init_methods import METHODS, Method, init_linear
 from app.labs.errors import FieldError
 from app.labs.fields import Ge, Gt, Help
 
 SYMMETRIC = frozenset({"zeros", "ones", "constant"})
-NONLINEARITIES = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu")
+Nonlinearity = Literal["linear", "sigmoid", "tanh", "relu", "leaky_relu", "selu"]
+NONLINEARITIES = typing.get_args(Nonlinearity)
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class InitSpec:
     ``a`` is the lower bound for ``uniform`` and the negative slope for ``kaiming_*``, as there.
     """
 
-    method: Annotated[Literal[METHODS], Help("a torch.nn.init method")] = "kaiming_normal"  # type: ignore[valid-type]
+    method: Annotated[Method, Help("a torch.nn.init method")] = "kaiming_normal"
     val: Annotated[float, Help("constant_: the value")] = 0.77  # the notes' example value
     a: Annotated[float | None, Help("uniform_: lower bound; kaiming_*: negative slope (0 when null)")] = None
     b: Annotated[float, Help("uniform_: upper bound")] = 1.0
@@ -32,7 +34,7 @@ class InitSpec:
     # kaiming_*: fan_in keeps the forward variance, fan_out the backward one
     mode: Annotated[Literal["fan_in", "fan_out"], Help("kaiming_*: which fan to preserve")] = "fan_in"
     # kaiming_*: PyTorch's default, gain sqrt(2) when a=0
-    nonlinearity: Annotated[Literal[NONLINEARITIES], Help("kaiming_*: the gain's nonlinearity")] = "leaky_relu"  # type: ignore[valid-type]
+    nonlinearity: Annotated[Nonlinearity, Help("kaiming_*: the gain's nonlinearity")] = "leaky_relu"
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:

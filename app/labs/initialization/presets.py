@@ -7,8 +7,8 @@ lesson for its own seed and ten others; what to look for is ``initialization.loo
 
 from typing import Any
 
+from app.labs.initialization.config import InitConfig
 from app.labs.initialization.methods import InitSpec
-from app.labs.initialization.run import InitConfig
 
 PRESETS: dict[str, dict[str, Any]] = {
     # tanh: N(0, 1) saturates every layer, Xavier keeps the signal, Kaiming's ReLU gain overshoots

@@ -14,7 +14,7 @@ from app.labs.common.series import evenly
 from app.labs.errors import FieldError
 from app.labs.initialization.config import InitConfig
 from app.labs.initialization.methods import InitSpec, distinct_neurons, theory_std
-from app.labs.initialization.network import build_mlp, digits, forward_recording, linear_layers
+from app.labs.initialization.network import ActivationName, build_mlp, digits, forward_recording, linear_layers
 
 QUANTITIES = ("weight", "activation", "gradient")
 CURVE_POINTS = 400  # loss points per method in a frame: what a chart can show
@@ -169,7 +169,7 @@ def downsample(values: Sequence[float], limit: int) -> list[list[float]]:
 
 
 def inspect(
-    spec: InitSpec, depth: int, width: int, activation: str, batch_size: int, seed: int, bins: int
+    spec: InitSpec, depth: int, width: int, activation: ActivationName, batch_size: int, seed: int, bins: int
 ) -> dict[str, Any]:
     """One forward and backward pass of a freshly initialised net on one batch, no update."""
     cfg = InitConfig(methods=[spec], depth=depth, width=width, activation=activation,

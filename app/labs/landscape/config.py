@@ -1,18 +1,25 @@
 """The Loss-landscape lab's configuration: the network and its training, then the plane to look at."""
 
 import math
+import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Annotated, Any, Literal
 
-from app.labs.common.datasets import BUILT_IN
+from app.labs.common.datasets import BUILT_IN, BuiltIn
 from app.labs.errors import FieldError
 from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, MinLen, Seed
 
 DATASETS = BUILT_IN  # the built-in sets the Training lab offers too (no uploads: every run is reproducible)
-ACTIVATIONS = ("relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu")
-OPTIMIZERS = ("sgd", "momentum", "adam")
-DIRECTIONS = ("random", "pca")  # random Gaussian directions, or the training path's principal components
-NORMALIZATIONS = ("filter", "layer", "none")  # how a random direction is scaled to the weights (Li et al.)
+# Each choice list declared once, as a type (mypy reads it); the tuples derive from it.
+Activation = Literal["relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu"]
+Optimizer = Literal["sgd", "momentum", "adam"]
+Direction = Literal["random", "pca"]  # random Gaussian directions, or the training path's principal components
+Normalization = Literal["filter", "layer", "none"]  # how a random direction is scaled to the weights (Li et al.)
+ACTIVATIONS: tuple[Activation, ...] = typing.get_args(Activation)
+OPTIMIZERS: tuple[Optimizer, ...] = typing.get_args(Optimizer)
+DIRECTIONS: tuple[Direction, ...] = typing.get_args(Direction)
+NORMALIZATIONS: tuple[Normalization, ...] = typing.get_args(Normalization)
 
 Width = Annotated[int, Ge(1), Cap("max_landscape_width"), Help("units of one hidden layer")]
 Hidden = Annotated[tuple[Width, ...], MinLen(1), Cap("max_landscape_depth"), Help("widths of the hidden layers")]
@@ -23,15 +30,15 @@ class Compare:
     """What a comparison twin changes; a field left None stays as in the run."""
 
     hidden: Hidden | None = None
-    activation: Literal[ACTIVATIONS] | None = None  # type: ignore[valid-type]
+    activation: Activation | None = None
     residual: bool | None = None
     batch_norm: bool | None = None
-    optimizer: Literal[OPTIMIZERS] | None = None  # type: ignore[valid-type]
+    optimizer: Optimizer | None = None
     lr: LearningRate | None = None
     batch_size: Annotated[int, Ge(1), Cap("max_batch_size")] | None = None
     weight_decay: Annotated[float, Ge(0), Le(10)] | None = None
-    normalization: Literal[NORMALIZATIONS] | None = None  # type: ignore[valid-type]
-    directions: Literal[DIRECTIONS] | None = None  # type: ignore[valid-type]
+    normalization: Normalization | None = None
+    directions: Direction | None = None
 
     def changes(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
@@ -46,22 +53,22 @@ class LandscapeConfig:
     """A network, its training and the plane around the trained weights; the defaults train a 16-16
     ReLU MLP on the two moons with SGD and look along filter-normalised random directions."""
 
-    dataset: Annotated[Literal[DATASETS], Help("one of the Training lab's sets")] = "moons"  # type: ignore[valid-type]
+    dataset: Annotated[BuiltIn, Help("one of the Training lab's sets")] = "moons"
     samples: Annotated[int, Ge(8), Cap("max_landscape_samples"),
                        Help("points generated (not for digits); half train, half test")] = 400
     noise: Annotated[float, Ge(0), Le(1), Help("the data set's noise")] = 0.1
     hidden: Hidden = (16, 16)
-    activation: Literal[ACTIVATIONS] = "relu"  # type: ignore[valid-type]
+    activation: Activation = "relu"
     residual: Annotated[bool, Help("x + block(x) for hidden layers that keep the width")] = False
     batch_norm: Annotated[bool, Help("BatchNorm1d before each hidden activation")] = False
-    optimizer: Literal[OPTIMIZERS] = "sgd"  # type: ignore[valid-type]
+    optimizer: Optimizer = "sgd"
     lr: LearningRate = 0.1
     batch_size: Annotated[int, Ge(1), Cap("max_batch_size"), Help("examples per update")] = 32
     weight_decay: Annotated[float, Ge(0), Le(10), Help("the optimiser's L2 weight decay")] = 0.0
     epochs: Annotated[int, Ge(1), Cap("max_landscape_epochs"), Help("passes over the training set")] = 20
     seed: Seed = 0
-    directions: Annotated[Literal[DIRECTIONS], Help("random (normalised) or the training path's PCA")] = "random"  # type: ignore[valid-type]
-    normalization: Annotated[Literal[NORMALIZATIONS],  # type: ignore[valid-type]
+    directions: Annotated[Direction, Help("random (normalised) or the training path's PCA")] = "random"
+    normalization: Annotated[Normalization,
                              Help("how a random direction is scaled to the weights (Li et al.)")] = "filter"
     grid: Annotated[int, Ge(3), Cap("max_landscape_grid"),
                     Help("points per side; odd puts the trained weights at the centre")] = 21
@@ -71,19 +78,26 @@ class LandscapeConfig:
 
     def __post_init__(self) -> None:
         self.check("")
-        if isinstance(self.compare, Compare):  # the web's typed form: keep only what it changes
-            object.__setattr__(self, "compare", self.compare.changes())
-        if self.compare is not None:
-            if not self.compare:
+        changes = self.changes()
+        object.__setattr__(self, "compare", changes)  # the web's typed form: keep only what it changes
+        if changes is not None:
+            if not changes:
                 raise FieldError("compare", "name at least one setting to change in the comparison run")
-            for key in self.compare:
+            for key in changes:
                 if key not in COMPARABLE:
                     raise FieldError(f"compare.{key}", f"cannot be compared; choose from {', '.join(COMPARABLE)}")
             self.twin()
 
+    def changes(self) -> dict[str, Any] | None:
+        """What ``compare`` changes, as a mapping (the web gives a ``Compare``, a lab caller a mapping)."""
+        compare: Compare | Mapping[str, Any] | None = self.compare
+        if isinstance(compare, Compare):
+            return compare.changes()
+        return None if compare is None else dict(compare)
+
     def twin(self) -> "LandscapeConfig":
         """The comparison run's config: this one with ``compare`` applied."""
-        changes = dict(self.compare or {})
+        changes = self.changes() or {}
         if isinstance(changes.get("hidden"), list):
             changes["hidden"] = tuple(changes["hidden"])
         try:

@@ -63,7 +63,8 @@ def _orthogonal_to(axis: torch.Tensor) -> torch.Tensor:
     e = torch.zeros_like(axis)
     e[int(torch.argmin(axis.abs()))] = 1.0
     e = e - (e @ axis) * axis
-    return e / e.norm()
+    unit: torch.Tensor = e / e.norm()
+    return unit
 
 
 def project(points: torch.Tensor, final: torch.Tensor, axes: torch.Tensor) -> torch.Tensor:

@@ -73,7 +73,7 @@ def surface(cfg: LandscapeConfig, return_parameters: bool = False, max_parameter
         parameters = {"center": plane.center.tolist(), "d1": plane.directions[0].tolist(),
                       "d2": plane.directions[1].tolist(), "inputs": data.x_train.tolist(),
                       "targets": targets.tolist()}
-    return finite({
+    answer: dict[str, Any] = finite({
         "alphas": summary["alphas"],
         "betas": summary["betas"],
         "loss": summary["loss"],
@@ -81,4 +81,5 @@ def surface(cfg: LandscapeConfig, return_parameters: bool = False, max_parameter
         "trajectory": summary["trajectory"],
         "explained_variance": summary["explained_variance"],
         "line": summary["line"],  # beyond the contract: the 1D line from the initial weights
-    }) | {"parameters": parameters}
+    })
+    return answer | {"parameters": parameters}

@@ -34,9 +34,10 @@ class LandscapeRun:
     def __init__(self, config: LandscapeConfig, data: Dataset | None = None, step_flops: float = STEP_FLOPS) -> None:
         self.config = config
         self.data = data if data is not None else load_data(config)
-        configs = [("run", config, {})]
-        if config.compare is not None:
-            configs.append(("compare", config.twin(), dict(config.compare)))
+        configs: list[tuple[str, LandscapeConfig, dict[str, Any]]] = [("run", config, {})]
+        changes = config.changes()
+        if changes is not None:
+            configs.append(("compare", config.twin(), changes))
         self.trainees = [Trainee(label, cfg, self.data, changes) for label, cfg, changes in configs]
         self.planes: list[Plane | None] = []
         self.train_steps = max(t.total_steps for t in self.trainees)

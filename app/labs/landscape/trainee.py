@@ -53,7 +53,7 @@ class Trainee:
         self.model.train()
         self.optimizer.zero_grad()
         loss, _ = loss_and_accuracy(self.model(self.data.x_train[batch]), self.data.y_train[batch], self.classify)
-        loss.backward()
+        loss.backward()  # type: ignore[no-untyped-call]
         self.optimizer.step()
         self.steps += 1
         self.loss = loss.item()

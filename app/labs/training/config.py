@@ -1,17 +1,19 @@
 """The training lab's configuration: data, model, optimiser, regularisation, and a comparison."""
 
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
-from app.labs.common.datasets import BUILT_IN
+from app.labs.common.datasets import BuiltIn
 from app.labs.errors import FieldError
 from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, Lt, MaxLen, MinLen, Seed
-from app.labs.training.features import FEATURES, RAW, check_features
-from app.labs.training.model import ACTIVATIONS, INITS, OPTIMIZERS
+from app.labs.training.features import FEATURES, RAW, Feature, check_features
+from app.labs.training.model import ACTIVATIONS, INITS, OPTIMIZERS, Activation, Init, Optimizer
 
-DATASETS = (*BUILT_IN, "csv", "fashion")  # csv and fashion need the user's data passed in
+DatasetName = Literal[BuiltIn, "csv", "fashion"]  # csv and fashion need the user's data passed in
+DATASETS: tuple[DatasetName, ...] = typing.get_args(DatasetName)
 # What a comparison run may change; data, batches, epochs and seed stay shared so the two runs
 # see the same examples in the same order.
 COMPARABLE = (
@@ -31,16 +33,16 @@ Width = Annotated[int, Ge(1), Cap("max_width")]
 class TrainingConfig:
     """A live training run; the defaults train a 16-16 ReLU MLP on the two moons with Adam."""
 
-    dataset: Annotated[Literal[DATASETS], Help("csv and fashion need the user's data")] = "moons"  # type: ignore[valid-type]
+    dataset: Annotated[DatasetName, Help("csv and fashion need the user's data")] = "moons"
     samples: Annotated[int, Ge(4), Cap("max_samples"),
                        Help("points generated; images kept per part for fashion")] = 400
     noise: Annotated[float, Ge(0), Le(1), Help("Playground's noise for 2D sets, std for moons and curve")] = 0.1
     test_fraction: Annotated[float, Gt(0), Lt(1), Help("share held out as the test set")] = 0.5
     data_seed: Annotated[Seed, Help("which sample of the data; seed is the model's")] = 0
     hidden: Annotated[tuple[Width, ...], Cap("max_depth"), Help("widths of the hidden layers")] = (16, 16)
-    activation: Literal[tuple(ACTIVATIONS)] = "relu"  # type: ignore[valid-type]
-    init: Annotated[Literal[INITS], Help("a torch.nn.init method, or PyTorch's default")] = "default"  # type: ignore[valid-type]
-    optimizer: Literal[OPTIMIZERS] = "adam"  # type: ignore[valid-type]
+    activation: Activation = "relu"
+    init: Annotated[Init, Help("a torch.nn.init method, or PyTorch's default")] = "default"
+    optimizer: Optimizer = "adam"
     lr: LearningRate = 0.01
     batch_size: Annotated[int, Ge(1), Cap("max_batch_size"), Help("examples per update")] = 16
     epochs: Annotated[int, Ge(1), Cap("max_epochs"), Help("passes over the training set")] = 60
@@ -51,7 +53,7 @@ class TrainingConfig:
     residual: Annotated[bool, Help("x + block(x) for hidden blocks that keep the width")] = False
     clip_norm: Annotated[float, Ge(0), Le(1e6), Help("clip_grad_norm_ max norm; 0 = off")] = 0.0
     seed: Annotated[Seed, Help("initial weights, batch order and dropout masks")] = 0
-    features: Annotated[tuple[Literal[tuple(FEATURES)], ...], MinLen(1), MaxLen(len(FEATURES)),  # type: ignore[misc]
+    features: Annotated[tuple[Feature, ...], MinLen(1), MaxLen(len(FEATURES)),
                         Help("what a 2D set's model sees, each at most once")] = RAW
     network_view: Annotated[bool, Help("2D sets: the network, each neuron a map of the plane, in every frame")] = True
     # the twin run's changes: any of COMPARABLE (the web layer derives its model from this class)

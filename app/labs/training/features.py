@@ -7,11 +7,13 @@ runs the printed lines against the transform.
 """
 
 from collections.abc import Callable, Sequence
+from typing import Literal
 
 import torch
 
 from app.labs.errors import FieldError
 
+Feature = Literal["x1", "x2", "x1_squared", "x2_squared", "x1_x2", "sin_x1", "sin_x2"]  # the choices
 # name on the wire -> (the lab's transform of x [n, 2], the code panel's NumPy expression)
 FEATURES: dict[str, tuple[Callable[[torch.Tensor], torch.Tensor], str]] = {
     "x1": (lambda x: x[:, 0], "x[:, 0]"),
@@ -22,7 +24,7 @@ FEATURES: dict[str, tuple[Callable[[torch.Tensor], torch.Tensor], str]] = {
     "sin_x1": (lambda x: torch.sin(x[:, 0]), "np.sin(x[:, 0])"),
     "sin_x2": (lambda x: torch.sin(x[:, 1]), "np.sin(x[:, 1])"),
 }
-RAW = ("x1", "x2")  # the identity: the model sees the plane itself
+RAW: tuple[Feature, ...] = ("x1", "x2")  # the identity: the model sees the plane itself
 
 
 def check_features(features: Sequence[str], field: str = "features") -> None:

@@ -6,24 +6,30 @@ output. Every random draw (initial weights, dropout masks) comes from generators
 from PyTorch's global generator, which concurrent runs on the server would share.
 """
 
+import typing
 from collections.abc import Iterable
+from typing import Literal
 
 import torch
 from torch import nn
 
 from app.labs.common.activations import pick
 from app.labs.common.init_methods import init_linear
-from app.labs.common.optimizers import OPTIMIZERS as SHARED_OPTIMIZERS
+from app.labs.common.optimizers import OptimizerName
 from app.labs.common.optimizers import make_optimizer as shared_make_optimizer
 from app.labs.errors import FieldError
 
-ACTIVATIONS = pick("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu")
+# Each choice list declared once, as the type of its config field; the tuples and tables derive from it.
+Activation = Literal["sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu"]
+ACTIVATIONS = pick(*typing.get_args(Activation))
 # The Initialisation lab's names; non-default methods use the notes' arguments and zero biases.
-INITS = (
+Init = Literal[
     "default", "zeros", "ones", "constant", "uniform", "normal",
     "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal", "orthogonal",
-)  # fmt: skip
-OPTIMIZERS = tuple(SHARED_OPTIMIZERS)
+]  # fmt: skip
+INITS: tuple[Init, ...] = typing.get_args(Init)
+Optimizer = OptimizerName  # every optimiser the labs share
+OPTIMIZERS: tuple[Optimizer, ...] = typing.get_args(Optimizer)
 CONSTANT = 0.77  # the notes' constant_ example
 
 

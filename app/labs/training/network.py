@@ -35,7 +35,7 @@ def forward_layers(model: nn.Sequential, x: torch.Tensor, visit: Visit) -> torch
     for j, block in enumerate(blocks[:-1]):
         inner = block.block if isinstance(block, Residual) else block
         out, act, normed = h, h, None
-        for module in inner:
+        for module in inner.children():  # a block is an nn.Sequential: its modules in order
             out = module(out)
             if isinstance(module, nn.BatchNorm1d):
                 normed = out
