@@ -12,17 +12,20 @@ sends a request, or stops halfway through its head, was held for ever (300 such 
   a WebSocket stays counted once.
 
 Bodies are bounded in time by ``app.web.bodies`` and idle keep-alives by uvicorn's own
-``timeout_keep_alive``.
+``timeout_keep_alive``. permessage-deflate compresses a frame once for every socket it goes to
+(``app.web.shared_deflate``).
 """
 
 import asyncio
 import logging
 from collections import defaultdict
+from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from app.settings import Settings
+from app.web.shared_deflate import SharedDeflateFactory
 
 log = logging.getLogger(__name__)
 _BUSY = b"too many open connections from this address"
@@ -100,6 +103,11 @@ def protocols(settings: Settings) -> tuple[type[HttpToolsProtocol], type[WebSock
 
     class GuardedWebSocket(WebSocketsSansIOProtocol):
         handshake_timer: asyncio.TimerHandle | None = None
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if self.config.ws_per_message_deflate:  # a frame is compressed once for all its sockets
+                self.conn.available_extensions = [SharedDeflateFactory()]
 
         def connection_made(self, transport: asyncio.BaseTransport) -> None:
             super().connection_made(transport)
