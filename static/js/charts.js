@@ -89,9 +89,13 @@ export class HistogramGrid {
     const nc = columns.length;
     const traces = [];
     const annotations = [];
+    const cellPx = ((this.el.clientWidth || 800) - 75) / nc;
+    const titleSize = cellPx < 130 ? 10 : 12; // a phone's narrow cells take smaller titles
+    const titles = columns.map((text) => fitTitle(text, cellPx, titleSize));
+    const extraLines = Math.max(0, ...titles.map((text) => text.split("<br>").length - 1));
     const layout = baseLayout({
-      height: Math.max(260, 95 * nr + 70),
-      margin: { l: 60, r: 15, t: 60, b: 30 },
+      height: Math.max(260, 95 * nr + 70 + 13 * extraLines),
+      margin: { l: 60, r: 15, t: 60 + 13 * extraLines, b: 30 },
       showlegend: false,
       title: { text: title, font: { size: 14 }, x: 0, xanchor: "left", y: 0.995, yanchor: "top" },
       grid: { rows: nr, columns: nc, pattern: "independent", xgap: 0.06, ygap: 0.28 },
@@ -122,8 +126,8 @@ export class HistogramGrid {
         }
         if (r === 0) {
           annotations.push({
-            text: `<b>${columns[c]}</b>`, xref: `${xaxis} domain`, yref: `${yaxis} domain`,
-            x: 0.5, y: 1.25, yanchor: "bottom", showarrow: false, font: { size: 12, color: colors[c] },
+            text: `<b>${titles[c]}</b>`, xref: `${xaxis} domain`, yref: `${yaxis} domain`,
+            x: 0.5, y: 1.25, yanchor: "bottom", showarrow: false, font: { size: titleSize, color: colors[c] },
           });
         }
         if (!s) continue;
@@ -156,6 +160,23 @@ export class HistogramGrid {
     layout.annotations = annotations;
     Plotly.react(this.el, traces, layout, CONFIG);
   }
+}
+
+// A column title that fits its cell (a bold character is about 0.6 of the font size wide): broken
+// before "(" and after ", " when too long, so that on a phone neighbouring titles do not run together.
+function fitTitle(text, px, size) {
+  const perLine = Math.max(6, Math.floor(px / (0.6 * size)));
+  if (text.length <= perLine) return text;
+  const lines = [];
+  let line = "";
+  for (const part of text.split(/(?=\()|(?<=, )/)) {
+    if (line && line.length + part.length > perLine) {
+      lines.push(line);
+      line = "";
+    }
+    line += part;
+  }
+  return [...lines, line].join("<br>");
 }
 
 function rowRange(summaries) {
