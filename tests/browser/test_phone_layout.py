@@ -25,7 +25,9 @@ CULPRIT = """(() => { let worst = null;
   for (const el of document.querySelectorAll('body *')) {
     if (el.closest('.labs-nav')) continue;
     const r = el.getBoundingClientRect();
-    if (r.right > innerWidth + 1 && (!worst || r.right > worst[1])) worst = [el.tagName + '#' + el.id + '.' + el.className, r.right];
+    if (r.right > innerWidth + 1 && (!worst || r.right > worst[1])) {
+      worst = [el.tagName + '#' + el.id + '.' + el.className, r.right];
+    }
   }
   return worst; })()"""
 
@@ -72,6 +74,6 @@ def test_histogram_column_titles_do_not_overlap_on_a_phone(browser, live_server)
             .map((a) => { const r = a.getBoundingClientRect(); return [r.left, r.right, r.top, r.bottom]; })""")
         assert len(boxes) >= 3
         boxes.sort()
-        for (l1, r1, t1, b1), (l2, r2, t2, b2) in zip(boxes, boxes[1:], strict=False):
+        for (_, r1, t1, b1), (l2, _, t2, b2) in zip(boxes, boxes[1:], strict=False):
             overlap_y = min(b1, b2) > max(t1, t2)
             assert not (overlap_y and r1 > l2 + 1), (boxes,)  # "xavier_normal" ran into "kaiming_normal(fan_in,"
