@@ -63,7 +63,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         threading.Thread(target=lambda: [warm() for warm in warmers], name="warm-data", daemon=True).start()
         hub = RunHub(LabCatalog(live_labs, settings), HubLimits(
             max_runs=settings.max_runs, max_memory=settings.max_run_memory_mb << 20, grace_s=settings.run_grace_s,
-            frame_rate=settings.frame_rate, frame_budget=settings.frame_budget), make_broker(settings.broker_url))
+            idle_s=settings.run_idle_s, frame_rate=settings.frame_rate, frame_budget=settings.frame_budget),
+            make_broker(settings.broker_url))
         await hub.open()
         app.state.classes = Classroom(settings, hub)  # the socket route hands class messages to it
         yield {

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     max_run_memory_mb: int = Field(4096, ge=16)  # the live runs' estimated memory together
     broker_url: str = "memory://"  # redis://host:6379/0 lets several GradLab processes serve one class
     run_grace_s: float = Field(60.0, ge=0)  # a run outlives its last socket this long (a reload, a Wi-Fi drop)
+    run_idle_s: float = Field(300.0, ge=0)  # unmoved this long, a run may sleep to make room (rebuilt on demand)
     max_message_bytes: int = Field(4096, ge=256)  # one WebSocket message from a client
     ws_max_bytes: int = Field(1 << 20, ge=1024)  # beyond this the protocol closes the socket (1009)
     frame_rate: float = Field(8.0, gt=0, le=60)  # frames per second a socket gets at most

@@ -4,13 +4,16 @@ A run is not the property of the socket that started it. Any socket may attach t
 token to control it, without to watch); it ends when a controller stops it, or ``grace_s`` after the
 last socket left. Starts with the same lab and canonical config share one timeline, so thirty
 identical starts cost one computation; admission is by estimated memory and a count of distinct
-computations, not by a handful of slots.
+computations, not by a handful of slots. When a start finds no room, computations nobody has moved
+for ``idle_s`` (tabs left paused) are put to sleep, least recently used first, and rebuilt when
+asked for again: open tabs never lock others out.
 """
 
 import asyncio
 import hmac
 import logging
 import secrets
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -57,6 +60,7 @@ class HubLimits:
     frame_budget: float = 0.12
     max_checkpoints: int = 8
     frame_cache_bytes: int = 8 * MB
+    idle_s: float = 300.0  # a computation nobody moved for this long may sleep when room is needed
 
 
 class RunHub:
@@ -71,6 +75,7 @@ class RunHub:
         self.runs: dict[str, Run] = {}
         self._shared: dict[str, Timeline] = {}  # worker thread only
         self._memory: dict[int, int] = {}  # id(timeline) -> estimated bytes; worker thread only
+        self._asleep: dict[int, int] = {}  # the same for timelines asleep: they count again when woken
         self._reserved = 0  # memory of admitted starts still being built; worker thread only
         self._pending = 0  # how many of those
         self._building: dict[str, asyncio.Future[Timeline]] = {}  # loop only
@@ -135,6 +140,7 @@ class RunHub:
         shared = self._shared.get(prepared.key)
         if shared is not None and shared.cursors:
             return shared
+        self._make_room(prepared.memory)
         if len(self._memory) + self._pending >= self.limits.max_runs:  # builds under way count too
             raise RunError("lab", f"this server is computing {self.limits.max_runs} different runs, its limit; "
                              "start one of the runs already going (a preset) or try again when one ends")
@@ -155,6 +161,31 @@ class RunHub:
         self._memory[id(tl)] = prepared.memory
         self._shared.setdefault(prepared.key, tl)
 
+    def _make_room(self, memory: int) -> None:
+        """On the worker: put idle computations to sleep, least recently moved first, until a new one
+        of ``memory`` bytes fits."""
+        def full() -> bool:
+            used = sum(self._memory.values()) + self._reserved
+            return (len(self._memory) + self._pending >= self.limits.max_runs
+                    or used + memory > self.limits.max_memory)
+
+        if not full():
+            return
+        now = time.monotonic()
+        idle = sorted((tl for tl in self.scheduler.timelines() if id(tl) in self._memory and not tl.asleep
+                       and now - tl.last_active >= self.limits.idle_s and not any(r.busy for r in tl.cursors)),
+                      key=lambda tl: tl.last_active)
+        for tl in idle:
+            if not full():
+                return
+            tl.sleep()
+            tl.on_wake = self._woke
+            self._asleep[id(tl)] = self._memory.pop(id(tl))
+            log.info("put an idle run to sleep at step %d to make room", tl.head)
+
+    def _woke(self, tl: Timeline) -> None:
+        self._memory[id(tl)] = self._asleep.pop(id(tl), 0)
+
     def _unreserve(self, memory: int) -> None:
         self._reserved -= memory
         self._pending -= 1
@@ -166,6 +197,7 @@ class RunHub:
                 del self._shared[key]
         if not tl.cursors:
             self._memory.pop(id(tl), None)
+            self._asleep.pop(id(tl), None)
         elif id(tl) not in self._memory:
             self._memory[id(tl)] = 0
 

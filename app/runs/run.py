@@ -69,6 +69,11 @@ class Run:
     def total_steps(self) -> int:
         return self.timeline.total_steps
 
+    @property
+    def busy(self) -> bool:
+        """Stepping, or about to: its timeline must stay awake."""
+        return (self.status == "running" and bool(self.attachments)) or self.to_step > 0
+
     def losses(self, points: int = 40) -> list[float | None]:
         """The loss history up to this run's step, downsampled for a sparkline (null where not finite)."""
         values = self.timeline.losses[: self.position]

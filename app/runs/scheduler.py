@@ -83,6 +83,9 @@ class Scheduler:
         run.timeline = tl
         self.add(run)
 
+    def timelines(self) -> tuple[Timeline, ...]:
+        return tuple(self._timelines)
+
     def unshare(self, tl: Timeline) -> None:
         self.unshared(tl)
 

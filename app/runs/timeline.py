@@ -6,6 +6,10 @@ cursors over it: a run behind the head moves for free, and a run that needs the 
 step gets a *fork* — a new timeline restored from the nearest checkpoint and replayed to that step.
 Labs are deterministic, so a fork at step k is bitwise the timeline it came from at step k.
 
+For the same reason a timeline nobody has moved for a while may *sleep*: it lets its lab object and
+checkpoints go and keeps its history (changes, losses, the frames its runs show). The first step,
+frame or change it is asked for wakes it, rebuilt and replayed to its head, bitwise as it was.
+
 Only the scheduler's worker thread calls into a timeline; nothing here locks.
 """
 
@@ -61,11 +65,14 @@ class Timeline:
         self.frame_cpu = 0.0  # ...and building frames
         self.paced_s = 0.0  # the time its paced steps were meant to take: a slow run may spend more of it on frames
         self.cursors: set[Any] = set()  # the runs reading this timeline (app.runs.run.Run)
+        self.last_active = time.monotonic()  # when it last stepped, built a frame or changed
+        self.on_wake: Callable[[Timeline], None] | None = None  # the hub counts it again
 
     # -- computing -----------------------------------------------------------------------------
 
     def advance(self) -> float:
         """One step at the head; the loss, or NaN when the lab failed."""
+        self._wake()
         started = time.thread_time()
         self._apply_changes_at(self.head)
         loss = float(self.run.step())
@@ -87,6 +94,7 @@ class Timeline:
             return cached
         if step != self.head:
             return None
+        self._wake()
         started = time.thread_time()
         self._apply_changes_at(self.head)
         payload = self.run.frame()
@@ -114,6 +122,7 @@ class Timeline:
 
     def change(self, params: Mapping[str, Any]) -> None:
         """A hyperparameter change at the head, for this history alone; a refused one leaves no trace."""
+        self._wake()
         self._apply_changes_at(self.head)
         self.run.set_params(params)
         self.changes.append(Change(self.head, dict(params)))
@@ -139,6 +148,8 @@ class Timeline:
         child.end = None
         child.step_cpu = child.frame_cpu = child.paced_s = 0.0
         child.cursors = set()
+        child.on_wake = None
+        child.last_active = time.monotonic()
         started = time.thread_time()
         while child.head < step:
             child._apply_changes_at(child.head)
@@ -151,6 +162,30 @@ class Timeline:
         if step == self.head and self.end is not None:
             child.end = self.end
         return child
+
+    @property
+    def asleep(self) -> bool:
+        return self.run is None
+
+    def sleep(self) -> None:
+        """Let the lab object and checkpoints go; keep the history and the frames runs are showing."""
+        self.run = None  # type: ignore[assignment]
+        self._checkpoints = []
+        self._applied = 0
+        showing = {r.position for r in self.cursors}
+        for step in [s for s in self.frames if s not in showing]:
+            self._uncache(step)
+
+    def _wake(self) -> None:
+        self.last_active = time.monotonic()
+        if self.run is not None:
+            return
+        awake = self.fork(self.head)  # no checkpoints: built and replayed from step 0
+        self.run, self._applied = awake.run, awake._applied
+        self.step_cpu += awake.step_cpu
+        log.info("woke a timeline at step %d (%.2f s to replay)", self.head, awake.step_cpu)
+        if self.on_wake is not None:
+            self.on_wake(self)
 
     # -- inside ----------------------------------------------------------------------------------
 
