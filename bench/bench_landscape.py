@@ -1,120 +1,133 @@
-"""Loss-landscape lab speed: a surface as batched functional calls against loops that load each point.
+"""Loss-landscape lab speed: a surface evaluated in batches against a loop that loads each point.
 
-    python -m bench.bench_landscape [--rows 3]
+    python -m bench.bench_landscape [--repeats 2]
 
 A 64-64-64-10 ReLU MLP on all 1,797 of scikit-learn's 8x8 digits, filter-normalised random directions,
-the mean cross-entropy at every point of a 21x21 and a 51x51 grid, one intra-op thread.
+the mean cross-entropy at every point of a 21x21 grid (and the lab alone on 51x51), one intra-op thread.
 
-- lab: ``app.labs.landscape.surface.plane_rows``: every point of the grid is a row of one [K, P]
-  tensor; ``vmap`` over ``torch.func.functional_call`` evaluates them in batched calls.
-- naive (paper-style): for each point, write θ + α·d1 + β·d2 into the model, then evaluate it over
-  a ``DataLoader`` of batches of 128 (as tomgoldstein/loss-landscape's evaluation loop does).
-- naive (tight): for each point, ``vector_to_parameters`` then one forward pass over all 1,797 digits.
+- lab: ``app.labs.landscape.batched.PlaneLoss`` (what the lab runs): the first layer's three products
+  with the data made once, then chunks of points through batched matrix products.
+- vmap: ``vmap`` over ``torch.func.functional_call``, every point's parameters a row of one [K, P] tensor
+  (the lab's previous evaluation, and the code panel's script).
+- naive: for each point, ``vector_to_parameters(θ + α·d1 + β·d2)`` into the model under ``no_grad``,
+  then ``F.cross_entropy(model(X), y)`` over all 1,797 digits at once: the tight loop, no DataLoader.
+- floor: only the two 64x64 hidden layers' matrix products of each point (1,797 x 64 x 64 each), which
+  no exact evaluation avoids (each point feeds them a different input): the ratio no method can beat.
 
-The same comparison then runs for the lab's default network (2-16-16-2 on 200 moons), where a point costs
-little arithmetic and the loops' per-point overhead dominates.
-
-The naive loops are timed on ``--rows`` rows of the 21x21 grid (their cost per point is the same
-everywhere) and the result checked equal to the lab's on those rows; the ratios compare seconds per point.
+Each timing is the best of ``--repeats`` runs, the methods interleaved, so a busy machine hurts them
+alike; every result is checked equal to the naive loop's. The same comparison then runs for the lab's
+default network (2-16-16-2 on 200 moons), where a point is little arithmetic and a loop's overhead rules.
 """
 
 import argparse
+import os
 import time
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
-from sklearn.datasets import load_digits  # type: ignore[import-untyped]
-from torch.utils.data import DataLoader, TensorDataset
+from torch.func import functional_call, vmap
 
+from app.labs.common.datasets import make_dataset
+from app.labs.landscape.batched import PlaneLoss
 from app.labs.landscape.directions import random_directions
-from app.labs.landscape.model import build_model, flat
+from app.labs.landscape.model import build_model, flat, unflatten
 from app.labs.landscape.surface import axis, plane_rows
 
 
-def naive_paper(model: torch.nn.Module, center: torch.Tensor, d: torch.Tensor, alphas: torch.Tensor,
-                betas: torch.Tensor, loader: DataLoader) -> torch.Tensor:  # type: ignore[type-arg]
-    out = torch.empty(len(betas), len(alphas))
+def grid_coords(grid: int) -> torch.Tensor:
+    a = axis(grid, 1.0).float()
+    bb, aa = torch.meshgrid(a, a, indexing="ij")
+    return torch.stack([aa.reshape(-1), bb.reshape(-1)], dim=1)
+
+
+def naive(model: torch.nn.Module, center: torch.Tensor, d: torch.Tensor, coords: torch.Tensor,
+          x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    out = torch.empty(len(coords))
     model.eval()
     with torch.no_grad():
-        for i, b in enumerate(betas.tolist()):
-            for j, a in enumerate(alphas.tolist()):
-                torch.nn.utils.vector_to_parameters(center + a * d[0] + b * d[1], model.parameters())
-                total, count = 0.0, 0
-                for xb, yb in loader:
-                    total += F.cross_entropy(model(xb), yb, reduction="sum").item()
-                    count += len(yb)
-                out[i, j] = total / count
+        for k, (a, b) in enumerate(coords.tolist()):
+            torch.nn.utils.vector_to_parameters(center + a * d[0] + b * d[1], model.parameters())
+            out[k] = F.cross_entropy(model(x), y)
     return out
 
 
-def naive_tight(model: torch.nn.Module, center: torch.Tensor, d: torch.Tensor, alphas: torch.Tensor,
-                betas: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    out = torch.empty(len(betas), len(alphas))
-    model.eval()
+def vmapped(model: torch.nn.Module, center: torch.Tensor, d: torch.Tensor, coords: torch.Tensor,
+            x: torch.Tensor, y: torch.Tensor, chunk: int = 32) -> torch.Tensor:
+    def one(params: dict[str, torch.Tensor]) -> torch.Tensor:
+        return F.cross_entropy(functional_call(model, params, (x,)), y)
+
     with torch.no_grad():
-        for i, b in enumerate(betas.tolist()):
-            for j, a in enumerate(alphas.tolist()):
-                torch.nn.utils.vector_to_parameters(center + a * d[0] + b * d[1], model.parameters())
-                out[i, j] = F.cross_entropy(model(x), y)
-    return out
+        vectors = center + coords @ d
+        return torch.cat([vmap(one)(unflatten(model, vectors[s:s + chunk])) for s in range(0, len(vectors), chunk)])
 
 
-def timed(fn, *args):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    result = fn(*args)
-    return result, time.perf_counter() - start
+def floor(model: torch.nn.Module, coords: torch.Tensor, x: torch.Tensor) -> None:
+    w = [m.weight.detach() for m in model.modules() if isinstance(m, torch.nn.Linear)][1:-1]
+    h = x.T.contiguous()
+    for _ in range(len(coords)):
+        for weight in w:
+            torch.mm(weight, h)
 
 
-def small_model(rows: int) -> None:
-    """The lab's default: batching pays where each point is little arithmetic."""
-    from app.labs.landscape import LandscapeConfig
-    from app.labs.landscape.oneshot import load_data
+def best_of(repeats: int, methods: dict[str, Callable[[], object]]) -> tuple[dict[str, float], dict[str, object]]:
+    seconds = dict.fromkeys(methods, float("inf"))
+    results: dict[str, object] = {}
+    for _ in range(repeats):
+        for name, fn in methods.items():
+            start = time.perf_counter()
+            results[name] = fn()
+            seconds[name] = min(seconds[name], time.perf_counter() - start)
+    return seconds, results
 
-    data = load_data(LandscapeConfig())
-    x, y = data.x_train, data.y_train
-    model = build_model(2, (16, 16), 2, "relu", False, False, torch.Generator().manual_seed(0))
+
+def compare(title: str, model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, repeats: int, grid: int = 21) -> None:
     center = flat(model)
     d = random_directions(model, "filter", torch.Generator().manual_seed(1))
-    a = axis(21, 1.0)
-    lab, t_lab = timed(plane_rows, model, center, d, a, a, x, y, True)
-    tight, t_tight = timed(naive_tight, model, center, d, a, a[:rows], x, y)
-    assert float((tight.double() - lab[:rows]).abs().max()) < 1e-4
-    per_lab, per = t_lab / 21**2, t_tight / (rows * 21)
-    print(f"default 2-16-16-2 on {len(x)} moons, 21x21: lab {t_lab:.3f} s; tight loop {per * 441:.3f} s "
-          f"-> lab is {per / per_lab:.1f}x faster")
+    coords = grid_coords(grid)
+    a = axis(grid, 1.0)
+    methods: dict[str, Callable[[], object]] = {
+        "naive": lambda: naive(model, center, d, coords, x, y),
+        "vmap": lambda: vmapped(model, center, d, coords, x, y),
+        "lab": lambda: plane_rows(PlaneLoss(model, center, d, x, y, True), a, a).reshape(-1),
+    }
+    if len(model) > 5:
+        methods["floor"] = lambda: floor(model, coords, x)
+    seconds, results = best_of(repeats, methods)
+    for name in ("vmap", "lab"):
+        err = float((results[name] - results["naive"]).abs().max())  # type: ignore[operator]
+        assert err < 1e-5, f"{name} differs from the naive loop by {err}"
+    print(f"{title}, {grid}x{grid}, best of {repeats}:")
+    for name, s in seconds.items():
+        print(f"  {name:5s} {s:7.3f} s  {s / grid**2 * 1e3:6.3f} ms a point  naive/{name} = "
+              f"{seconds['naive'] / s:5.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=3, help="rows of the 21x21 grid the naive loops time")
-    rows = parser.parse_args().rows
+    parser.add_argument("--repeats", type=int, default=2, help="runs of each method; the best counts")
+    repeats = parser.parse_args().repeats
     torch.set_num_threads(1)
-    xs, ys = load_digits(return_X_y=True)
-    x, y = torch.tensor(xs / 16.0, dtype=torch.float32), torch.tensor(ys)
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; 1 intra-op thread")
+    digits = make_dataset("digits", test_fraction=0.5)
+    x, y = torch.cat([digits.x_train, digits.x_test]), torch.cat([digits.y_train, digits.y_test])
     model = build_model(64, (64, 64, 64), 10, "relu", False, False, torch.Generator().manual_seed(0))
-    center = flat(model)
-    d = random_directions(model, "filter", torch.Generator().manual_seed(1))
-    loader = DataLoader(TensorDataset(x, y), batch_size=128)
-    print(f"model 64-64-64-10: {center.numel():,} parameters; {len(x):,} digits; 1 thread")
-    seconds = {}
-    small_model(rows)
-    for grid in (21, 51):
-        a = axis(grid, 1.0)
-        lab, seconds[grid] = timed(plane_rows, model, center, d, a, a, x, y, True)
-        print(f"lab {grid}x{grid}: {seconds[grid]:.2f} s ({seconds[grid] / grid**2 * 1e3:.2f} ms a point)")
-        if grid == 21:
-            some = a[:rows]
-            paper, t_paper = timed(naive_paper, model, center, d, a, some, loader)
-            tight, t_tight = timed(naive_tight, model, center, d, a, some, x, y)
-            for name, result in (("paper-style", paper), ("tight", tight)):
-                err = float((result.double() - lab[:rows]).abs().max())
-                assert err < 1e-4, f"{name} loop differs from the lab by {err}"
-            per_lab = seconds[21] / grid**2
-            for name, t in (("paper-style loop (DataLoader, batches of 128)", t_paper),
-                            ("tight loop (one forward over all digits)", t_tight)):
-                per = t / (rows * grid)
-                print(f"naive {name}: {per * 1e3:.2f} ms a point, {per * grid**2:.2f} s for 21x21 "
-                      f"-> lab is {per / per_lab:.2f}x faster")
+    compare(f"64-64-64-10 MLP ({len(flat(model)):,} parameters) on {len(x):,} digits", model, x, y, repeats)
+    coords51 = axis(51, 1.0)
+    loss = PlaneLoss(model, flat(model), random_directions(model, "filter", torch.Generator().manual_seed(1)),
+                     x, y, True)
+    seconds = _timed(lambda: plane_rows(loss, coords51, coords51))
+    print(f"  lab 51x51: {seconds:.2f} s ({seconds / 51**2 * 1e3:.3f} ms a point; once)")
+    moons = make_dataset("moons", 400, 0.1, 0.5, 0)
+    small = build_model(2, (16, 16), 2, "relu", False, False, torch.Generator().manual_seed(0))
+    compare(f"the lab's default 2-16-16-2 on {len(moons.x_train)} moons", small, moons.x_train, moons.y_train, repeats)
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+def _timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
 
 
 if __name__ == "__main__":

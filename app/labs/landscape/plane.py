@@ -5,10 +5,11 @@ from typing import Any
 
 import torch
 
+from app.labs.landscape.batched import PlaneLoss
 from app.labs.landscape.directions import path_axes, random_directions
 from app.labs.landscape.model import flat, loss_and_accuracy
 from app.labs.landscape.roughness import roughness
-from app.labs.landscape.surface import axis, line, losses_at, plane_rows
+from app.labs.landscape.surface import axis, line, plane_rows
 from app.labs.landscape.trainee import Trainee
 
 LINE_POINTS = 41  # α from −0.5 to 1.5 in steps of 0.05: 0 and 1 are grid points
@@ -34,18 +35,17 @@ class Plane:
             self.directions = random_directions(model, normalization, generator)
             half = [span, span]
         self.alphas, self.betas = axis(grid, half[0]), axis(grid, half[1])
+        data = trainee.data
+        self.loss_at = PlaneLoss(model, self.center, self.directions, data.x_train, data.y_train, trainee.classify)
         self.trajectory_loss: list[float] | None = None
         if self.trajectory is not None:  # the loss where the path's points fall on the plane, for the 3D view
-            on_plane = self.center + self.trajectory @ self.directions
-            loss, _ = losses_at(model, on_plane, trainee.data.x_train, trainee.data.y_train, trainee.classify)
-            self.trajectory_loss = loss.tolist()
+            self.trajectory_loss = self.loss_at(self.trajectory)[0].tolist()
         self.loss = torch.full((grid, grid), math.nan, dtype=torch.float64)
         self.rows_done = 0
         model.eval()
         with torch.no_grad():
             loss, _ = loss_and_accuracy(model(trainee.data.x_train), trainee.data.y_train, trainee.classify)
         self.center_loss = float(loss)  # the model's own loss, computed without the plane
-        data = trainee.data
         self.line_alphas = (torch.arange(LINE_POINTS, dtype=torch.float64) - 10) / 20
         self.line = line(model, trainee.initial, self.center, self.line_alphas,
                          [(data.x_train, data.y_train), (data.x_test, data.y_test)], trainee.classify)
@@ -59,10 +59,7 @@ class Plane:
         start, stop = self.rows_done, min(len(self.betas), self.rows_done + rows)
         if start >= stop:
             return
-        data = self.trainee.data
-        self.loss[start:stop] = plane_rows(self.trainee.model, self.center, self.directions, self.alphas,
-                                           self.betas[start:stop], data.x_train, data.y_train,
-                                           self.trainee.classify).double()
+        self.loss[start:stop] = plane_rows(self.loss_at, self.alphas, self.betas[start:stop]).double()
         self.rows_done = stop
 
     def summary(self, digits: int | None = None) -> dict[str, Any]:

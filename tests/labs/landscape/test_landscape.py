@@ -145,3 +145,38 @@ def test_a_bad_comparison_names_the_compared_field():
     with pytest.raises(FieldError) as info:
         LandscapeConfig(compare={"optimizer": "lbfgs"})
     assert info.value.field == "compare.optimizer"
+
+
+@pytest.mark.parametrize(("activation", "residual", "batch_norm", "dataset"), [
+    ("relu", False, False, "digits"), ("tanh", True, False, "moons"), ("gelu", True, True, "spiral"),
+    ("leaky_relu", False, True, "digits"), ("elu", True, True, "curve"), ("sigmoid", False, False, "curve")])
+def test_the_batched_loss_is_the_loaded_models_loss(activation, residual, batch_norm, dataset):
+    """PlaneLoss against the model itself, loaded with each point's weights, in evaluation mode; the
+    directions move every parameter, batch norm's scale and shift included."""
+    from app.labs.common.datasets import make_dataset
+    from app.labs.landscape.batched import PlaneLoss
+    from app.labs.landscape.model import flat, load_flat, loss_and_accuracy
+
+    data = make_dataset(dataset, 80, 0.1, 0.5, 0)
+    classify = data.task == "classification"
+    hidden = (data.input_dim, 12, 12) if dataset == "digits" else (12, 12, 12)  # digits: a residual first layer
+    model = build_model(data.input_dim, hidden, data.outputs, activation, residual, batch_norm,
+                        torch.Generator().manual_seed(0))
+    if batch_norm:  # running statistics that are not the initial 0 and 1
+        model.train()
+        with torch.no_grad():
+            model(data.x_train)
+    model.eval()
+    center = flat(model)
+    g = torch.Generator().manual_seed(2)
+    directions = torch.randn(2, len(center), generator=g) * 0.3
+    coords = torch.tensor([[0.0, 0.0], [1.0, -0.5], [-0.7, 0.9], [0.25, 0.25], [2.0, 1.5]])
+    loss, acc = PlaneLoss(model, center, directions, data.x_train, data.y_train, classify)(coords, accuracy=True)
+    for k, (a, b) in enumerate(coords.tolist()):
+        load_flat(model, center + a * directions[0] + b * directions[1])
+        with torch.no_grad():
+            want, want_acc = loss_and_accuracy(model(data.x_train), data.y_train, classify)
+        assert float(loss[k]) == pytest.approx(float(want), abs=1e-5, rel=1e-5)
+        if classify:
+            assert float(acc[k]) == float(want_acc)
+    load_flat(model, center)
