@@ -114,7 +114,7 @@ def test_the_form_follows_the_spec_and_a_hand_edited_hash_is_cleaned(page, live_
     assert page.input_value("#hidden") == "4, 128"
     assert page.input_value("#normalization") == "filter"
     options = page.eval_on_selector_all("#dataset option", "(os) => os.map((o) => o.value)")
-    assert options == ["circle", "xor", "gauss", "spiral", "moons", "curve", "digits"]
+    assert options == ["moons", "circles", "spiral", "digits", "xor", "gauss", "curve"]
     page.select_option("#directions", "pca")
     page.select_option("#compare-field", "batch_size")
     page.fill("#compare-value", "8")

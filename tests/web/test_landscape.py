@@ -90,3 +90,24 @@ def test_an_empty_config_starts_a_small_mlp_on_moons(client):
         assert receive(ws)["type"] == "started"
         frame = next(m for m in until(ws, lambda m: m["type"] == "frame"))
         assert frame["phase"] == "training" and frame["runs"][0]["parameters"] == 16 * 3 + 16 * 17 + 2 * 17
+
+
+def test_the_contracts_data_set_names(client):
+    """moons, circles, spiral, digits: "circles" is the Training lab's "circle" set, under the contract's name."""
+    from app.labs.common.datasets import make_dataset
+    from app.labs.landscape import LandscapeConfig
+    from app.labs.landscape.oneshot import load_data
+
+    for name in ("moons", "circles", "spiral", "digits"):
+        r = client.post("/api/landscape/surface", json={**TINY, "dataset": name, "grid": 3})
+        assert r.status_code == 200, (name, r.text)
+    circles, circle = load_data(LandscapeConfig(dataset="circles", samples=40)), make_dataset("circle", 40, 0.1, 0.5, 0)
+    assert circles.x_train.equal(circle.x_train) and circles.y_train.equal(circle.y_train)
+    r = client.post("/api/landscape/surface", json={"dataset": "circle"})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "dataset"]
+    with client.websocket_connect(WS) as ws:
+        ws.send_json({"type": "start", "lab": "landscape", "config": {"dataset": "circles", "epochs": 1, "grid": 3,
+                                                                       "samples": 40}})
+        assert receive(ws)["type"] == "started"
+        frames = [m for m in until(ws, status("finished")) if m["type"] == "frame"]
+        assert frames[-1]["runs"][0]["surface"]["rows_done"] == 3

@@ -1,6 +1,6 @@
 """The runnable PyTorch script behind the picture: train, choose the plane, evaluate it with torch.func."""
 
-from app.labs.landscape.config import LandscapeConfig
+from app.labs.landscape.config import DATASET_SOURCES, LandscapeConfig
 
 OPTIMIZER_LINES = {
     "sgd": "torch.optim.SGD(model.parameters(), lr={lr}, weight_decay={wd})",
@@ -19,9 +19,10 @@ def _data(cfg: LandscapeConfig) -> str:
         return (f"from sklearn.datasets import make_moons\n"
                 f"x, y = make_moons(n_samples={cfg.samples}, noise={cfg.noise}, random_state=0)\n"
                 f"x = x - [0.5, 0.25]  # centred on the origin")
-    return (f"# GradLab's {cfg.dataset!r} set (TensorFlow Playground's generator); any (x, y) arrays will do\n"
+    source = DATASET_SOURCES[cfg.dataset]
+    return (f"# GradLab's {source!r} set (TensorFlow Playground's generator); any (x, y) arrays will do\n"
             f"from app.labs.common.datasets import make_dataset\n"
-            f"d = make_dataset({cfg.dataset!r}, {cfg.samples}, {cfg.noise}, 0.5, 0)\n"
+            f"d = make_dataset({source!r}, {cfg.samples}, {cfg.noise}, 0.5, 0)\n"
             f"x, y = d.x_train.numpy(), d.y_train.numpy()")
 
 

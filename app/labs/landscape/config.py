@@ -6,20 +6,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Annotated, Any, Literal
 
-from app.labs.common.datasets import BUILT_IN, BuiltIn
+from app.labs.common.datasets import BuiltIn
 from app.labs.errors import FieldError
 from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, MinLen, Seed
 
-DATASETS = BUILT_IN  # the built-in sets the Training lab offers too (no uploads: every run is reproducible)
 # Each choice list declared once, as a type (mypy reads it); the tuples derive from it.
+# The data sets by the contract's names (no uploads: every run is reproducible); "circle", the Training
+# lab's name, is refused with this list.
+DatasetName = Literal["moons", "circles", "spiral", "digits", "xor", "gauss", "curve"]
 Activation = Literal["relu", "tanh", "sigmoid", "leaky_relu", "elu", "gelu"]
 Optimizer = Literal["sgd", "momentum", "adam"]
 Direction = Literal["random", "pca"]  # random Gaussian directions, or the training path's principal components
 Normalization = Literal["filter", "layer", "none"]  # how a random direction is scaled to the weights (Li et al.)
+DATASETS: tuple[DatasetName, ...] = typing.get_args(DatasetName)
 ACTIVATIONS: tuple[Activation, ...] = typing.get_args(Activation)
 OPTIMIZERS: tuple[Optimizer, ...] = typing.get_args(Optimizer)
 DIRECTIONS: tuple[Direction, ...] = typing.get_args(Direction)
 NORMALIZATIONS: tuple[Normalization, ...] = typing.get_args(Normalization)
+# The Training lab's built-in set each is made with (a test holds the keys to DATASETS, in order)
+DATASET_SOURCES: dict[DatasetName, BuiltIn] = {"moons": "moons", "circles": "circle", "spiral": "spiral",
+                                               "digits": "digits", "xor": "xor", "gauss": "gauss", "curve": "curve"}
 
 Width = Annotated[int, Ge(1), Cap("max_landscape_width"), Help("units of one hidden layer")]
 Hidden = Annotated[tuple[Width, ...], MinLen(1), Cap("max_landscape_depth"), Help("widths of the hidden layers")]
@@ -53,7 +59,7 @@ class LandscapeConfig:
     """A network, its training and the plane around the trained weights; the defaults train a 16-16
     ReLU MLP on the two moons with SGD and look along filter-normalised random directions."""
 
-    dataset: Annotated[BuiltIn, Help("one of the Training lab's sets")] = "moons"
+    dataset: Annotated[DatasetName, Help("a built-in set; circles is the Training lab's circle")] = "moons"
     samples: Annotated[int, Ge(8), Cap("max_landscape_samples"),
                        Help("points generated (not for digits); half train, half test")] = 400
     noise: Annotated[float, Ge(0), Le(1), Help("the data set's noise")] = 0.1

@@ -6,7 +6,7 @@ from typing import Any
 import torch
 
 from app.labs.common.datasets import Dataset, make_dataset
-from app.labs.landscape.config import LandscapeConfig
+from app.labs.landscape.config import DATASET_SOURCES, LandscapeConfig
 from app.labs.landscape.plane import Plane
 from app.labs.landscape.trainee import Trainee
 
@@ -15,7 +15,7 @@ DATA_SEED = 0  # every run sees the same sample of its data set; the seed varies
 
 def load_data(cfg: LandscapeConfig) -> Dataset:
     """The Training lab's data set, split half and half."""
-    return make_dataset(cfg.dataset, cfg.samples, cfg.noise, 0.5, DATA_SEED)
+    return make_dataset(DATASET_SOURCES[cfg.dataset], cfg.samples, cfg.noise, 0.5, DATA_SEED)
 
 
 def direction_generator(cfg: LandscapeConfig) -> torch.Generator:

@@ -180,3 +180,9 @@ def test_the_batched_loss_is_the_loaded_models_loss(activation, residual, batch_
         if classify:
             assert float(acc[k]) == float(want_acc)
     load_flat(model, center)
+
+
+def test_every_data_set_name_has_its_source_in_order():
+    from app.labs.landscape.config import DATASET_SOURCES, DATASETS
+
+    assert tuple(DATASET_SOURCES) == DATASETS and DATASETS[:4] == ("moons", "circles", "spiral", "digits")
