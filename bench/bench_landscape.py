@@ -81,7 +81,8 @@ def best_of(repeats: int, methods: dict[str, Callable[[], object]]) -> tuple[dic
     return seconds, results
 
 
-def compare(title: str, model: torch.nn.Module, x: torch.Tensor, y: torch.Tensor, repeats: int, grid: int = 21) -> None:
+def compare(title: str, model: torch.nn.Sequential, x: torch.Tensor, y: torch.Tensor, repeats: int,
+            grid: int = 21) -> None:
     center = flat(model)
     d = random_directions(model, "filter", torch.Generator().manual_seed(1))
     coords = grid_coords(grid)

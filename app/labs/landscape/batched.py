@@ -79,7 +79,8 @@ class PlaneLoss:
         if type(module) is nn.ReLU:  # in place: it always follows a Linear or BatchNorm, whose output is new
             return h.relu_()
         if isinstance(module, ELEMENTWISE):
-            return module(h)
+            out: torch.Tensor = module(h)
+            return out
         raise TypeError(f"no batched form for {type(module).__name__}")
 
     def _at(self, name: str, cf: torch.Tensor) -> torch.Tensor:
