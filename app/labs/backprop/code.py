@@ -1,6 +1,7 @@
 """The runnable PyTorch behind the Back-propagation lab: the notes' MyNet with optim.SGD."""
 
-from app.labs.backprop.network import BackpropConfig, validate
+from app.labs.backprop.config import BackpropConfig
+from app.labs.backprop.network import network
 
 _ACTIVATION_CODE = {"sigmoid": "torch.sigmoid", "tanh": "torch.tanh", "relu": "torch.relu"}
 
@@ -15,7 +16,7 @@ def pytorch_code(config: BackpropConfig | None = None) -> str:
     With ``lr=0.1`` and the notes' values it is the notes' script; the gradients it prints are
     the lab's, since MSELoss over two outputs equals E = ½ Σ (t − o)².
     """
-    c = validate(config or BackpropConfig())
+    c = network(config or BackpropConfig())
     w, b = c.weights, c.biases
     report = max(c.steps // 10, 1)
     return f"""import torch

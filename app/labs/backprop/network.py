@@ -1,4 +1,4 @@
-"""The notes' 2-2-2 network: its config, the hand-written forward and backward pass, and MyNet.
+"""The notes' 2-2-2 network: a config made complete, the hand-written forward and backward pass, and MyNet.
 
 The network of note 001: inputs i1, i2; hidden neurons h1 (weights w1, w2) and h2 (w3, w4); output
 neurons o1 (w5 from h1, w6 from h2) and o2 (w7 from h1, w8 from h2); one activation f on both
@@ -14,25 +14,28 @@ derivation and autograd agree to ~1e-17 and any larger difference would be a rea
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import torch
 from torch import nn
 
+from app.labs.backprop.config import (
+    ACTIVATION_NAMES,
+    BIASES,
+    LAYER_BIASES,
+    LIMIT,
+    NOTES_BIASES,
+    PARAMS,
+    WEIGHTS,
+    ActivationName,
+    BackpropConfig,
+    Biases,
+    Weights,
+)
 from app.labs.common.checks import number
 from app.labs.errors import FieldError
-
-WEIGHTS = ("w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8")
-BIASES = ("b_h1", "b_h2", "b_o1", "b_o2")
-PARAMS = WEIGHTS + BIASES
-NOTES_INPUTS = (0.05, 0.10)
-NOTES_TARGETS = (0.01, 0.99)
-NOTES_WEIGHTS = dict(zip(WEIGHTS, (0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55), strict=True))
-NOTES_BIASES = {"b_h1": 0.35, "b_h2": 0.35, "b_o1": 0.60, "b_o2": 0.60}
-LAYER_BIASES = {"b1": ("b_h1", "b_h2"), "b2": ("b_o1", "b_o2")}  # the notes' shared names
-LIMIT = 1000.0  # |value| cap: beyond it sigmoid is flat and the squares only overflow
-MAX_LR = 100.0
+from app.labs.fields import MAX_LR
 
 
 def _sigmoid(x: float) -> float:
@@ -53,15 +56,20 @@ TORCH_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 }
 
 
-@dataclass
-class BackpropConfig:
-    inputs: tuple[float, float] = NOTES_INPUTS  # i1, i2
-    targets: tuple[float, float] = NOTES_TARGETS  # t1, t2
-    weights: dict[str, float] = field(default_factory=lambda: dict(NOTES_WEIGHTS))  # w1..w8
-    biases: dict[str, float] = field(default_factory=lambda: dict(NOTES_BIASES))  # per neuron
-    activation: str = "sigmoid"  # "sigmoid", "tanh" or "relu", on both layers
-    lr: float = 0.5  # the notes' hand update; their optim.SGD code uses 0.1
-    steps: int = 10_000  # iterations of the live "keep training" run
+@dataclass(frozen=True)
+class Network:
+    """A config made complete and checked: what the derivation, MyNet and the code panel compute with."""
+
+    inputs: tuple[float, float]  # i1, i2
+    targets: tuple[float, float]  # t1, t2
+    weights: dict[str, float]  # w1..w8
+    biases: dict[str, float]  # b_h1, b_h2, b_o1, b_o2
+    activation: ActivationName
+    lr: float
+    steps: int
+
+
+NOTES = BackpropConfig()  # the declared defaults: what a value left out (or null) stands for
 
 
 def _pair(name: str, value: Any) -> tuple[float, float]:
@@ -71,18 +79,28 @@ def _pair(name: str, value: Any) -> tuple[float, float]:
     return a, b
 
 
-def _named(
-    name: str, value: Any, defaults: Mapping[str, float], aliases: Mapping[str, tuple[str, ...]]
-) -> dict[str, float]:
-    """Merge a partial {name: value} over ``defaults``; an alias sets several names at once."""
+def _given(name: str, value: Any) -> dict[str, Any]:
+    """The values set in a Weights/Biases, or a mapping of them (what a lab caller may pass)."""
+    if value is None:
+        return {}
+    if isinstance(value, (Weights, Biases)):
+        value = asdict(value)
     if not isinstance(value, Mapping):
-        raise FieldError(name, f"expected an object like {{{', '.join(defaults)}}}")
-    out = dict(defaults)
-    for key, v in value.items():
+        raise FieldError(name, f"expected an object like {{{', '.join(WEIGHTS if name == 'weights' else BIASES)}}}")
+    return {k: v for k, v in value.items() if v is not None}
+
+
+def _named(
+    name: str, value: Any, defaults: Mapping[str, Any], aliases: Mapping[str, tuple[str, ...]]
+) -> dict[str, float]:
+    """The values given merged over ``defaults``; an alias sets several names at once."""
+    given = _given(name, value)
+    out = {k: v for k, v in defaults.items() if k not in aliases}
+    for key, v in given.items():
         targets = aliases.get(key, (key,))
-        if targets[0] not in defaults:
-            raise FieldError(f"{name}.{key}", f"unknown; expected one of {', '.join([*defaults, *aliases])}")
-        if key in aliases and any(t in value for t in targets):
+        if targets[0] not in out:
+            raise FieldError(f"{name}.{key}", f"unknown; expected one of {', '.join([*out, *aliases])}")
+        if key in aliases and any(t in given for t in targets):
             raise FieldError(f"{name}.{key}", f"give {key} or {' and '.join(targets)}, not both")
         for t in targets:
             out[t] = number(f"{name}.{key}", v, -LIMIT, LIMIT)
@@ -93,20 +111,29 @@ def check_lr(lr: Any) -> float:
     return number("lr", lr, minimum=0.0, maximum=MAX_LR, strict=True)
 
 
-def validate(config: BackpropConfig) -> BackpropConfig:
-    """A config with checked values and complete weight and bias dicts, or a FieldError."""
-    if config.activation not in ACTIVATIONS:
-        raise FieldError("activation", f"expected one of {', '.join(ACTIVATIONS)}, got {config.activation!r}")
+def network(config: BackpropConfig) -> Network:
+    """The network a config describes, every value checked and every one left out the notes', or a
+    FieldError naming the field."""
+    if config.activation not in ACTIVATION_NAMES:
+        raise FieldError("activation", f"expected one of {', '.join(ACTIVATION_NAMES)}, got {config.activation!r}")
     if not isinstance(config.steps, int) or config.steps < 1:
         raise FieldError("steps", f"must be a positive integer, got {config.steps!r}")
-    return replace(
-        config,
-        inputs=_pair("inputs", config.inputs),
-        targets=_pair("targets", config.targets),
-        weights=_named("weights", config.weights, NOTES_WEIGHTS, {}),
-        biases=_named("biases", config.biases, NOTES_BIASES, LAYER_BIASES),
+    return Network(
+        inputs=_pair("inputs", NOTES.inputs if config.inputs is None else config.inputs),
+        targets=_pair("targets", NOTES.targets if config.targets is None else config.targets),
+        weights=_named("weights", config.weights, asdict(Weights()), {}),
+        biases=_named("biases", config.biases, asdict(NOTES_BIASES), LAYER_BIASES),
+        activation=config.activation,
         lr=check_lr(config.lr),
+        steps=config.steps,
     )
+
+
+def canonical(config: BackpropConfig) -> BackpropConfig:
+    """The config with every value spelled out, per neuron: equal configs describe equal networks."""
+    n = network(config)
+    return BackpropConfig(inputs=n.inputs, targets=n.targets, weights=Weights(**n.weights),
+                          biases=Biases(**n.biases), activation=n.activation, lr=n.lr, steps=n.steps)
 
 
 @dataclass(frozen=True)
@@ -119,7 +146,7 @@ class Derivation:
     gradients: dict[str, float]  # ∂E/∂p for every parameter p in PARAMS
 
 
-def derive(config: BackpropConfig) -> Derivation:
+def derive(config: Network) -> Derivation:
     """Forward then backward by the chain rule, neuron by neuron, in plain Python floats."""
     f, df = ACTIVATIONS[config.activation]
     (i1, i2), (t1, t2), w, b = config.inputs, config.targets, config.weights, config.biases
@@ -160,7 +187,7 @@ def derive(config: BackpropConfig) -> Derivation:
 class TorchNet(nn.Module):
     """The notes' MyNet in float64: two nn.Linear(2, 2) layers and one activation."""
 
-    def __init__(self, config: BackpropConfig) -> None:
+    def __init__(self, config: Network) -> None:
         super().__init__()
         # made on the meta device, so building draws nothing from the global generator
         self.linear1 = nn.Linear(2, 2, dtype=torch.float64, device="meta").to_empty(device="cpu")

@@ -11,7 +11,8 @@ from typing import Any
 
 import torch
 
-from app.labs.backprop.network import BackpropConfig, TorchNet, check_lr, validate
+from app.labs.backprop.config import BackpropConfig
+from app.labs.backprop.network import TorchNet, check_lr, network
 from app.labs.common.copying import copy_sharing
 from app.labs.common.params import only_lr, set_lr
 from app.labs.common.series import Series
@@ -21,7 +22,7 @@ class BackpropRun:
     """A LiveRun: SGD on the 2-2-2 network, outputs drifting toward the targets."""
 
     def __init__(self, config: BackpropConfig) -> None:
-        self.config = validate(config)
+        self.config = network(config)
         self.lr = self.config.lr
         self.net = TorchNet(self.config)
         self.x = torch.tensor([self.config.inputs], dtype=torch.float64)

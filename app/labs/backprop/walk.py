@@ -10,7 +10,7 @@ net_o1, net_o2; activations h1, h2, o1, o2; the error E. Edges point forward (fr
 
 from typing import Any
 
-from app.labs.backprop.network import BackpropConfig, Derivation
+from app.labs.backprop.network import Derivation, Network
 
 # parameter → (neuron it feeds, the value it multiplies: an input, a hidden output, or 1 for a bias)
 WIRING = {
@@ -68,7 +68,7 @@ def _output_path(d: Derivation, activation: str, o: str) -> list[dict[str, Any]]
     ]
 
 
-def walkthrough(config: BackpropConfig, d: Derivation, updated: dict[str, float]) -> list[dict[str, Any]]:
+def walkthrough(config: Network, d: Derivation, updated: dict[str, float]) -> list[dict[str, Any]]:
     """One entry per parameter, in backward order, with factors, product and update."""
     steps = []
     for param in ORDER:
@@ -124,5 +124,5 @@ def walkthrough(config: BackpropConfig, d: Derivation, updated: dict[str, float]
     return steps
 
 
-def _input(config: BackpropConfig, name: str) -> float:
+def _input(config: Network, name: str) -> float:
     return config.inputs[int(name[1]) - 1]

@@ -1,69 +1,60 @@
-// The Back-propagation page: the network's values in one state object (URL hash), the worked example
-// from POST /api/backprop/example, the walk-through, and training on through /ws/runs.
+// The Back-propagation page: `{config, view}` in the URL hash, the form from the lab's spec; the worked
+// example from POST /api/backprop/example, the walk-through, and training on through /ws/runs.
 import { loadStrings, t } from "../i18n.js";
-import { livePlayer } from "../controls.js";
+import { bindForm, livePlayer, writeForm } from "../controls.js";
 import { LineChart, PALETTE } from "../charts.js";
-import { $, api, fixed, loadHash, saveHash, table } from "./losses_util.js";
+import { loadSpec, loadState, saveState } from "../state.js";
+import { $, api, fixed, table } from "./losses_util.js";
 import { renderTex } from "./tex_mathml.js";
 import { NetworkGraph } from "./backprop_graph.js";
 import { Walkthrough, renderTables } from "./backprop_walk.js";
+import { ValueInputs, spelledOut } from "./backprop_form.js";
 
-const NOTES = {
-  i1: 0.05, i2: 0.1, t1: 0.01, t2: 0.99,
-  w1: 0.15, w2: 0.2, w3: 0.25, w4: 0.3, w5: 0.4, w6: 0.45, w7: 0.5, w8: 0.55,
-  b_h1: 0.35, b_h2: 0.35, b_o1: 0.6, b_o2: 0.6,
-};
-const DEFAULTS = { values: NOTES, activation: "sigmoid", lr: 0.5, steps: 10000, walk: [0, 0] };
-const state = loadHash(DEFAULTS);
-const save = () => saveHash(state);
-const inputs = () => [...document.querySelectorAll("[data-value]")];
+const VIEW = { walk: [0, 0] }; // the walk-through's parameter and factor; never sent to the server
 
-function readForm() {
-  for (const input of inputs()) state.values[input.dataset.value] = Number(input.value);
-  state.activation = $("activation").value;
-  state.lr = Number($("lr").value);
-  state.steps = Number($("steps").value);
-  save();
+let spec = null;
+let state = null; // {config, view}
+let values = null; // the form's inputs for inputs, targets, weights and biases
+const save = () => saveState(state);
+
+// The example answers the network's question: the run's config but its length.
+function question() {
+  const { steps, ...network } = state.config;
+  return network;
 }
 
-function writeForm() {
-  for (const input of inputs()) input.value = state.values[input.dataset.value];
-  $("activation").value = state.activation;
-  $("lr").value = state.lr;
-  $("steps").value = state.steps;
-}
-
-function request() {
-  const v = state.values;
-  const pick = (names) => Object.fromEntries(names.map((n) => [n, v[n]]));
-  return {
-    inputs: [v.i1, v.i2], targets: [v.t1, v.t2],
-    weights: pick(["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"]),
-    biases: pick(["b_h1", "b_h2", "b_o1", "b_o2"]),
-    lr: state.lr, activation: state.activation,
-  };
+// A walk position is two whole numbers (a hand-edited URL may hold anything).
+function walkPosition(walk) {
+  const ok = Array.isArray(walk) && walk.length === 2 && walk.every((n) => Number.isInteger(n) && n >= 0);
+  return ok ? walk : structuredClone(VIEW.walk);
 }
 
 const graph = new NetworkGraph($("graph"));
-const walk = new Walkthrough(graph, (position) => { state.walk = position; save(); });
+const walk = new Walkthrough(graph, (position) => { state.view.walk = position; save(); });
 const lossChart = new LineChart($("train-loss"), { height: 320, logY: true });
 const outputChart = new LineChart($("train-outputs"), { height: 320 });
 
+let asked = 0; // refreshes asked for: an answer to an older one is stale (the form changed since)
+
 async function refresh() {
-  readForm();
+  const mine = ++asked;
   $("form-error").textContent = "";
   try {
     const [example, code] = await Promise.all([
-      api("/api/backprop/example", request()),
-      api("/api/backprop/code", { ...request(), steps: state.steps }),
+      api("/api/backprop/example", question()),
+      api("/api/backprop/code", state.config),
     ]);
+    if (mine !== asked) return;
+    spelledOut(state.config, example.config); // null and b1/b2 as the values they stand for
+    values.write();
+    save();
     graph.update(example);
     renderTables(example);
-    walk.setExample(example, state.walk);
+    walk.setExample(example, state.view.walk);
     $("code").textContent = code.code;
     $("graph").dataset.loss = String(example.loss);
   } catch (error) {
-    $("form-error").textContent = error.message;
+    if (mine === asked) $("form-error").textContent = error.message;
   }
 }
 
@@ -84,21 +75,28 @@ function renderFrame(frame) {
 }
 
 function initLive() {
+  const form = $("network-form");
   const { player } = livePlayer({
     lab: "backprop",
-    getConfig: () => { readForm(); return { ...request(), steps: state.steps }; },
+    getConfig: () => state.config, // only the config goes to the server; the view stays here
     onFrame: renderFrame,
     onRestart: refresh,
-    applyConfig: (c) => {
-      const [i1, i2] = c.inputs;
-      const [t1, t2] = c.targets;
-      Object.assign(state, { activation: c.activation, lr: c.lr, steps: c.steps });
-      Object.assign(state.values, { i1, i2, t1, t2 }, c.weights, c.biases);
-      writeForm();
+    applyConfig: (config) => {
+      Object.assign(state.config, config);
+      writeForm(form, state.config);
+      values.write();
       save();
+      refresh();
     },
   });
-  $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
+  bindForm(form, spec, state.config, {
+    label: (field, value) => t(`backprop.act.${value}`),
+    onChange: (field, value) => {
+      save();
+      if (spec.live.includes(field)) player.setLive({ [field]: value });
+      refresh();
+    },
+  });
   player.open();
 }
 
@@ -112,12 +110,21 @@ async function chainRule() {
 
 async function main() {
   await loadStrings();
+  spec = await loadSpec("backprop");
+  state = loadState(spec, VIEW);
+  state.view.walk = walkPosition(state.view.walk);
+  save(); // the URL now shows the state in force, whatever the hash held
   renderTex();
-  writeForm();
-  for (const input of [...inputs(), $("activation"), $("lr"), $("steps")]) input.addEventListener("change", refresh);
+  values = new ValueInputs($("network-form"), spec, state.config, () => {
+    save();
+    refresh();
+  });
   $("notes-values").addEventListener("click", () => {
-    Object.assign(state, structuredClone({ values: NOTES, activation: "sigmoid", lr: 0.5 }));
-    writeForm();
+    // the notes' network: every value the spec declares by default, the run's length kept
+    Object.assign(state.config, structuredClone(spec.defaults), { steps: state.config.steps });
+    writeForm($("network-form"), state.config);
+    values.write();
+    save();
     refresh();
   });
   document.querySelector("[data-action=copy-code]").addEventListener("click", async (event) => {

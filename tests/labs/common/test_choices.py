@@ -3,6 +3,9 @@ table of implementations sits beside it, the table covers exactly those names, i
 
 import typing
 
+from app.labs.backprop.config import ACTIVATION_NAMES as BACKPROP_ACTIVATIONS
+from app.labs.backprop.network import ACTIVATIONS as BACKPROP_FORMULAS
+from app.labs.backprop.network import TORCH_ACTIVATIONS as BACKPROP_TORCH
 from app.labs.common.activations import ACTIVATIONS as SHARED_ACTIVATIONS
 from app.labs.common.datasets import BUILT_IN, GENERATORS, BuiltIn
 from app.labs.common.init_methods import METHODS, Method
@@ -23,6 +26,7 @@ def test_tables_cover_exactly_their_declared_names_in_order():
     assert tuple(INIT_ACTIVATIONS) == typing.get_args(ActivationName)
     assert tuple(TRAINING_ACTIVATIONS) == typing.get_args(Activation)
     assert METHODS == typing.get_args(Method)
+    assert tuple(BACKPROP_FORMULAS) == tuple(BACKPROP_TORCH) == BACKPROP_ACTIVATIONS
 
 
 def test_every_lab_choice_has_its_shared_implementation():
