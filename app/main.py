@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield {
             "hub": hub,
             "heavy": HeavyLimiter(settings),
-            "templates": Jinja2Templates(directory=ROOT / "templates"),
+            "templates": assets.with_asset_urls(Jinja2Templates(directory=ROOT / "templates")),
             "translations": Translations(ROOT / "static" / "i18n"),
         }
         await hub.close()

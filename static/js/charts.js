@@ -1,6 +1,7 @@
 // Chart widgets that own their Plotly calls: each redraws with Plotly.react, never newPlot per frame.
 /* global Plotly */
 import { t } from "./i18n.js";
+import "./plotly_loader.js"; // Plotly arrives after the first paint; calls made before it wait for it
 import "./chart_table.js"; // every chart gets a "Data table" view of its traces
 
 export const PALETTE = ["#2f5aa8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#3d9970", "#ff7f0e", "#8c564b"];

@@ -118,16 +118,6 @@ def test_every_key_used_by_templates_and_scripts_is_translated():
     assert not missing, missing
 
 
-def test_plotly_is_served_locally_gzipped_and_cacheable(client):
-    response = client.get("/vendor/plotly.min.js", headers={"accept-encoding": "gzip"})
-    assert response.status_code == 200
-    assert response.headers["content-encoding"] == "gzip"
-    assert "max-age" in response.headers["cache-control"]
-    assert len(response.content) > 3_000_000  # decoded by the client: the whole library
-    again = client.get("/vendor/plotly.min.js", headers={"if-none-match": response.headers["etag"]})
-    assert again.status_code == 304
-
-
 def test_own_static_files_are_compressed(client):
     response = client.get("/static/js/charts.js", headers={"accept-encoding": "gzip"})
     assert response.status_code == 200 and response.headers["content-encoding"] == "gzip"

@@ -1,0 +1,43 @@
+"""The page's frame comes before Plotly (issue 14 item 13): with Plotly's bundle held back, a lab page
+shows its layout, headings, filled form and status, and queues its drawing; once the bundle arrives
+the charts are drawn by the real library. Speed is measured by bench/bench_first_paint.py."""
+
+import pytest
+
+from app.web.assets import BUNDLES, plotly_bundle
+from tests.browser.conftest import guarded_context, until
+
+
+@pytest.mark.parametrize(("slug", "bundle", "field", "chart"), [
+    ("initialization", BUNDLES[0], "#activation", "#histograms"),
+    ("optimizers", BUNDLES[1], "#surface", "#contour"),
+])
+def test_the_frame_is_painted_before_plotly_and_the_charts_follow_it(browser, live_server, slug, bundle, field, chart):
+    with guarded_context(browser) as page:
+        held: list[object] = []
+        released = False
+
+        def hold(route: object) -> None:
+            if released:
+                route.continue_()  # type: ignore[attr-defined]
+            else:
+                held.append(route)
+
+        page.route("**/vendor/plotly/**", hold)
+        page.goto(f"{live_server}/labs/{slug}")
+        until(page, "document.querySelector('[data-status-line]').textContent.trim().length > 0")
+        until(page, f"document.querySelector('{field}').options.length > 1")  # the form, from the lab's spec
+        assert page.evaluate("performance.getEntriesByName('first-contentful-paint').length") == 1
+        assert page.evaluate("window.Plotly.standIn") is True
+        assert page.locator(".main-svg").count() == 0
+        assert page.locator("h2").first.is_visible()
+        assert [r.request.url for r in held] == [live_server + plotly_bundle(bundle).url]  # type: ignore[attr-defined]
+        page.wait_for_timeout(300)  # frames arrive meanwhile; their drawing waits for Plotly
+        released = True
+        for route in held:
+            route.continue_()  # type: ignore[attr-defined]
+        until(page, f"document.querySelector('{chart} .main-svg') !== null")
+        assert page.evaluate("window.Plotly.standIn") is None
+        assert page.evaluate(f"document.querySelector('{chart}').data.length") > 0
+        assert page.evaluate("performance.getEntriesByType('resource').filter(r => r.name.includes('/vendor/'))"
+                             ".map(r => r.name)") == [live_server + plotly_bundle(bundle).url]
