@@ -1,7 +1,7 @@
 // Chart widgets that own their Plotly calls: each redraws with Plotly.react, never newPlot per frame.
 /* global Plotly */
 import { t } from "./i18n.js";
-import "./plotly_loader.js"; // Plotly arrives after the first paint; calls made before it wait for it
+import "./export.js"; // a CSV button on every chart; Plotly itself arrives after the first paint (plotly_loader.js)
 import "./chart_table.js"; // every chart gets a "Data table" view of its traces
 
 export const PALETTE = ["#2f5aa8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#3d9970", "#ff7f0e", "#8c564b"];
@@ -119,6 +119,7 @@ export class HistogramGrid {
         const s = cells[r][c];
         const xaxis = `x${ax}`;
         const yaxis = `y${ax}`;
+        const name = `${columns[c]} · ${rowLabel(rows[r]).replaceAll("<br>", " ")}`; // the cell, in its CSV
         layout[`xaxis${ax}`] = { range, tickfont: { size: 9 }, nticks: 5, exponentformat: "e", showgrid: false };
         const cellMax = s && s.spike === null && s.histogram?.counts.length ? Math.max(...s.histogram.counts) : rowMax;
         const top = sharedY ? rowMax : cellMax;
@@ -135,7 +136,7 @@ export class HistogramGrid {
         if (!s) continue;
         if (s.spike !== null && s.spike !== undefined) {
           traces.push({
-            type: "scatter", mode: "lines", x: [s.spike, s.spike], y: [0, top], xaxis, yaxis,
+            type: "scatter", mode: "lines", name, x: [s.spike, s.spike], y: [0, top], xaxis, yaxis,
             line: { color: colors[c], width: 3 }, hovertemplate: `${t("common.spike", { value: formatValue(s.spike) })}<extra></extra>`,
           });
           annotations.push({
@@ -153,7 +154,7 @@ export class HistogramGrid {
         const centers = h.counts.map((_, k) => (h.edges[k] + h.edges[k + 1]) / 2);
         const widths = h.counts.map((_, k) => h.edges[k + 1] - h.edges[k]);
         traces.push({
-          type: "bar", x: centers, y: h.counts, width: widths, xaxis, yaxis,
+          type: "bar", name, x: centers, y: h.counts, width: widths, xaxis, yaxis,
           marker: { color: colors[c], line: { width: 0 } }, opacity: 0.85,
           hovertemplate: "%{x:.3g}: %{y}<extra></extra>",
         });

@@ -5,6 +5,7 @@ import { LiveController } from "./live_controller.js";
 import { Player } from "./player.js";
 import { bindKeys } from "./keys.js";
 import { clampNumber, fieldSchema } from "./state.js";
+import { trackRun } from "./export.js";
 
 export { Player };
 
@@ -19,6 +20,7 @@ export function livePlayer({ lab, getConfig, onFrame, onRestart, applyConfig, sh
     lab, getConfig, onFrame, onRestart, applyConfig, report, root: root ?? document.getElementById("player"),
   });
   bindKeys(current.player);
+  trackRun({ socket: current.socket, lab, getConfig }); // "Download config + code" exports the run on screen
   return { socket: current.socket, player: current.player };
 }
 
