@@ -5,12 +5,23 @@ import { baseLayout } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 
-// The contour's box, widened when a path (a large learning rate) leaves it.
-function span(axis, values) {
-  const finite = values.filter(Number.isFinite);
-  const lo = Math.min(axis[0], ...finite);
-  const hi = Math.max(axis[axis.length - 1], ...finite);
-  const pad = lo < axis[0] || hi > axis[axis.length - 1] ? 0.05 * (hi - lo) : 0;
+// How far the view may widen past the contour's box, in box widths each way. A diverging path (a large
+// learning rate) runs off towards 1e300: a view that followed it squeezed the box under a pixel, and
+// Plotly's contour fill throws on an image of width zero ("createImageData: source width is zero").
+// Past this, the path's far end leaves the view and the box stays at least 1/21 of the chart.
+export const MAX_WIDEN = 10;
+
+// The contour's box, widened when a path (a large learning rate) leaves it, by at most MAX_WIDEN boxes.
+export function span(axis, values) {
+  const [a, b] = [axis[0], axis[axis.length - 1]];
+  const reach = MAX_WIDEN * (b - a);
+  let [lo, hi] = [a, b];
+  for (const v of values) { // a loop, not Math.min(...values): a stochastic path has many thousand points
+    if (!Number.isFinite(v)) continue;
+    lo = Math.min(lo, Math.max(v, a - reach));
+    hi = Math.max(hi, Math.min(v, b + reach));
+  }
+  const pad = lo < a || hi > b ? 0.05 * (hi - lo) : 0;
   return [lo - pad, hi + pad];
 }
 
