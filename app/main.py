@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "templates": assets.with_asset_urls(Jinja2Templates(directory=ROOT / "templates")),
             "translations": Translations(ROOT / "static" / "i18n"),
         }
+        await app.state.classes.close()
         await hub.close()
 
     app = FastAPI(

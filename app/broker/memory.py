@@ -15,6 +15,7 @@ class MemoryBroker:
         self.process_id = uuid.uuid4().hex[:12]
         self._values: dict[str, tuple[dict[str, Any], float | None]] = {}
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
+        self._hashes: dict[str, tuple[dict[str, dict[str, Any]], float | None]] = {}
 
     async def start(self) -> None:
         pass
@@ -37,6 +38,45 @@ class MemoryBroker:
 
     async def delete(self, key: str) -> None:
         self._values.pop(key, None)
+        self._hashes.pop(key, None)
+
+    async def hset(self, key: str, field: str, value: dict[str, Any], ttl: float | None = None) -> bool:
+        fields = self._hash(key)
+        if ttl is not None:
+            if fields is None:
+                fields = {}
+                self._hashes[key] = (fields, time.monotonic() + ttl)
+            elif field in fields:
+                return False
+        elif fields is None:
+            return False
+        fields[field] = value
+        return True
+
+    async def hgetall(self, key: str) -> dict[str, dict[str, Any]]:
+        return dict(self._hash(key) or {})
+
+    async def hdel(self, key: str, field: str) -> None:
+        (self._hash(key) or {}).pop(field, None)
+
+    async def expire(self, key: str, ttl: float) -> bool:
+        fields = self._hash(key)
+        if fields is None:
+            return False
+        self._hashes[key] = (fields, time.monotonic() + ttl)
+        return True
+
+    async def exists(self, keys: list[str]) -> list[bool]:
+        return [self._hash(k) is not None or await self.get(k) is not None for k in keys]
+
+    def _hash(self, key: str) -> dict[str, dict[str, Any]] | None:
+        found = self._hashes.get(key)
+        if found is None:
+            return None
+        if found[1] is not None and time.monotonic() > found[1]:
+            del self._hashes[key]
+            return None
+        return found[0]
 
     async def publish(self, channel: str, data: bytes) -> None:
         for handler in list(self._handlers.get(channel, ())):

@@ -11,6 +11,7 @@ import contextlib
 import logging
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -23,6 +24,19 @@ log = logging.getLogger(__name__)
 PREFIX = "gradlab:"
 HEARTBEAT_S = 1.0
 ALIVE_MS = 3000  # a process silent this long is gone
+# hset's two forms (see base.Broker), each one step in Redis so no other process comes in between
+HSET_NEW = ("if redis.call('hsetnx', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end "
+            "if redis.call('pttl', KEYS[1]) < 0 then redis.call('pexpire', KEYS[1], ARGV[3]) end return 1")
+HSET_LIVE = ("if redis.call('exists', KEYS[1]) == 0 then return 0 end "
+             "redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) return 1")
+
+
+@contextlib.contextmanager
+def _reach() -> Iterator[None]:
+    try:
+        yield
+    except (RedisError, OSError) as exc:
+        raise BrokerError(f"Redis is out of reach: {exc}") from None
 
 
 class RedisBroker:
@@ -59,23 +73,44 @@ class RedisBroker:
     # -- keys ------------------------------------------------------------------------------------
 
     async def put(self, key: str, value: dict[str, Any], ttl: float | None = None) -> None:
-        try:
+        with _reach():
             await self._redis.set(PREFIX + key, orjson.dumps(value), px=None if ttl is None else int(ttl * 1000))
-        except (RedisError, OSError) as exc:
-            raise BrokerError(f"Redis is out of reach: {exc}") from None
 
     async def get(self, key: str) -> dict[str, Any] | None:
-        try:
+        with _reach():
             raw = await self._redis.get(PREFIX + key)
-        except (RedisError, OSError) as exc:
-            raise BrokerError(f"Redis is out of reach: {exc}") from None
         return None if raw is None else orjson.loads(raw)  # type: ignore[no-any-return]
 
     async def delete(self, key: str) -> None:
-        try:
+        with _reach():
             await self._redis.delete(PREFIX + key)
-        except (RedisError, OSError) as exc:
-            raise BrokerError(f"Redis is out of reach: {exc}") from None
+
+    async def hset(self, key: str, field: str, value: dict[str, Any], ttl: float | None = None) -> bool:
+        data = orjson.dumps(value)
+        with _reach():
+            if ttl is None:
+                return bool(await self._redis.eval(HSET_LIVE, 1, PREFIX + key, field, data))
+            return bool(await self._redis.eval(HSET_NEW, 1, PREFIX + key, field, data, max(1, int(ttl * 1000))))
+
+    async def hgetall(self, key: str) -> dict[str, dict[str, Any]]:
+        with _reach():
+            raw = await self._redis.hgetall(PREFIX + key)
+        return {k.decode(): orjson.loads(v) for k, v in raw.items()}
+
+    async def hdel(self, key: str, field: str) -> None:
+        with _reach():
+            await self._redis.hdel(PREFIX + key, field)
+
+    async def expire(self, key: str, ttl: float) -> bool:
+        with _reach():
+            return bool(await self._redis.pexpire(PREFIX + key, max(1, int(ttl * 1000))))
+
+    async def exists(self, keys: list[str]) -> list[bool]:
+        with _reach():
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.exists(PREFIX + key)
+                return [bool(n) for n in await pipe.execute()]
 
     # -- pub/sub ---------------------------------------------------------------------------------
 
@@ -126,10 +161,8 @@ class RedisBroker:
             self._replies.pop(ask, None)
 
     async def alive(self, process_id: str) -> bool:
-        try:
+        with _reach():
             return bool(await self._redis.exists(f"{PREFIX}alive:{process_id}"))
-        except (RedisError, OSError) as exc:
-            raise BrokerError(f"Redis is out of reach: {exc}") from None
 
     async def _answer(self, envelope: dict[str, Any]) -> None:
         try:

@@ -85,4 +85,9 @@ def points(results: Iterable[RunResult], lab: str, field: str, metric: str,
         x, y = config_value(result.config, field), metric_value(result, metric, target)
         if x is not None and y is not None:
             out.append({"x": x, "y": y, "status": result.status})
-    return sorted(out, key=lambda p: (isinstance(p["x"], str), p["x"]))  # one field: one type of x
+    return sorted(out, key=point_order)
+
+
+def point_order(point: Mapping[str, Any]) -> tuple[bool, Any]:
+    """Points by x (one field: one type of x); also how points pooled from several processes merge."""
+    return isinstance(point["x"], str), point["x"]

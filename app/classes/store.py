@@ -1,4 +1,5 @@
-"""Where classes live: a small interface, kept in memory now (a broker-backed store can replace it)."""
+"""Where classes live: a small interface, kept in this process's memory (``broker_store`` keeps it in
+Redis, for several processes)."""
 
 import time
 from collections.abc import Callable
@@ -67,9 +68,44 @@ class ClassStore(Protocol):
     def teacher_left(self, code: str) -> None: ...
     def expired(self) -> list[str]: ...
 
+    # across processes (broker_store.BrokerClassStore); in one process they cost nothing
+    distributed: bool
+    rows: dict[str, dict[str, dict[str, Any]]]  # code -> another process -> the roster rows it serves
+    on_event: Callable[[str, dict[str, Any]], None]
+    def save(self, record: ClassRecord) -> None: ...
+    def save_student(self, code: str, student: Student) -> None: ...
+    def save_rows(self, code: str, rows: dict[str, Any]) -> None: ...
+    def publish(self, code: str, event: dict[str, Any]) -> None: ...
+    async def flush(self) -> None: ...
+    async def load(self, code: str, fresh: bool = False) -> ClassRecord | None: ...
+    async def close(self) -> None: ...
+
+
+def student_for(record: ClassRecord, name: str | None) -> Student:
+    """A new student of ``record``: the name given, cleaned, or a friendly alias no one has."""
+    alias = friendly_alias({s.alias for s in record.students.values()})
+    shown = clean_name(name or "")[:MAX_NAME] or alias
+    return Student(new_id(), new_token(), shown, alias)
+
+
+def pick_role(record: ClassRecord, token: str | None) -> tuple[Role, Student | None] | None:
+    """Who holds ``token`` in the class: its teacher, one of its students, or nobody (None)."""
+    if not token:
+        return None
+    if same_secret(token, record.teacher_token):
+        return "teacher", None
+    # every student's token is compared, so the time taken does not tell where a match was
+    found = None
+    for student in record.students.values():
+        if same_secret(token, student.token):
+            found = student
+    return ("student", found) if found is not None else None
+
 
 class MemoryClassStore:
     """Every class of this process in a dict; codes are stored upper case and looked up normalised."""
+
+    distributed = False
 
     def __init__(self, max_classes: int, max_students: int, idle_s: float,
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -78,6 +114,8 @@ class MemoryClassStore:
         self.idle_s = idle_s
         self.clock = clock
         self._classes: dict[str, ClassRecord] = {}
+        self.rows: dict[str, dict[str, dict[str, Any]]] = {}
+        self.on_event: Callable[[str, dict[str, Any]], None] = lambda code, event: None
 
     def __len__(self) -> int:
         return len(self._classes)
@@ -105,26 +143,14 @@ class MemoryClassStore:
             raise UnknownClass(code)
         if len(record.students) >= self.max_students:
             raise ClassFull(f"class {record.code} is full: {self.max_students} students")
-        aliases = {s.alias for s in record.students.values()}
-        alias = friendly_alias(aliases)
-        shown = clean_name(name or "")[:MAX_NAME] or alias
-        student = Student(new_id(), new_token(), shown, alias)
+        student = student_for(record, name)
         record.students[student.student_id] = student
         return student
 
     def role(self, code: str, token: str | None) -> tuple[Role, Student | None] | None:
         """Who holds ``token`` in the class: its teacher, one of its students, or nobody (None)."""
         record = self.get(code)
-        if record is None or not token:
-            return None
-        if same_secret(token, record.teacher_token):
-            return "teacher", None
-        # every student's token is compared, so the time taken does not tell where a match was
-        found = None
-        for student in record.students.values():
-            if same_secret(token, student.token):
-                found = student
-        return ("student", found) if found is not None else None
+        return pick_role(record, token) if record is not None else None
 
     def end(self, code: str) -> ClassRecord | None:
         record = self.get(code)
@@ -148,6 +174,28 @@ class MemoryClassStore:
     def expired(self) -> list[str]:
         """Codes of classes idle too long, removed now."""
         return self._drop_expired()
+
+    # nothing crosses a process: nothing to write, send or wait for
+    def save(self, record: ClassRecord) -> None:
+        pass
+
+    def save_student(self, code: str, student: Student) -> None:
+        pass
+
+    def save_rows(self, code: str, rows: dict[str, Any]) -> None:
+        pass
+
+    def publish(self, code: str, event: dict[str, Any]) -> None:
+        pass
+
+    async def flush(self) -> None:
+        pass
+
+    async def load(self, code: str, fresh: bool = False) -> ClassRecord | None:
+        return self.get(code)
+
+    async def close(self) -> None:
+        pass
 
     def _is_idle(self, record: ClassRecord) -> bool:
         return record.idle_since is not None and self.clock() - record.idle_since >= self.idle_s

@@ -236,6 +236,9 @@ class RunDirectory:
         if entry is None:
             raise RunError("run_id", f"no run {run_id[:40]!r} on this server: it ended or never existed")
         try:
+            if not await self.broker.alive(entry["owner"]):  # a dead owner cannot answer: say so at once
+                await self.broker.delete(f"run:{run_id}")
+                raise RunError("run_id", GONE)
             answer = await self.broker.request(entry["owner"], {"op": "watch", "run_id": run_id, "token": token,
                                                                  "from": self.broker.process_id})
         except BrokerError:

@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -69,8 +70,10 @@ class GradLab:
         self.port = free_port()
         environment = {**os.environ, "GRADLAB_BROKER_URL": broker_url,
                        **{f"GRADLAB_{k.upper()}": v for k, v in env.items()}}
+        # its log, for a failing test to show (pytest prints captured output of failures only)
+        self.log = tempfile.NamedTemporaryFile(prefix=f"gradlab-{self.port}-", suffix=".log", delete=False)
         self.process = subprocess.Popen([sys.executable, "-m", "app", "--port", str(self.port)], cwd=ROOT,
-                                        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        env=environment, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 180  # importing torch on a busy 2-core machine takes its time
         while True:
             try:
@@ -101,6 +104,10 @@ class GradLab:
                 self.process.wait(10)
             except subprocess.TimeoutExpired:
                 self.kill()
+        self.log.close()
+        lines = Path(self.log.name).read_text(errors="replace").splitlines()
+        sys.stderr.write("\n".join([f"--- GradLab on port {self.port}, the end of its log:", *lines[-40:], ""]))
+        Path(self.log.name).unlink(missing_ok=True)
 
 
 @pytest.fixture

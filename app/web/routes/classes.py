@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
+from app.broker.base import BrokerError
 from app.classes.experiment import MAX_FIELD, METRICS
 from app.classes.names import MAX_NAME
 from app.classes.store import ClassFull, ClassRecord, Experiment, TooManyClasses
@@ -71,9 +72,9 @@ def _no_class(code: str) -> HTTPException:
     return HTTPException(404, field_error_detail("code", f"no open class has the code {code[:20]!r}", "path"))
 
 
-def _teacher(classroom: Classroom, code: str, authorization: str | None) -> ClassRecord:
+async def _teacher(classroom: Classroom, code: str, authorization: str | None) -> ClassRecord:
     classroom.sweep()
-    record = classroom.store.get(code)
+    record = await classroom.store.load(code)
     if record is None:
         raise _no_class(code)
     scheme, _, token = (authorization or "").partition(" ")
@@ -84,6 +85,14 @@ def _teacher(classroom: Classroom, code: str, authorization: str | None) -> Clas
     if found is None or found[0] != "teacher":
         raise HTTPException(403, "only the class's teacher token may do this")
     return record
+
+
+async def _stored(classroom: Classroom) -> None:
+    """An answer promises what it says is stored: wait for the class store (Redis, with several processes)."""
+    try:
+        await classroom.store.flush()
+    except BrokerError as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": "5"}) from None
 
 
 AuthHeader = Annotated[str | None, Header(include_in_schema=False)]
@@ -98,62 +107,69 @@ TEACHER_ONLY: dict[int | str, dict[str, Any]] = {
 
 @router.post("/api/classes", status_code=201, response_model=Created,
              responses={503: {"description": "this server holds as many classes as it may"}})
-def create_class(request: Request, classroom: ClassroomDep) -> Created:
+async def create_class(request: Request, classroom: ClassroomDep) -> Created:
     classroom.sweep()
     try:
         record = classroom.store.create()
     except TooManyClasses as exc:
         raise HTTPException(503, str(exc)) from None
+    await _stored(classroom)
     return Created(code=record.code, teacher_token=record.teacher_token, join_url=join_url(request, record.code))
 
 
 @router.post("/api/classes/{code}/students", status_code=201, response_model=Joined,
              responses={404: {"description": "no open class has this code"}, 409: {"description": "class full"},
                         429: {"description": "too many failed joins from this address"}})
-def join_class(code: str, request: Request, classroom: ClassroomDep,
-               body: Annotated[JoinBody | None, Body()] = None) -> Joined:
+async def join_class(code: str, request: Request, classroom: ClassroomDep,
+                     body: Annotated[JoinBody | None, Body()] = None) -> Joined:
     address = _address(request)
     if classroom.failed_joins.blocked(address):
         raise HTTPException(429, "too many failed joins from this address; wait a minute",
                             headers={"Retry-After": "60"})
     classroom.sweep()
-    if classroom.store.get(code) is None:
+    if await classroom.store.load(code) is None:
         classroom.failed_joins.failed(address)
         raise _no_class(code)
     try:
         student = classroom.store.add_student(code, body.name if body else None)
     except ClassFull as exc:
         raise HTTPException(409, str(exc)) from None
+    await _stored(classroom)
     return Joined(student_id=student.student_id, student_token=student.token, name=student.name)
 
 
 @router.get("/api/classes/{code}", responses=TEACHER_ONLY)
-def class_state(code: str, classroom: ClassroomDep, authorization: AuthHeader = None) -> Any:
-    return JSONResponse(classroom.state(_teacher(classroom, code, authorization)))
+async def class_state(code: str, classroom: ClassroomDep, authorization: AuthHeader = None) -> Any:
+    return JSONResponse(classroom.state(await _teacher(classroom, code, authorization)))
 
 
 @router.delete("/api/classes/{code}", status_code=204, responses=TEACHER_ONLY)
-def end_class(code: str, classroom: ClassroomDep, authorization: AuthHeader = None) -> Response:
-    classroom.end(_teacher(classroom, code, authorization).code)
+async def end_class(code: str, classroom: ClassroomDep, authorization: AuthHeader = None) -> Response:
+    classroom.end((await _teacher(classroom, code, authorization)).code)
+    await _stored(classroom)
     return Response(status_code=204)
 
 
 @router.put("/api/classes/{code}/experiment", responses=TEACHER_ONLY)
-def set_experiment(code: str, classroom: ClassroomDep, request: Request,
-                   body: Annotated[ExperimentBody | None, Body()] = None, authorization: AuthHeader = None) -> Any:
+async def set_experiment(code: str, classroom: ClassroomDep, request: Request,
+                         body: Annotated[ExperimentBody | None, Body()] = None,
+                         authorization: AuthHeader = None) -> Any:
     """Choose the class experiment (null: none); its points come with every roster."""
-    record = _teacher(classroom, code, authorization)
+    record = await _teacher(classroom, code, authorization)
     if body is not None and body.lab not in request.app.state.live_labs:
         raise HTTPException(422, field_error_detail("lab", f"unknown lab {body.lab!r}"))
     record.experiment = None if body is None else Experiment(body.lab, body.field, body.metric, body.target)
     classroom.roster(record)  # results of the runs now on screen, before the first point is asked for
+    classroom.experiment_changed(record)
+    await _stored(classroom)
     return JSONResponse({"experiment": classroom.experiment(record)})
 
 
 @router.get("/api/classes/{code}/qr.svg", response_class=Response, responses=TEACHER_ONLY)
-def join_qr(code: str, request: Request, classroom: ClassroomDep, authorization: AuthHeader = None) -> Response:
+async def join_qr(code: str, request: Request, classroom: ClassroomDep,
+                  authorization: AuthHeader = None) -> Response:
     """The join address as a QR code, drawn here (the classroom may be offline)."""
-    record = _teacher(classroom, code, authorization)
+    record = await _teacher(classroom, code, authorization)
     out = io.BytesIO()
     segno.make(join_url(request, record.code), error="m").save(out, kind="svg", scale=8, border=2, xmldecl=False,
                                                                dark="#1d2433")
