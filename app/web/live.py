@@ -21,6 +21,8 @@ class LiveLab:
     warm: Callable[[], object] | None = None  # loads data sets at startup, so a first run starts fast
     # (validated config) -> (estimated bytes, the config fields that make it big), before building it
     memory: Callable[[Any], tuple[int, tuple[str, ...]]] | None = None
+    # the page's one-shot panels: name -> request model, whose schema and defaults the spec serves too
+    tools: Mapping[str, type[BaseModel]] = field(default_factory=dict)
 
 
 def check_caps(model: BaseModel, caps: Mapping[str, str], settings: Settings, prefix: str = "") -> None:

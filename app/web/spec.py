@@ -207,9 +207,11 @@ def install_openapi(app: Any, settings: Settings) -> None:
 
 
 def page_spec(config_model: type[BaseModel], params_model: type[BaseModel] | None,
-              caps: Mapping[str, str], settings: Settings) -> dict[str, Any]:
+              caps: Mapping[str, str], settings: Settings,
+              tools: Mapping[str, type[BaseModel]] | None = None) -> dict[str, Any]:
     """What a page needs to build its form and check its URL state: the config's JSON schema with this
-    server's caps, its full default, and the fields a run may change mid-way."""
+    server's caps, its full default, and the fields a run may change mid-way; for each of the page's
+    one-shot panels (``tools``), its request's schema and defaults."""
     schema = config_model.model_json_schema()
     properties = schema.get("properties", {})
     for path, setting in caps.items():  # a hand-written model's caps; a derived one has x-cap already
@@ -224,4 +226,6 @@ def page_spec(config_model: type[BaseModel], params_model: type[BaseModel] | Non
         "config_schema": resolve_caps(schema, settings),
         "defaults": config_model().model_dump(mode="json"),
         "live": sorted(params_model.model_fields) if params_model is not None else [],
+        "tools": {name: {"schema": resolve_caps(model.model_json_schema(), settings),
+                         "defaults": model().model_dump(mode="json")} for name, model in (tools or {}).items()},
     }

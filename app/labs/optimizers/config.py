@@ -1,11 +1,16 @@
-"""What a live optimiser run is built from, and the caps the web layer passes in from settings."""
+"""What a live optimiser run is built from, each field declared once (type, default, bounds, choices, the
+settings cap and help; see app/labs/fields.py), and the caps the web layer passes in from settings."""
 
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from app.labs.errors import FieldError
+from app.labs.fields import Cap, Ge, Help, Le, MaxLen, MinLen, Seed, within
+from app.labs.optimizers.formula import MAX_LENGTH
 from app.labs.optimizers.race import MAX_RACERS, MAX_STEPS, check_steps
+from app.labs.optimizers.racer import Point, Racer
 from app.labs.optimizers.specs import OptimizerSpec, check_point, parse_specs
 from app.labs.optimizers.surfaces import SURFACES, Surface, custom_surface
 from app.labs.optimizers.swarm import LAYOUTS, MAX_SWARM
@@ -21,25 +26,37 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+Formula = Annotated[str, MaxLen(MAX_LENGTH)]
+SurfaceName = Literal[tuple(SURFACES)]  # type: ignore[valid-type]
 
 
-def _default_racers() -> list[dict[str, Any]]:
-    return [{"name": "sgd", "lr": 0.05}, {"name": "momentum", "lr": 0.05}, {"name": "adam", "lr": 0.05}]
+def _default_racers() -> list[Racer]:
+    return [Racer("sgd", lr=0.02), Racer("momentum", lr=0.02), Racer("adam", lr=0.02)]
 
 
 @dataclass
 class OptimizersConfig:
-    mode: str = "race"  # "race": a few paths, step by step; "swarm": a cloud of starts per optimiser
-    surface: str = "saddle"  # a built-in surface, used when no expression is given
-    expression: str | None = None  # a custom surface: a formula in x and y
-    start: tuple[float, float] | None = None  # where every racer starts; None: the surface's classic start
-    steps: int = 300  # the run finishes after this many steps
-    optimizers: list[dict[str, Any]] = field(default_factory=_default_racers)  # {"name": ..., torch.optim kwargs}
-    swarm_size: int = 2500  # starting points per optimiser (a grid uses the largest square that fits)
-    swarm_layout: str = "grid"  # "grid" or "random"
-    seed: int = 0  # the random layout and the sample of the cloud drawn
-    path_points: int = 500  # at most this many points of each path per frame (the latest always)
-    cloud_points: int = 1000  # at most this many points of each cloud per frame
+    """A live race (or swarm); ``{}`` races SGD, Momentum and Adam across the saddle with a floor."""
+
+    mode: Annotated[Literal[MODES], Help("race: a few paths, step by step; swarm: a cloud of starts per "  # type: ignore[valid-type]
+                                              "optimiser")] = "race"
+    surface: Annotated[SurfaceName, Help("a built-in surface, used when no expression is given")] = "saddle_bounded"  # type: ignore[valid-type]
+    expression: Annotated[Formula | None,
+                          Help("a custom surface, a formula in x and y (e.g. x^2 - y^2); overrides surface")] = None
+    start: Annotated[Point | None, Help("where every racer starts; null: the surface's classic start")] = None
+    steps: Annotated[int, Ge(1), Cap("max_steps"), Help("the run finishes after this many steps")] = 300
+    optimizers: Annotated[list[Racer], MinLen(1), Cap("max_racers"),
+                          Help("the racers, each a torch.optim optimiser")] = field(default_factory=_default_racers)
+    swarm_size: Annotated[int, Ge(1), Cap("max_swarm"), Help("starting points per optimiser in swarm mode (a grid "
+                                                              "uses the largest square that fits)")] = 2500
+    swarm_layout: Annotated[Literal[LAYOUTS], Help("the swarm's starts: a grid or uniform random")] = "grid"  # type: ignore[valid-type]
+    seed: Annotated[Seed, Help("the random layout and the sample of the cloud drawn")] = 0
+    path_points: Annotated[int, Ge(2), Le(5000), Help("points of each path per frame, at most (the latest "
+                                                      "always)")] = 500
+    cloud_points: Annotated[int, Ge(1), Le(10_000), Help("points of each swarm cloud per frame, at most")] = 1000
+
+
+_HINTS = typing.get_type_hints(OptimizersConfig, include_extras=True)
 
 
 @dataclass(frozen=True)
@@ -64,9 +81,11 @@ def config_from_mapping(raw: Mapping[str, Any]) -> OptimizersConfig:
     return OptimizersConfig(**values)
 
 
-def _whole(value: Any, where: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise FieldError(where, f"expected a whole number from {low} to {high}, got {value!r}")
+def _whole(config: OptimizersConfig, name: str, high: int | None = None) -> int:
+    """Field ``name`` within its declared bounds (and ``high``, this server's cap, when it has one)."""
+    value: int = within(_HINTS[name], getattr(config, name), name)
+    if high is not None and value > high:
+        raise FieldError(name, f"{value} is above this server's limit of {high}")
     return value
 
 
@@ -88,10 +107,9 @@ def check_config(config: OptimizersConfig, limits: Limits = DEFAULT_LIMITS) -> C
     check_steps(config.steps, limits.max_steps)
     specs = parse_specs(config.optimizers, "optimizers", limits.max_racers)
     if config.mode == "swarm":
-        _whole(config.swarm_size, "swarm_size", 1, limits.max_swarm)
+        _whole(config, "swarm_size", limits.max_swarm)
         if config.swarm_layout not in LAYOUTS:
             raise FieldError("swarm_layout", f"unknown layout {config.swarm_layout!r}; use grid or random")
-    _whole(config.seed, "seed", 0, 2**31 - 1)
-    _whole(config.path_points, "path_points", 2, 5000)
-    _whole(config.cloud_points, "cloud_points", 1, 10_000)
+    for name in ("seed", "path_points", "cloud_points"):
+        _whole(config, name)
     return Checked(config, surface, start, specs)

@@ -6,17 +6,31 @@ the momentum buffer of SGD with ``momentum = dampening = β``: both are read fro
 series as gradients, so the page can show the formula and PyTorch side by side.
 """
 
-import math
+import typing
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import numpy as np
 import torch
 
-from app.labs.errors import FieldError
+from app.labs.fields import Ge, Help, Le, Seed, within
 
 BETA_RANGE = (0.5, 0.999)
 MAX_POINTS = 1000
+
+
+@dataclass(frozen=True)
+class EwaConfig:
+    """The exponentially weighted average's question: how much past, over how long a series."""
+
+    beta: Annotated[float, Ge(BETA_RANGE[0]), Le(BETA_RANGE[1]),
+                    Help("the weight of the past: the average spans about 1/(1 - beta) points")] = 0.9
+    n: Annotated[int, Ge(2), Le(MAX_POINTS), Help("points in the series")] = 365
+    seed: Annotated[Seed, Help("the series' noise")] = 0
+
+
+_HINTS = typing.get_type_hints(EwaConfig, include_extras=True)
 
 
 def noisy_series(n: int, seed: int) -> list[float]:
@@ -51,14 +65,10 @@ def weighted_average(series: list[float], beta: float) -> tuple[list[float], lis
     return average, corrected
 
 
-def ewa(beta: float, n: int = 365, seed: int = 0) -> dict[str, Any]:
+def ewa(beta: float = EwaConfig.beta, n: int = EwaConfig.n, seed: int = EwaConfig.seed) -> dict[str, Any]:
     """The series, its average with and without bias correction, and torch.optim's own copies."""
-    if isinstance(beta, bool) or not isinstance(beta, (int, float)) or not math.isfinite(beta):
-        raise FieldError("beta", f"expected a number, got {beta!r}")
-    if not BETA_RANGE[0] <= beta <= BETA_RANGE[1]:
-        raise FieldError("beta", f"{beta!r} is outside [{BETA_RANGE[0]}, {BETA_RANGE[1]}]")
-    if isinstance(n, bool) or not isinstance(n, int) or not 2 <= n <= MAX_POINTS:
-        raise FieldError("n", f"expected a whole number from 2 to {MAX_POINTS}, got {n!r}")
+    for name, value in (("beta", beta), ("n", n), ("seed", seed)):
+        within(_HINTS[name], value, name)  # the bounds EwaConfig declares
     series = noisy_series(n, seed)
     average, corrected = weighted_average(series, beta)
     return {

@@ -12,6 +12,7 @@ from app.labs.errors import FieldError
 from app.labs.optimizers.config import DEFAULT_LIMITS, Checked, Limits, OptimizersConfig, check_config
 from app.labs.optimizers.engine import Block
 from app.labs.optimizers.race import Race
+from app.labs.optimizers.racer import Racer
 from app.labs.optimizers.specs import FIXED_AFTER_START, check_consistent, check_value, default_hyper
 from app.labs.optimizers.swarm import Swarm, shown_per_cloud, swarm_starts
 
@@ -167,9 +168,11 @@ class OptimizerRun:
                 raise FieldError(f"racers[{index}].momentum", "RMSprop started without momentum; reset to add it")
 
     def current_config(self) -> OptimizersConfig:
-        """The config as it stands now, mid-run changes included: what the code panel reproduces."""
-        optimizers = []
-        for block, raw in zip(self._blocks, self.config.optimizers, strict=True):
+        """The config as it stands now, mid-run changes included: what the code panel reproduces. Its racers
+        are wire-shaped mappings (only the fields set), which the lab's checks take as well as a Racer."""
+        optimizers: list[Any] = []
+        for block, given in zip(self._blocks, self.config.optimizers, strict=True):
+            raw = given.wire() if isinstance(given, Racer) else given  # a Racer, or wire data given directly
             now = {k: (list(block.group[k]) if k == "betas" else block.group[k]) for k in block.spec.hyper}
             base = {k: (list(v) if isinstance(v, tuple) else v) for k, v in block.spec.hyper.items()}
             kept = {k: v for k, v in raw.items() if k in ("name", "start")}

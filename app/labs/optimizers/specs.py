@@ -1,58 +1,30 @@
-"""Which torch.optim optimisers race, under which names, and the checks on their hyperparameters.
+"""The racers of a run, checked: each one's optimiser, its hyperparameters with defaults filled in, and
+the torch.optim optimisers built for them (one per class, one param group per racer).
 
-Hyperparameters keep torch.optim's names and, unless the student sets them, torch.optim's own
-defaults (read from each class's signature, so they follow the installed PyTorch). The only added
-defaults are what the names promise: ``momentum`` and ``nesterov`` mean SGD with momentum 0.9.
+What a racer may set, with its bounds, is declared once in app/labs/optimizers/racer.py.
 """
 
-import inspect
-import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import torch
 
-from app.labs.common.optimizers import OPTIMIZERS
 from app.labs.errors import FieldError
+from app.labs.optimizers.racer import (
+    FIXED_AFTER_START,
+    KINDS,
+    Kind,
+    Pair,
+    Racer,
+    check_point,
+    check_value,
+    default_hyper,
+    torch_defaults,
+)
 
-Pair = tuple[float, float]
-
-
-@dataclass(frozen=True)
-class Kind:
-    cls: type[torch.optim.Optimizer]
-    keys: tuple[str, ...]  # the hyperparameters a racer of this kind may set
-    overrides: Mapping[str, Any] = field(default_factory=dict)  # defaults beyond torch's own
-
-
-_SGD = ("lr", "momentum", "dampening", "weight_decay")
-_ADAM = ("lr", "betas", "eps", "weight_decay", "amsgrad")
-_KEYS = {
-    "sgd": _SGD,
-    "momentum": _SGD,
-    "nesterov": ("lr", "momentum", "weight_decay"),
-    "adagrad": ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"),
-    "rmsprop": ("lr", "alpha", "eps", "weight_decay", "momentum", "centered"),
-    "adam": _ADAM,
-    "adamw": _ADAM,
-}
-KINDS: dict[str, Kind] = {name: Kind(cls, _KEYS[name], promised) for name, (cls, promised) in OPTIMIZERS.items()}
-
-# (low, high) inclusive; torch accepts wider ranges for some, but beyond these a race says nothing new
-_RANGES: dict[str, Pair] = {
-    "lr": (0.0, 1000.0), "momentum": (0.0, 1.0), "dampening": (0.0, 1.0), "weight_decay": (0.0, 100.0),
-    "eps": (0.0, 1.0), "alpha": (0.0, 1.0), "lr_decay": (0.0, 100.0), "initial_accumulator_value": (0.0, 100.0),
-}  # fmt: skip
-_BOOLEANS = ("amsgrad", "centered", "nesterov")
-# Read by torch only when a parameter's state is created, so changing them mid-run would either do
-# nothing or make torch look for state that was never made.
-FIXED_AFTER_START = ("amsgrad", "centered", "nesterov", "initial_accumulator_value")
-
-
-def torch_defaults(cls: type[torch.optim.Optimizer]) -> dict[str, Any]:
-    params = inspect.signature(cls.__init__).parameters
-    return {k: p.default for k, p in params.items() if p.default is not inspect.Parameter.empty}
+__all__ = ["FIXED_AFTER_START", "KINDS", "OptimizerSpec", "build_optimizers", "check_consistent", "check_point",
+           "check_value", "default_hyper", "parse_spec", "parse_specs", "torch_defaults"]
 
 
 @dataclass(frozen=True)
@@ -71,42 +43,16 @@ class OptimizerSpec:
         return {**extra, **self.hyper}
 
 
-def default_hyper(name: str) -> dict[str, Any]:
-    kind = KINDS[name]
-    defaults = {**torch_defaults(kind.cls), **kind.overrides}
-    return {k: (tuple(defaults[k]) if k == "betas" else defaults[k]) for k in kind.keys}
-
-
-def check_value(key: str, value: Any, where: str) -> Any:
-    """``value`` for hyperparameter ``key`` as torch wants it; FieldError naming ``where`` if not."""
-    if key in _BOOLEANS:
-        if not isinstance(value, bool):
-            raise FieldError(where, f"expected true or false, got {value!r}")
-        return value
-    if key == "betas":
-        if not isinstance(value, (list, tuple)) or len(value) != 2:
-            raise FieldError(where, f"expected two numbers [beta1, beta2], got {value!r}")
-        betas = tuple(_number(b, f"{where}[{i}]", (0.0, 0.9999999)) for i, b in enumerate(value))
-        return betas
-    return _number(value, where, _RANGES[key])
-
-
-def _number(value: Any, where: str, bounds: Pair) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise FieldError(where, f"expected a number, got {value!r}")
-    if not math.isfinite(value) or not bounds[0] <= value <= bounds[1]:
-        raise FieldError(where, f"{value!r} is outside [{bounds[0]:g}, {bounds[1]:g}]")
-    return float(value)
-
-
 def check_consistent(name: str, hyper: Mapping[str, Any], where: str) -> None:
     """Combinations torch.optim refuses (it checks them only for constructor arguments, not groups)."""
     if name == "nesterov" and hyper["momentum"] <= 0:
         raise FieldError(f"{where}.momentum", "Nesterov momentum needs momentum > 0")
 
 
-def parse_spec(raw: Mapping[str, Any], where: str) -> OptimizerSpec:
-    """One racer from ``{"name": "adam", "lr": 0.05, ...}``; ``where`` is e.g. ``optimizers[2]``."""
+def parse_spec(raw: Racer | Mapping[str, Any], where: str) -> OptimizerSpec:
+    """One racer from a ``Racer`` or ``{"name": "adam", "lr": 0.05, ...}``; ``where`` is e.g. ``optimizers[2]``."""
+    if isinstance(raw, Racer):
+        raw = raw.wire()
     if not isinstance(raw, Mapping):
         raise FieldError(where, f"expected an object with a name, got {raw!r}")
     name = raw.get("name")
@@ -131,13 +77,6 @@ def parse_specs(raw: Any, where: str = "optimizers", limit: int = 8) -> list[Opt
     if len(raw) > limit:
         raise FieldError(where, f"{len(raw)} optimisers; at most {limit} race at once")
     return [parse_spec(r, f"{where}[{i}]") for i, r in enumerate(raw)]
-
-
-def check_point(value: Any, where: str) -> Pair:
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise FieldError(where, f"expected [x, y], got {value!r}")
-    x, y = (_number(v, f"{where}[{i}]", (-1e6, 1e6)) for i, v in enumerate(value))
-    return (x, y)
 
 
 # Read by the constructor from its own argument, not from the param groups (Adagrad fills its

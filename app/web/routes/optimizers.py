@@ -1,63 +1,44 @@
 """Optimiser lab on the wire: surfaces, one-shot trajectories, grids, EWA, code, and the live race."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import optimizers as lab
-from app.labs.optimizers.formula import MAX_LENGTH
-from app.labs.optimizers.specs import KINDS, default_hyper
+from app.labs.optimizers.config import Formula, SurfaceName
+from app.labs.optimizers.racer import FIXED_AFTER_START, KINDS, LIVE_HYPERPARAMETERS, Racer, default_hyper
 from app.labs.optimizers.surfaces import MAX_GRID
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
+from app.web.spec import model_of, wire_type
 
 router = APIRouter(prefix="/api/optimizers", tags=["optimizers"])
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
 Point = tuple[Finite, Finite]
-SurfaceName = Literal[tuple(lab.SURFACES)]  # type: ignore[valid-type]
-OptimizerName = Literal[tuple(KINDS)]  # type: ignore[valid-type]
-Expression = Annotated[str, Field(max_length=MAX_LENGTH, description="a formula in x and y, e.g. x^2 - y^2")]
+
+# The run's models are derived from the lab's declarations (app/labs/optimizers/config.py, racer.py).
+OptimizerModel = model_of(Racer)
+RunConfig = model_of(lab.OptimizersConfig, name="OptimizersRunConfig")
+RacerParams = model_of(Racer, name="RacerParams", only=LIVE_HYPERPARAMETERS, optional=True,
+                       doc="One racer's mid-run changes, written into its param group.",
+                       wire={"index": (Annotated[int, Field(ge=0, description="which racer")], ...)})
+RunParams = model_of(Racer, name="OptimizersRunParams", only=("lr",), optional=True,  # lr: for every racer
+                     doc="Mid-run: lr for every racer, and/or per-racer changes written into its param group.",
+                     wire={"racers": (list[RacerParams] | None, None)})  # type: ignore[valid-type]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class _Hyperparameters(_Strict):
-    """The ``torch.optim`` keyword arguments that may also change mid-run."""
-
-    lr: Finite | None = None
-    momentum: Finite | None = None
-    dampening: Finite | None = None
-    weight_decay: Finite | None = None
-    eps: Finite | None = None
-    alpha: Finite | None = None
-    lr_decay: Finite | None = None
-    betas: tuple[Finite, Finite] | None = None
-
-
-class OptimizerModel(_Hyperparameters):
-    """One racer: a name and any ``torch.optim`` keyword arguments its class takes (others are refused
-    by name). Unset ones keep PyTorch's defaults; ``momentum`` and ``nesterov`` default to momentum 0.9."""
-
-    name: OptimizerName
-    initial_accumulator_value: Finite | None = None
-    centered: bool | None = None
-    amsgrad: bool | None = None
-    start: Annotated[Point | None, Field(description="this racer's own start; else the race's")] = None
-
-    def lab_spec(self) -> dict[str, Any]:
-        return self.model_dump(exclude_none=True)
-
-
 class SurfaceModel(_Strict):
     """A built-in surface by ``name`` or a custom ``expression``: exactly one of them."""
 
     name: SurfaceName | None = None
-    expression: Expression | None = None
+    expression: wire_type(Formula) | None = Field(None, description="a formula in x and y, e.g. x^2 - y^2")  # type: ignore[valid-type]
 
     def lab_surface(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
@@ -80,7 +61,7 @@ class TrajectoriesRequest(_Strict):
     surface: SurfaceModel
     start: Point
     steps: int = Field(ge=0, description="optimiser steps; points holds the start and one point per step")
-    optimizers: list[OptimizerModel] = Field(min_length=1)
+    optimizers: list[OptimizerModel] = Field(min_length=1)  # type: ignore[valid-type]
 
 
 class Trajectory(BaseModel):
@@ -102,7 +83,7 @@ def trajectories(body: TrajectoriesRequest, settings: SettingsDep) -> dict[str, 
     """Every optimiser from the same start (or its own), stepped by real ``torch.optim``."""
     check_caps(body, ONE_SHOT_CAPS, settings)
     return lab.trajectories(body.surface.lab_surface(), list(body.start), body.steps,
-                            [o.lab_spec() for o in body.optimizers],
+                            [o.lab_config().wire() for o in body.optimizers],
                             max_steps=settings.max_trajectory_steps, max_racers=settings.max_racers)  # fmt: skip
 
 
@@ -110,12 +91,13 @@ class OptimizerInfo(BaseModel):
     name: str
     torch_class: str
     defaults: dict[str, Any] = Field(description="every hyperparameter it takes, at its default")
+    live: list[str] = Field(description="the hyperparameters a set message may change mid-run (others need a restart)")
 
 
 @router.get("/optimizers", response_model=list[OptimizerInfo], summary="The optimisers and their hyperparameters")
 def optimizers() -> list[dict[str, Any]]:
-    return [{"name": name, "torch_class": f"torch.optim.{kind.cls.__name__}", "defaults": default_hyper(name)}
-            for name, kind in KINDS.items()]  # fmt: skip
+    return [{"name": name, "torch_class": f"torch.optim.{kind.cls.__name__}", "defaults": default_hyper(name),
+             "live": [k for k in kind.keys if k not in FIXED_AFTER_START]} for name, kind in KINDS.items()]
 
 
 class GridRequest(_Strict):
@@ -135,10 +117,7 @@ def grid(body: GridRequest) -> dict[str, Any]:
     return lab.surface_grid(body.surface.lab_surface(), body.resolution, body.domain)
 
 
-class EwaRequest(_Strict):
-    beta: Finite = Field(0.9, description="from 0.5 to 0.999")
-    n: int = Field(365, description="points in the series, 2 to 1000")
-    seed: int = Field(0, ge=0, le=2**31 - 1)
+EwaRequest = model_of(lab.EwaConfig, name="EwaRequest")
 
 
 class EwaResponse(BaseModel):
@@ -153,48 +132,12 @@ class EwaResponse(BaseModel):
 
 
 @router.post("/ewa", response_model=EwaResponse, summary="The exponentially weighted average of a noisy series")
-def ewa(body: EwaRequest) -> dict[str, Any]:
+def ewa(body: EwaRequest) -> dict[str, Any]:  # type: ignore[valid-type]
     """The notes' average with and without bias correction, beside torch.optim's own running averages."""
     return lab.ewa(body.beta, body.n, body.seed)
 
 
-def _default_racers() -> list[OptimizerModel]:
-    return [OptimizerModel(name="sgd", lr=0.05), OptimizerModel(name="momentum", lr=0.05),
-            OptimizerModel(name="adam", lr=0.05)]  # fmt: skip
-
-
-class RunConfig(_Strict):
-    """A live race (or swarm); ``{}`` races SGD, Momentum and Adam across the saddle."""
-
-    mode: Literal["race", "swarm"] = "race"
-    surface: SurfaceName = "saddle"
-    expression: Expression | None = Field(None, description="a custom surface; overrides surface")
-    start: Point | None = Field(None, description="null: the surface's classic start")
-    steps: int = Field(300, ge=1)
-    optimizers: list[OptimizerModel] = Field(default_factory=_default_racers, min_length=1)
-    swarm_size: int = Field(2500, ge=1, description="starting points per optimiser in swarm mode")
-    swarm_layout: Literal["grid", "random"] = "grid"
-    seed: int = Field(0, ge=0, le=2**31 - 1)
-    path_points: int = Field(500, ge=2, le=5000, description="points of each path per frame, at most")
-    cloud_points: int = Field(1000, ge=1, le=10_000, description="points of each swarm cloud per frame, at most")
-
-    def lab_config(self) -> lab.OptimizersConfig:
-        data = self.model_dump(exclude={"optimizers"})
-        return lab.config_from_mapping({**data, "optimizers": [o.lab_spec() for o in self.optimizers]})
-
-
-class RacerParams(_Hyperparameters):
-    index: int = Field(ge=0)
-
-
-class RunParams(_Strict):
-    """Mid-run: ``lr`` for every racer, and/or per-racer changes written into its param group."""
-
-    lr: Finite | None = None
-    racers: list[RacerParams] | None = None
-
-
-RUN_CAPS = {"steps": "max_steps", "optimizers#": "max_racers", "swarm_size": "max_swarm"}
+RUN_CAPS = RunConfig.caps
 
 
 def limits(settings: Settings) -> lab.Limits:
@@ -206,7 +149,7 @@ class CodeResponse(BaseModel):
 
 
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a race or swarm")
-def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:
+def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:  # type: ignore[valid-type]
     check_caps(body, RUN_CAPS, settings)
     return {"code": lab.pytorch_code(body.lab_config(), limits(settings))}
 
@@ -224,8 +167,8 @@ def presets() -> list[dict[str, Any]]:
     return lab.presets()
 
 
-def build(config: RunConfig, settings: Settings) -> lab.OptimizerRun:
+def build(config: Any, settings: Settings) -> lab.OptimizerRun:
     return lab.OptimizerRun(config.lab_config(), limits(settings))
 
 
-LIVE = LiveLab("optimizers", RunConfig, build, RUN_CAPS, RunParams)
+LIVE = LiveLab("optimizers", RunConfig, build, RUN_CAPS, RunParams, tools={"ewa": EwaRequest})

@@ -19,6 +19,8 @@ class LabSpec(BaseModel):
         description="the JSON schema of the lab's run config, with this server's caps as maximum / maxItems")
     defaults: dict[str, Any] = Field(description="the config a start message with {} runs")
     live: list[str] = Field(description="the fields a set message may change during a run")
+    tools: dict[str, Any] = Field(default_factory=dict,
+                                  description="the page's one-shot panels: each request's schema and defaults")
 
 
 @router.get("/{lab}/spec", response_model=LabSpec, summary="A live lab's config: schema, limits and defaults")
@@ -28,4 +30,4 @@ def spec(lab: str, labs: LabsDep, settings: SettingsDep) -> dict[str, Any]:
     if live is None:
         message = f"no live lab called {lab[:40]!r}; choose one of {', '.join(sorted(labs))}"
         raise HTTPException(422, field_error_detail("lab", message, where="path"))  # named like every bad input
-    return {"lab": lab, **page_spec(live.config_model, live.params_model, live.caps, settings)}
+    return {"lab": lab, **page_spec(live.config_model, live.params_model, live.caps, settings, live.tools)}
