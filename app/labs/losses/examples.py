@@ -6,19 +6,34 @@ L1 = 0.5 and MSE = 0.25 on [1, 2, 3] vs [1.5, 2.5, 3.5]; CrossEntropyLoss = 0.64
 the four-sample BCE table −0.3567, −0.2231, −0.1054, −1.2040.
 """
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
 import torch
 from torch import nn
 
 from app.labs.common.checks import number
 from app.labs.errors import FieldError
+from app.labs.fields import Ge, Help, Le, MaxLen
 from app.labs.losses.evaluate import evaluate
 from app.labs.losses.inputs import class_labels, tensor
 
 NOTES_LOGITS = [[1.5, 2.0, 0.5], [0.5, 1.0, 1.5]]
 NOTES_LABELS = [1, 2]
 NOTES_BCE_Y = [0.7, 0.2, 0.9, 0.7]
+MAX_SAMPLES = 16  # rows of the walkthrough: each is a table on the page
+MAX_CLASSES = 64
+
+
+@dataclass(frozen=True)
+class CrossEntropyConfig:
+    """The cross-entropy walkthrough's question; the defaults are the notes' example (loss 0.6422)."""
+
+    logits: Annotated[list[list[float]], MaxLen(MAX_SAMPLES),
+                      Help(f"one row of scores per sample, at most {MAX_CLASSES} classes")] = field(
+        default_factory=lambda: [row[:] for row in NOTES_LOGITS])
+    labels: Annotated[list[int], Help("the true class of each sample")] = field(default_factory=lambda: NOTES_LABELS[:])
+    label_smoothing: Annotated[float, Ge(0), Le(1), Help("CrossEntropyLoss's label_smoothing")] = 0.0
 NOTES_BCE_T = [1.0, 0.0, 1.0, 0.0]
 
 # (id, note, loss, prediction, truth, options); torch's argument order is loss(prediction, truth)

@@ -9,15 +9,29 @@ KL is compared with ``torch.nn.functional.kl_div`` and ``torch.distributions.kl_
 """
 
 import math
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
 
 import torch
 from torch.distributions import Categorical, kl_divergence
 from torch.nn import functional as F
 
 from app.labs.errors import FieldError
+from app.labs.fields import Help, MaxLen, MinLen
 
 UNITS = {"nats": 1.0, "bits": math.log(2.0)}
+Distribution = Annotated[list[float], MinLen(2), MaxLen(64)]
+
+
+@dataclass(frozen=True)
+class InformationConfig:
+    """Two distributions over the same outcomes; each is scaled to sum to 1."""
+
+    p: Annotated[Distribution, Help("P, the true distribution")] = field(
+        default_factory=lambda: [0.5, 0.25, 0.15, 0.1])
+    q: Annotated[Distribution, Help("Q, the model's approximation of P")] = field(
+        default_factory=lambda: [0.25, 0.25, 0.25, 0.25])
+    unit: Annotated[Literal[tuple(UNITS)], Help("nats (natural log, as torch) or bits")] = "nats"  # type: ignore[valid-type]
 
 
 def _distribution(field: str, values: Any) -> tuple[torch.Tensor, bool]:

@@ -8,15 +8,27 @@ logit, in float32 as torch computes them: far from 0 the sigmoid rounds to exact
 BCELoss clamps its log at −100, which is why PyTorch offers the fused, stable BCEWithLogitsLoss.
 """
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import torch
 from torch import nn
 
 from app.labs.common.checks import number
 from app.labs.errors import FieldError
+from app.labs.fields import Ge, Gt, Help, Le
 
 MAX_POINTS = 2001  # a chart is a few hundred pixels wide; more points only cost bandwidth
+
+
+@dataclass(frozen=True)
+class CurvesConfig:
+    """The regression curves' question: L1, MSE, SmoothL1(β) and Huber(δ) over errors in ±error_range."""
+
+    beta: Annotated[float, Ge(0), Help("SmoothL1Loss's beta: quadratic within it, linear beyond")] = 1.0
+    delta: Annotated[float, Gt(0), Help("HuberLoss's delta: quadratic within it, linear beyond")] = 1.0
+    error_range: Annotated[float, Gt(0), Le(1e6), Help("the errors drawn, from -error_range to error_range")] = 3.0
+    points: Annotated[int, Ge(3), Le(MAX_POINTS), Help("points of each curve")] = 241
 
 
 def _count(points: Any) -> int:
@@ -35,7 +47,8 @@ def _trace(module: nn.Module, x: torch.Tensor, target: torch.Tensor) -> dict[str
 
 
 def curves(
-    beta: float = 1.0, delta: float = 1.0, error_range: float = 3.0, points: int = 241
+    beta: float = CurvesConfig.beta, delta: float = CurvesConfig.delta,
+    error_range: float = CurvesConfig.error_range, points: int = CurvesConfig.points,
 ) -> dict[str, Any]:
     """L1, MSE, SmoothL1(β) and Huber(δ) loss and gradient against the error, on one grid."""
     beta = number("beta", beta, minimum=0.0)

@@ -8,57 +8,65 @@ so its line follows the majority (the median fit); SmoothL1 is between, quadrati
 
 import logging
 import math
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import torch
 from torch import nn
 
-from app.labs.common.checks import number
 from app.labs.common.copying import copy_sharing
 from app.labs.common.optimizers import make_optimizer
 from app.labs.common.params import only_lr, set_lr
 from app.labs.common.series import Series
 from app.labs.errors import FieldError
+from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, MaxLen, MinLen, Seed, within
 
 log = logging.getLogger(__name__)
 
 FIT_LOSSES = ("l1", "mse", "smooth_l1", "huber")
 OPTIMISERS = ("sgd", "adam")
-MAX_LR = 10.0  # beyond this every fit of this data diverges at once; nothing left to see
+Bounded = Annotated[float, Ge(-100), Le(100)]
 
 
+# Each field declared once (type, default, bounds, choices, the settings cap and help; see
+# app/labs/fields.py): the web layer derives the run's config and its mid-run params from it.
 @dataclass
 class OutlierConfig:
-    samples: int = 30  # points on the line, outliers included
-    outliers: int = 4  # points lifted far above the line, among the largest x
-    noise: float = 0.3  # std of the Gaussian noise on y
-    outlier_offset: float = 8.0  # how far above the line the outliers sit
-    true_w: float = 2.0  # the line the clean data come from: y = true_w·x + true_b
-    true_b: float = 1.0
-    lr: float = 0.05  # learning rate of every optimiser
-    optimizer: str = "sgd"  # "sgd" or "adam", a torch.optim class, one instance per fit
-    steps: int = 3000  # the run finishes after this many steps
-    seed: int = 0
-    losses: tuple[str, ...] = ("l1", "mse", "smooth_l1")  # fits side by side
-    beta: float = 1.0  # SmoothL1Loss's beta
-    delta: float = 1.0  # HuberLoss's delta
+    """The live outlier fit; ``{}`` fits L1, MSE and SmoothL1 to 30 points, 4 of them outliers."""
+
+    samples: Annotated[int, Ge(2), Cap("max_samples"), Help("points on the line, outliers included")] = 30
+    outliers: Annotated[int, Ge(0), Cap("max_samples"),
+                        Help("points lifted far above the line, among the largest x; fewer than samples - 1")] = 4
+    noise: Annotated[float, Ge(0), Help("std of the Gaussian noise on y")] = 0.3
+    outlier_offset: Annotated[Bounded, Help("how far above the line the outliers sit")] = 8.0
+    true_w: Annotated[Bounded, Help("the slope of the line the clean data come from: y = true_w·x + true_b")] = 2.0
+    true_b: Annotated[Bounded, Help("the intercept of that line")] = 1.0
+    lr: LearningRate = 0.05  # of every optimiser; the one field a run may change mid-way
+    optimizer: Annotated[Literal[OPTIMISERS], Help("a torch.optim class, one instance per fit")] = "sgd"  # type: ignore[valid-type]
+    steps: Annotated[int, Ge(1), Cap("max_steps"), Help("the run finishes after this many steps")] = 3000
+    seed: Annotated[Seed, Help("the points, their noise and which are outliers")] = 0
+    losses: Annotated[tuple[Literal[FIT_LOSSES], ...], MinLen(1), MaxLen(len(FIT_LOSSES)),  # type: ignore[valid-type]
+                      Help("the losses fitted side by side, each at most once")] = ("l1", "mse", "smooth_l1")
+    beta: Annotated[float, Ge(0), Help("SmoothL1Loss's beta")] = 1.0
+    delta: Annotated[float, Gt(0), Help("HuberLoss's delta")] = 1.0
+
+
+LIVE_PARAMS = ("lr",)  # what a ``set`` message may change during a run
+_HINTS = typing.get_type_hints(OutlierConfig, include_extras=True)
 
 
 def validate(config: OutlierConfig) -> OutlierConfig:
-    """Raise FieldError naming the first bad field; return the config unchanged otherwise."""
-    if not 2 <= config.samples:
-        raise FieldError("samples", f"need at least 2 points, got {config.samples}")
-    if not 0 <= config.outliers < config.samples - 1:
+    """Raise FieldError naming the first bad field; return the config unchanged otherwise. The bounds
+    are the ones declared above, which the web layer has checked already; the rest are cross-field."""
+    for name in ("samples", "outliers", "noise", "outlier_offset", "true_w", "true_b", "lr", "steps", "seed",
+                 "beta", "delta"):
+        within(_HINTS[name], getattr(config, name), name)
+    if not config.outliers < config.samples - 1:
         raise FieldError("outliers", f"must be in 0..{config.samples - 2}, got {config.outliers}")
-    for name in ("noise", "outlier_offset", "true_w", "true_b"):
-        number(name, getattr(config, name), minimum=0.0 if name == "noise" else None)
-    check_lr(config.lr)
     if config.optimizer not in OPTIMISERS:
         raise FieldError("optimizer", f"expected one of {', '.join(OPTIMISERS)}")
-    if config.steps < 1:
-        raise FieldError("steps", f"must be at least 1, got {config.steps}")
     if not config.losses or len(set(config.losses)) != len(config.losses):
         raise FieldError("losses", "give one or more distinct losses")
     for loss in config.losses:
@@ -66,13 +74,11 @@ def validate(config: OutlierConfig) -> OutlierConfig:
             raise FieldError(
                 "losses", f"unknown loss {loss!r}; choose from {', '.join(FIT_LOSSES)}"
             )
-    number("beta", config.beta, minimum=0.0)
-    number("delta", config.delta, minimum=0.0, strict=True)
     return config
 
 
 def check_lr(lr: Any) -> float:
-    return number("lr", lr, minimum=0.0, maximum=MAX_LR, strict=True)
+    return float(within(_HINTS["lr"], lr, "lr"))
 
 
 def make_data(config: OutlierConfig) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

@@ -5,24 +5,29 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.labs import fields
+from app.labs import losses as lab
 from app.labs.errors import FieldError
 from app.labs.losses import LOSSES, evaluate, examples_code, guide, information, pytorch_code
 from app.labs.losses import examples as losses_examples
 from app.labs.losses import loss_curves as losses_curves
-from app.labs.losses import outliers as outlier_lab
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
-from app.web.spec import wire_type
+from app.web.spec import model_of
 
 router = APIRouter(prefix="/api/losses", tags=["losses"])
 
 Finite = Annotated[float, Field(allow_inf_nan=False)]
-LearningRate = wire_type(fields.LearningRate)  # one bound for every lab
 LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
-FitLoss = Literal[outlier_lab.FIT_LOSSES]  # type: ignore[valid-type]
 Numbers = list[Finite] | list[list[Finite]]
+
+# The live fit's models and the one-shot panels' requests are derived from the lab's declarations.
+OutlierRunConfig = model_of(lab.OutlierConfig, name="OutlierRunConfig")
+RunParams = model_of(lab.OutlierConfig, name="OutlierRunParams", only=lab.LIVE_PARAMS, optional=True,
+                     doc="What a run may change mid-way; absent fields stay as they are.")
+CurvesRequest = model_of(lab.CurvesConfig, name="CurvesRequest")
+CrossEntropyRequest = model_of(lab.CrossEntropyConfig, name="CrossEntropyRequest")
+InformationRequest = model_of(lab.InformationConfig, name="InformationRequest")
 
 
 class _Strict(BaseModel):
@@ -44,7 +49,7 @@ class EvaluateRequest(_Strict):
     loss: LossName
     input: Numbers = Field(description="predictions, logits, log-probabilities or probabilities")
     target: list[int] | Numbers = Field(description="same shape as input, or one class label per row")
-    options: Options = Field(default_factory=Options)
+    options: Options = Field(default_factory=lambda: Options())
 
     model_config = ConfigDict(
         extra="forbid",
@@ -73,15 +78,8 @@ def evaluate_loss(body: EvaluateRequest, settings: SettingsDep) -> dict[str, Any
     return evaluate(body.loss, body.input, body.target, body.options.model_dump(exclude_none=True))
 
 
-class CurvesRequest(_Strict):
-    beta: Finite = 1.0
-    delta: Finite = 1.0
-    error_range: Finite = 3.0
-    points: int = 241
-
-
 @router.post("/curves", summary="L1, MSE, SmoothL1 and Huber loss and gradient against the error")
-def curves(body: CurvesRequest) -> dict[str, Any]:
+def curves(body: CurvesRequest) -> dict[str, Any]:  # type: ignore[valid-type]
     return losses_curves.curves(body.beta, body.delta, body.error_range, body.points)
 
 
@@ -94,16 +92,10 @@ def bce() -> dict[str, Any]:
     }
 
 
-class CrossEntropyRequest(_Strict):
-    logits: list[list[Finite]] = Field(default_factory=lambda: losses_examples.NOTES_LOGITS, max_length=16)
-    labels: list[int] = Field(default_factory=lambda: losses_examples.NOTES_LABELS)
-    label_smoothing: Finite = 0.0
-
-
 @router.post("/cross-entropy", summary="Logits → softmax → log-softmax → NLL, with every intermediate value")
-def cross_entropy(body: CrossEntropyRequest) -> dict[str, Any]:
-    if any(len(row) > 64 for row in body.logits):
-        raise FieldError("logits", "at most 64 classes")
+def cross_entropy(body: CrossEntropyRequest) -> dict[str, Any]:  # type: ignore[valid-type]
+    if any(len(row) > losses_examples.MAX_CLASSES for row in body.logits):
+        raise FieldError("logits", f"at most {losses_examples.MAX_CLASSES} classes")
     return losses_examples.cross_entropy_walkthrough(body.logits, body.labels, body.label_smoothing)
 
 
@@ -112,53 +104,23 @@ def examples() -> dict[str, Any]:
     return {"regression": losses_examples.regression_examples(), "guide": guide(), "code": examples_code()}
 
 
-class InformationRequest(_Strict):
-    p: list[Finite] = Field(min_length=2, max_length=64)
-    q: list[Finite] = Field(min_length=2, max_length=64)
-    unit: Literal["nats", "bits"] = "nats"
-
-
 @router.post("/information", summary="Information, entropy, cross-entropy and KL of P and Q")
-def info(body: InformationRequest) -> dict[str, Any]:
+def info(body: InformationRequest) -> dict[str, Any]:  # type: ignore[valid-type]
     return information.compare(body.p, body.q, body.unit)
 
 
-class OutlierRunConfig(_Strict):
-    """The live outlier fit; ``{}`` fits L1, MSE and SmoothL1 to 30 points, 4 of them outliers."""
-
-    samples: int = Field(30, ge=2)
-    outliers: int = Field(4, ge=0)
-    noise: Finite = Field(0.3, ge=0)
-    outlier_offset: Finite = Field(8.0, ge=-100, le=100)
-    true_w: Finite = Field(2.0, ge=-100, le=100)
-    true_b: Finite = Field(1.0, ge=-100, le=100)
-    lr: LearningRate = 0.05
-    optimizer: Literal["sgd", "adam"] = "sgd"
-    steps: int = Field(3000, ge=1)
-    seed: int = Field(0, ge=0, le=2**31 - 1)
-    losses: list[FitLoss] = Field(default_factory=lambda: ["l1", "mse", "smooth_l1"], min_length=1, max_length=4)
-    beta: Finite = Field(1.0, ge=0)
-    delta: Finite = Field(1.0, gt=0)
-
-    def lab_config(self) -> outlier_lab.OutlierConfig:
-        return outlier_lab.OutlierConfig(**{**self.model_dump(), "losses": tuple(self.losses)})
-
-
-class RunParams(_Strict):
-    lr: LearningRate | None = None
-
-
-RUN_CAPS = {"samples": "max_samples", "outliers": "max_samples", "steps": "max_steps"}
+RUN_CAPS = OutlierRunConfig.caps
 
 
 @router.post("/code", summary="The PyTorch script behind the outlier fit")
-def code(body: OutlierRunConfig, settings: SettingsDep) -> dict[str, str]:
+def code(body: OutlierRunConfig, settings: SettingsDep) -> dict[str, str]:  # type: ignore[valid-type]
     check_caps(body, RUN_CAPS, settings)
     return {"code": pytorch_code(body.lab_config())}
 
 
-def build(config: OutlierRunConfig, settings: Settings) -> outlier_lab.OutlierRun:
-    return outlier_lab.OutlierRun(config.lab_config())
+def build(config: Any, settings: Settings) -> lab.OutlierRun:
+    return lab.OutlierRun(config.lab_config())
 
 
-LIVE = LiveLab("losses", OutlierRunConfig, build, RUN_CAPS, RunParams)
+LIVE = LiveLab("losses", OutlierRunConfig, build, RUN_CAPS, RunParams,
+               tools={"curves": CurvesRequest, "cross_entropy": CrossEntropyRequest, "information": InformationRequest})
