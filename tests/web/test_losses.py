@@ -111,3 +111,21 @@ def test_live_outlier_fit_set_and_refusals(client):
         assert until(ws, is_error)[-1]["field"] == "config.outliers"
         ws.send_json({"type": "start", "lab": "losses", "config": {"losses": ["hinge"]}})
         assert until(ws, is_error)[-1]["field"].startswith("config.losses")
+
+
+def test_the_page_spec_is_the_labs_declaration(client):
+    from app.labs.losses import CrossEntropyConfig, CurvesConfig, InformationConfig, OutlierConfig
+    from app.web.spec import plain
+
+    spec = client.get("/api/labs/losses/spec").json()
+    assert spec["defaults"] == plain(OutlierConfig()) and spec["live"] == ["lr"]
+    props = spec["schema"]["properties"]
+    assert props["samples"]["maximum"] == 20_000 and props["optimizer"]["enum"] == ["sgd", "adam"]
+    assert props["losses"]["items"]["enum"] == ["l1", "mse", "smooth_l1", "huber"] and props["losses"]["minItems"] == 1
+    tools = spec["tools"]
+    assert tools["curves"]["defaults"] == plain(CurvesConfig())
+    assert tools["cross_entropy"]["defaults"] == plain(CrossEntropyConfig())
+    assert tools["information"]["defaults"] == plain(InformationConfig())
+    # {} asks each panel its default question: the notes' cross-entropy, the page's P and Q
+    assert client.post("/api/losses/cross-entropy", json={}).json()["cross_entropy"] == pytest.approx(0.6422, abs=1e-4)
+    assert client.post("/api/losses/information", json={}).json()["p"] == InformationConfig().p

@@ -150,3 +150,23 @@ def test_a_live_swarm(client):
         cloud = last["clouds"][0]
         assert last["size"] == 400 and len(last["starts"]) == len(cloud["points"]) == 49  # 20 x 20 grid, every 3rd
         assert sum(cloud["counts"]["minima"]) + cloud["counts"]["moving"] == 400
+
+
+def test_the_page_spec_is_the_labs_declaration(client):
+    from app.labs.optimizers import EwaConfig, OptimizersConfig
+    from app.web.spec import plain
+
+    spec = client.get("/api/labs/optimizers/spec").json()
+    assert spec["defaults"] == plain(OptimizersConfig()) and spec["live"] == ["lr", "racers"]
+    props = spec["schema"]["properties"]
+    assert props["steps"]["maximum"] == 100_000 and props["optimizers"]["maxItems"] == 8
+    assert props["swarm_layout"]["enum"] == ["grid", "random"] and "custom" not in props["surface"]["enum"]
+    racer = spec["schema"]["$defs"]["Racer"]["properties"]
+    assert (racer["momentum"]["anyOf"][0]["minimum"], racer["momentum"]["anyOf"][0]["maximum"]) == (0, 1)
+    assert racer["lr"]["anyOf"][0]["maximum"] == 10 and racer["name"]["enum"][0] == "sgd"
+    assert spec["tools"]["ewa"]["defaults"] == plain(EwaConfig())
+    beta = spec["tools"]["ewa"]["schema"]["properties"]["beta"]
+    assert (beta["minimum"], beta["maximum"]) == (0.5, 0.999)
+    # the lab refuses what the wire refuses, from the same declaration
+    assert client.post("/api/optimizers/code", json={"optimizers": [{"name": "sgd", "momentum": 1.5}]}).json()[
+        "detail"][0]["loc"] == ["body", "optimizers", 0, "momentum"]
