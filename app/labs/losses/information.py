@@ -19,7 +19,8 @@ from torch.nn import functional as F
 from app.labs.errors import FieldError
 from app.labs.fields import Help, MaxLen, MinLen
 
-UNITS = {"nats": 1.0, "bits": math.log(2.0)}
+Unit = Literal["nats", "bits"]
+UNITS: dict[Unit, float] = {"nats": 1.0, "bits": math.log(2.0)}  # the log's base: e and 2
 Distribution = Annotated[list[float], MinLen(2), MaxLen(64)]
 
 
@@ -31,7 +32,7 @@ class InformationConfig:
         default_factory=lambda: [0.5, 0.25, 0.15, 0.1])
     q: Annotated[Distribution, Help("Q, the model's approximation of P")] = field(
         default_factory=lambda: [0.25, 0.25, 0.25, 0.25])
-    unit: Annotated[Literal[tuple(UNITS)], Help("nats (natural log, as torch) or bits")] = "nats"  # type: ignore[valid-type]
+    unit: Annotated[Unit, Help("nats (natural log, as torch) or bits")] = "nats"
 
 
 def _distribution(field: str, values: Any) -> tuple[torch.Tensor, bool]:

@@ -25,8 +25,10 @@ from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, MaxLen, MinLen,
 
 log = logging.getLogger(__name__)
 
-FIT_LOSSES = ("l1", "mse", "smooth_l1", "huber")
-OPTIMISERS = ("sgd", "adam")
+FitLoss = Literal["l1", "mse", "smooth_l1", "huber"]
+FitOptimizer = Literal["sgd", "adam"]  # torch.optim classes, from app/labs/common/optimizers.py
+FIT_LOSSES: tuple[FitLoss, ...] = typing.get_args(FitLoss)
+OPTIMISERS: tuple[FitOptimizer, ...] = typing.get_args(FitOptimizer)
 Bounded = Annotated[float, Ge(-100), Le(100)]
 
 
@@ -44,10 +46,10 @@ class OutlierConfig:
     true_w: Annotated[Bounded, Help("the slope of the line the clean data come from: y = true_w·x + true_b")] = 2.0
     true_b: Annotated[Bounded, Help("the intercept of that line")] = 1.0
     lr: LearningRate = 0.05  # of every optimiser; the one field a run may change mid-way
-    optimizer: Annotated[Literal[OPTIMISERS], Help("a torch.optim class, one instance per fit")] = "sgd"  # type: ignore[valid-type]
+    optimizer: Annotated[FitOptimizer, Help("a torch.optim class, one instance per fit")] = "sgd"
     steps: Annotated[int, Ge(1), Cap("max_steps"), Help("the run finishes after this many steps")] = 3000
     seed: Annotated[Seed, Help("the points, their noise and which are outliers")] = 0
-    losses: Annotated[tuple[Literal[FIT_LOSSES], ...], MinLen(1), MaxLen(len(FIT_LOSSES)),  # type: ignore[valid-type]
+    losses: Annotated[tuple[FitLoss, ...], MinLen(1), MaxLen(len(FIT_LOSSES)),
                       Help("the losses fitted side by side, each at most once")] = ("l1", "mse", "smooth_l1")
     beta: Annotated[float, Ge(0), Help("SmoothL1Loss's beta")] = 1.0
     delta: Annotated[float, Gt(0), Help("HuberLoss's delta")] = 1.0

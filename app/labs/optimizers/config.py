@@ -12,10 +12,11 @@ from app.labs.optimizers.formula import MAX_LENGTH
 from app.labs.optimizers.race import MAX_RACERS, MAX_STEPS, check_steps
 from app.labs.optimizers.racer import Point, Racer
 from app.labs.optimizers.specs import OptimizerSpec, check_point, parse_specs
-from app.labs.optimizers.surfaces import SURFACES, Surface, custom_surface
-from app.labs.optimizers.swarm import LAYOUTS, MAX_SWARM
+from app.labs.optimizers.surfaces import SURFACES, Surface, SurfaceName, custom_surface
+from app.labs.optimizers.swarm import LAYOUTS, MAX_SWARM, Layout
 
-MODES = ("race", "swarm")
+Mode = Literal["race", "swarm"]
+MODES: tuple[Mode, ...] = typing.get_args(Mode)
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,6 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 Formula = Annotated[str, MaxLen(MAX_LENGTH)]
-SurfaceName = Literal[tuple(SURFACES)]  # type: ignore[valid-type]
 
 
 def _default_racers() -> list[Racer]:
@@ -38,9 +38,8 @@ def _default_racers() -> list[Racer]:
 class OptimizersConfig:
     """A live race (or swarm); ``{}`` races SGD, Momentum and Adam across the saddle with a floor."""
 
-    mode: Annotated[Literal[MODES], Help("race: a few paths, step by step; swarm: a cloud of starts per "  # type: ignore[valid-type]
-                                              "optimiser")] = "race"
-    surface: Annotated[SurfaceName, Help("a built-in surface, used when no expression is given")] = "saddle_bounded"  # type: ignore[valid-type]
+    mode: Annotated[Mode, Help("race: a few paths, step by step; swarm: a cloud of starts per optimiser")] = "race"
+    surface: Annotated[SurfaceName, Help("a built-in surface, used when no expression is given")] = "saddle_bounded"
     expression: Annotated[Formula | None,
                           Help("a custom surface, a formula in x and y (e.g. x^2 - y^2); overrides surface")] = None
     start: Annotated[Point | None, Help("where every racer starts; null: the surface's classic start")] = None
@@ -49,7 +48,7 @@ class OptimizersConfig:
                           Help("the racers, each a torch.optim optimiser")] = field(default_factory=_default_racers)
     swarm_size: Annotated[int, Ge(1), Cap("max_swarm"), Help("starting points per optimiser in swarm mode (a grid "
                                                               "uses the largest square that fits)")] = 2500
-    swarm_layout: Annotated[Literal[LAYOUTS], Help("the swarm's starts: a grid or uniform random")] = "grid"  # type: ignore[valid-type]
+    swarm_layout: Annotated[Layout, Help("the swarm's starts: a grid or uniform random")] = "grid"
     seed: Annotated[Seed, Help("the random layout and the sample of the cloud drawn")] = 0
     path_points: Annotated[int, Ge(2), Le(5000), Help("points of each path per frame, at most (the latest "
                                                       "always)")] = 500

@@ -12,11 +12,11 @@ import inspect
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import torch
 
-from app.labs.common.optimizers import OPTIMIZERS
+from app.labs.common.optimizers import OPTIMIZERS, OptimizerName
 from app.labs.errors import FieldError
 from app.labs.fields import Ge, Help, Le, LearningRate, within
 
@@ -56,7 +56,7 @@ class Racer:
     """One racer: a name and any ``torch.optim`` keyword arguments its class takes (others are refused
     by name). Unset ones keep PyTorch's defaults; ``momentum`` and ``nesterov`` default to momentum 0.9."""
 
-    name: Annotated[Literal[tuple(KINDS)], Help("which torch.optim optimiser")]  # type: ignore[valid-type]
+    name: Annotated[OptimizerName, Help("which torch.optim optimiser")]
     lr: LearningRate | None = None
     momentum: Annotated[Fraction | None, Help("the weight of the past gradients (SGD, RMSprop)")] = None
     dampening: Annotated[Fraction | None, Help("SGD: the share of the new gradient held back")] = None

@@ -7,7 +7,7 @@ parser's grammar; a test checks the two agree, so the formula shown is the funct
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from torch import Tensor
@@ -92,6 +92,9 @@ _BUILT_IN = [
     ),
 ]  # fmt: skip
 SURFACES: dict[str, Surface] = {s.name: s for s in _BUILT_IN}
+# The names as a type a config field can be; tests/labs/optimizers/test_opt_surfaces.py holds the two equal.
+SurfaceName = Literal["saddle", "saddle_bounded", "monkey_saddle", "ravine", "plateau", "rosenbrock", "beale",
+                      "himmelblau", "rastrigin"]
 
 CUSTOM_DOMAIN: tuple[Pair, Pair] = ((-3.0, 3.0), (-3.0, 3.0))
 

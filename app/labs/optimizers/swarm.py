@@ -6,7 +6,8 @@ picture is a cloud draining into basins of attraction, and a count of who ends w
 """
 
 import math
-from typing import Any
+import typing
+from typing import Any, Literal
 
 import torch
 from torch import Tensor
@@ -16,7 +17,8 @@ from app.labs.optimizers.engine import DTYPE, Batch, Block
 from app.labs.optimizers.specs import OptimizerSpec
 from app.labs.optimizers.surfaces import Surface
 
-LAYOUTS = ("grid", "random")
+Layout = Literal["grid", "random"]
+LAYOUTS: tuple[Layout, ...] = typing.get_args(Layout)
 MAX_SWARM = 10_000  # the settings' default; the web layer passes its own
 BASIN_RADIUS = 0.025  # of the domain's larger side: close enough to a minimum to say it arrived
 # basin codes per point, after the minima's own indices 0, 1, 2...

@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import optimizers as lab
-from app.labs.optimizers.config import Formula, SurfaceName
+from app.labs.optimizers.config import Formula
 from app.labs.optimizers.racer import FIXED_AFTER_START, KINDS, LIVE_HYPERPARAMETERS, Racer, default_hyper
-from app.labs.optimizers.surfaces import MAX_GRID
+from app.labs.optimizers.surfaces import MAX_GRID, SurfaceName
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps

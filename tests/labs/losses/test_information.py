@@ -67,3 +67,14 @@ def test_bad_distributions_name_the_field(p: list, q: list, unit: str, field: st
     with pytest.raises(FieldError) as info:
         compare(p, q, unit)
     assert info.value.field == field
+
+
+def test_the_units_a_request_can_take_are_the_table_s():
+    import typing
+
+    from app.labs.common.optimizers import OPTIMIZERS
+    from app.labs.losses.information import UNITS, Unit
+    from app.labs.losses.outliers import FIT_LOSSES, OPTIMISERS
+
+    assert tuple(UNITS) == typing.get_args(Unit)
+    assert set(OPTIMISERS) <= set(OPTIMIZERS) and FIT_LOSSES == ("l1", "mse", "smooth_l1", "huber")

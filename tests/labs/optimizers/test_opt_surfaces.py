@@ -104,3 +104,14 @@ def test_the_grid_is_in_plotly_layout_with_holes_for_non_finite_values():
         surface_grid("ravine", 10_000)
     with pytest.raises(FieldError, match="domain"):
         surface_grid("ravine", 5, [[1, 0], [0, 1]])
+
+
+def test_the_surface_names_a_config_can_take_are_the_table_s():
+    import typing
+
+    from app.labs.common.optimizers import OptimizerName
+    from app.labs.optimizers.racer import KINDS
+    from app.labs.optimizers.surfaces import SurfaceName
+
+    assert tuple(SURFACES) == typing.get_args(SurfaceName)
+    assert tuple(KINDS) == typing.get_args(OptimizerName)
