@@ -12,12 +12,14 @@ export { Player };
 let current = null; // this page's controller: there is one live run view per page
 
 // Wire a lab page's player. `applyConfig(config)` writes a run's config into the page's state and form
-// (for a watched or re-attached run); call `player.open()` once the page is ready.
-export function livePlayer({ lab, getConfig, onFrame, onRestart, applyConfig, showError, root }) {
+// (for a watched or re-attached run); `onRestart(config)` is told the config of each run before it is
+// drawn; `code` is the lab's code endpoint: the code panel then shows the code of the run on screen.
+// Call `player.open()` once the page is ready.
+export function livePlayer({ lab, getConfig, onFrame, onRestart, applyConfig, showError, root, code }) {
   const errorBox = document.getElementById("form-error");
   const report = showError ?? ((text) => { if (errorBox) errorBox.textContent = text; });
   current = new LiveController({
-    lab, getConfig, onFrame, onRestart, applyConfig, report, root: root ?? document.getElementById("player"),
+    lab, getConfig, onFrame, onRestart, applyConfig, report, root: root ?? document.getElementById("player"), code,
   });
   bindKeys(current.player);
   trackRun({ socket: current.socket, lab, getConfig }); // "Download config + code" exports the run on screen

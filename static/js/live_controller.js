@@ -3,12 +3,15 @@
 // - a run it watches read-only ("watch": opened from a /labs/<lab>?watch=<run_id> link);
 // - a run the class layer puts on screen ("follow": `follow()` / `unfollow()` in controls.js).
 // Frames are drawn at most once per screen refresh, always the freshest; frames of other runs are dropped.
+// The code panel shows the code of the run on screen (from its config, through the lab's `code` endpoint),
+// marked while the form differs; any edit in the page re-checks whether it does.
 import { RunSocket } from "./socket.js";
 import { Player } from "./player.js";
+import { CodePanel } from "./run_config.js";
 import { dropWatchParam, forget, recall, remember, watchedRunId } from "./run_memory.js";
 
 export class LiveController {
-  constructor({ lab, getConfig, onFrame, onRestart, applyConfig, report, root }) {
+  constructor({ lab, getConfig, onFrame, onRestart, applyConfig, report, root, code }) {
     Object.assign(this, { lab, onFrame, pageRestart: onRestart, applyConfig, report });
     this.mode = "own";
     this.home = null; // this tab's own run: {run_id, token, config}
@@ -33,7 +36,15 @@ export class LiveController {
       },
       onConnection: (state, info) => this.connection(state, info),
     });
-    this.player = new Player(root, this.socket, { lab, getConfig, onRestart: () => this.reset() });
+    this.code = code ? new CodePanel(code) : null;
+    this.player = new Player(root, this.socket, {
+      lab, getConfig, onRestart: (config) => this.reset(config),
+      onRunConfig: (config) => this.code?.show(config),
+      onStale: (stale) => this.code?.mark(stale),
+    });
+    // after the page's own handlers have read the edit into its state
+    const recheck = () => setTimeout(() => this.player.checkStale(), 0);
+    for (const type of ["change", "click"]) document.addEventListener(type, recheck);
     this.player.open = () => this.open();
     this.player.gone.querySelector("[data-action=start-again]").addEventListener("click", () => {
       if (this.mode === "own") this.player.start();
@@ -68,6 +79,10 @@ export class LiveController {
     this.shown = message.run_id;
     remember(this.lab, message.run_id, message.token);
     if (this.player.status === "connecting") this.player.setStatus("running"); // unless its status came first
+    if (this.player.playWhenStarted) { // Play was pressed while this (paused) start was on its way
+      this.player.playWhenStarted = false;
+      this.socket.resume();
+    }
   }
 
   attached(message) {
@@ -78,7 +93,7 @@ export class LiveController {
     // Back to this tab's run after a reload: the form keeps what the tab's URL holds (edits not yet
     // started included). A watched run, or our own after following another, brings its config.
     const reloaded = message.control && this.shown === null;
-    if (this.shown !== message.run_id) this.applyAndReset(reloaded ? null : message.config, message.run_id);
+    if (this.shown !== message.run_id) this.applyAndReset(reloaded ? null : message.config, message.run_id, message.config);
     this.player.refresh();
   }
 
@@ -99,17 +114,20 @@ export class LiveController {
     });
   }
 
-  // Before another run is drawn: nothing of the previous one may be drawn after this.
-  reset() {
+  // Before another run is drawn: nothing of the previous one may be drawn after this. `config` is the
+  // new run's (the page draws its scene from it, not from a form that may differ).
+  reset(config) {
     this.latest = null;
     this.report("");
-    this.pageRestart?.();
+    this.pageRestart?.(config);
   }
 
-  applyAndReset(config, runId) {
+  // Show run `runId` (of config `runConfig`); `config`, when given, is written into the page's form.
+  applyAndReset(config, runId, runConfig = config) {
     this.shown = runId;
     if (config && this.applyConfig) this.applyConfig(structuredClone(config));
-    this.reset();
+    this.player.showing(runConfig, false);
+    this.reset(runConfig && structuredClone(runConfig));
     this.player.moveTo(0, true);
   }
 

@@ -1,7 +1,10 @@
 // The player every live lab shares: start/restart, play/pause, step, speed, the timeline (rewind a paused
 // run), the status line, the "run is gone" offer, the "show my run" link and the watching banner.
+// It also knows the config of the run on screen: a form that differs from it marks the run as out of
+// date, and Play then starts a new run with the form's config rather than resuming the old one.
 import { t } from "./i18n.js";
 import { watchUrl } from "./run_memory.js";
+import { plain, sameConfig } from "./run_config.js";
 
 const SPEEDS = [1, 2, 5, 10, 20, 50, 100, 200, null]; // steps per second; null is as fast as it goes
 const LIVE = ["running", "paused"];
@@ -9,12 +12,17 @@ const ENDED = ["finished", "diverged", "stopped"];
 const SEEKABLE = ["paused", "finished", "diverged"]; // a run that is not moving may be rewound
 
 export class Player {
-  constructor(root, socket, { lab, getConfig, onRestart }) {
+  constructor(root, socket, { lab, getConfig, onRestart, onRunConfig, onStale }) {
     this.root = root;
     this.socket = socket;
     this.lab = lab;
     this.getConfig = getConfig;
     this.onRestart = onRestart;
+    this.onRunConfig = onRunConfig; // (config): the config of the run on screen, whenever it changes
+    this.onStale = onStale; // (stale): the form began or ceased to differ from the run on screen
+    this.running = null; // {config, exact}: the config of the run on screen, live changes included
+    this.stale = false; // the form asks for another run than the one on screen
+    this.playWhenStarted = false; // Play pressed while a paused start was on its way
     this.status = "idle";
     this.watching = false; // following a run this page may not change
     this.step = 0; // the step on screen
@@ -29,6 +37,7 @@ export class Player {
     this.gone = $("[data-gone]");
     this.banner = $("[data-watch-banner]");
     this.share = $("[data-share]");
+    this.staleNote = $("[data-stale]");
     this.shareUrl = $("[data-share-url]");
     this.buttons.start.addEventListener("click", () => this.start());
     this.buttons.toggle.addEventListener("click", () => this.toggle());
@@ -58,9 +67,40 @@ export class Player {
     return !this.watching && LIVE.includes(this.status);
   }
 
-  // Change hyperparameters of the run on screen, if there is one (the `set` message).
-  setLive(params) {
-    if (this.live) this.socket.set(params);
+  // Change hyperparameters of the run on screen, if there is one (the `set` message); `apply(config)`
+  // writes the change into the run's config (by default the params are top-level config fields). A run
+  // that is not live keeps its config: the form then differs from it, and the run is marked out of date.
+  setLive(params, apply = (config) => Object.assign(config, params)) {
+    if (this.live) {
+      this.socket.set(params);
+      if (this.running) apply(this.running.config);
+      this.onRunConfig?.(this.running?.config ?? null);
+    }
+    this.checkStale();
+  }
+
+  // The run on screen is the one of `config`: `exact` when this page sent it, else the server's canonical
+  // config (defaults filled in), of which only the form's keys are compared.
+  showing(config, exact) {
+    this.running = config ? { config: plain(config), exact } : null;
+    this.onRunConfig?.(this.running?.config ?? null);
+    this.checkStale();
+  }
+
+  // Is the form's config another run than the one on screen? Never while watching (the form is the run's).
+  isStale() {
+    if (this.watching || !this.running) return false;
+    const config = this.getConfig();
+    return !config || !sameConfig(plain(config), this.running.config, this.running.exact);
+  }
+
+  checkStale() {
+    const stale = this.isStale();
+    if (stale === this.stale) return;
+    this.stale = stale;
+    if (this.staleNote) this.staleNote.hidden = !stale;
+    this.root.classList.toggle("stale", stale);
+    this.onStale?.(stale);
   }
 
   currentSpeed() {
@@ -76,18 +116,33 @@ export class Player {
     if (this.watching) return;
     const config = this.getConfig();
     if (!config) return;
-    this.onRestart?.();
+    this.playWhenStarted = false;
+    this.showing(config, true);
+    this.onRestart?.(this.running.config);
     this.moveTo(0, true);
     const speed = this.currentSpeed();
     this.socket.start(this.lab, config, { ...(speed ? { speed } : {}), paused });
     this.setStatus("connecting");
   }
 
+  // A new run from step 0 with the form's config: playing if the one on screen was, else paused.
+  restart() {
+    this.start(this.status !== "running");
+  }
+
+  // A new run only when the form differs from the run on screen (a page that restarts on its own after
+  // an edit: Play may have started the new run already).
+  restartIfStale() {
+    if (this.isStale()) this.restart();
+  }
+
   toggle() {
     if (this.watching) return;
     if (this.status === "running") this.socket.pause();
+    else if (this.status === "connecting") this.playWhenStarted = true; // our start is on its way: play it
+    else if (this.isStale() && !["reattaching", "reconnecting", "disconnected"].includes(this.status)) this.start();
     else if (this.status === "paused") this.socket.resume();
-    else if (!["connecting", "reattaching", "reconnecting", "disconnected"].includes(this.status)) this.start();
+    else if (!["reattaching", "reconnecting", "disconnected"].includes(this.status)) this.start();
   }
 
   stepOnce() {

@@ -40,10 +40,7 @@ async function refresh() {
   const mine = ++asked;
   $("form-error").textContent = "";
   try {
-    const [example, code] = await Promise.all([
-      api("/api/backprop/example", question()),
-      api("/api/backprop/code", state.config),
-    ]);
+    const example = await api("/api/backprop/example", question()); // the code panel is the run's
     if (mine !== asked) return;
     spelledOut(state.config, example.config); // null and b1/b2 as the values they stand for
     values.write();
@@ -51,7 +48,6 @@ async function refresh() {
     graph.update(example);
     renderTables(example);
     walk.setExample(example, state.view.walk);
-    $("code").textContent = code.code;
     $("graph").dataset.loss = String(example.loss);
   } catch (error) {
     if (mine === asked) $("form-error").textContent = error.message;
@@ -79,6 +75,7 @@ function initLive() {
   const { player } = livePlayer({
     lab: "backprop",
     getConfig: () => state.config, // only the config goes to the server; the view stays here
+    code: "/api/backprop/code", // the code panel shows the run on screen
     onFrame: renderFrame,
     onRestart: refresh,
     applyConfig: (config) => {

@@ -174,14 +174,6 @@ function facts(run, name) {
   return box;
 }
 
-async function showCode(config) {
-  const response = await fetch("/api/landscape/code", {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(config),
-  });
-  const body = await response.json();
-  $("code").textContent = response.ok ? body.code : "";
-}
-
 function buildPresets() {
   $("presets").replaceChildren(...presets.map((p) => {
     const b = document.createElement("button");
@@ -203,6 +195,7 @@ async function main() {
   const { player } = livePlayer({
     lab: "landscape",
     getConfig: runConfig,
+    code: "/api/landscape/code", // the code panel shows the run on screen
     onFrame: (message) => {
       frame = message;
       render();
@@ -210,7 +203,6 @@ async function main() {
     onRestart: () => {
       frame = null;
       drawn.clear();
-      showCode(runConfig());
     },
     applyConfig: (config) => {
       for (const key of Object.keys(state.config)) delete state.config[key]; // in place, as a preset does
@@ -254,7 +246,6 @@ async function main() {
     await navigator.clipboard?.writeText($("code").textContent);
     event.target.textContent = t("common.copied");
   });
-  showCode(runConfig());
   player.open(); // this tab's run, or paused at step 0: Play trains, then the surface fills in
 }
 

@@ -75,8 +75,7 @@ async function post(path, body) {
 }
 
 async function loadScene(cfg) {
-  const [s, code] = await Promise.all([post("/api/training/scene", cfg), post("/api/training/code", cfg)]);
-  $("code").textContent = code ? code.code : "";
+  const s = await post("/api/training/scene", cfg); // the code panel is the live controller's
   if (!s) return;
   scene = s;
   const two = s.runs.length > 1;
@@ -129,18 +128,19 @@ async function main() {
   writeForm(state);
   polynomial.write();
   vanishing.write();
-  const { socket, player } = livePlayer({
+  const { player } = livePlayer({
     lab: "training",
     getConfig: config,
+    code: "/api/training/code", // the code panel shows the run on screen
     showError,
     onFrame: (message) => {
       frame = message;
       render();
     },
-    onRestart: () => {
+    onRestart: (c) => {
       frame = null;
       scene = null;
-      loadScene(config());
+      loadScene(c); // the scene of the run on screen (a reload's form may hold edits not yet started)
     },
     applyConfig: (c) => {
       const { compare, ...rest } = c;
@@ -156,7 +156,7 @@ async function main() {
       readForm(state);
       saveState(state);
       showDataFields(state);
-      if (LIVE.includes(input.id) && player.live) socket.set({ [input.id]: Number(input.value) });
+      if (LIVE.includes(input.id)) player.setLive({ [input.id]: Number(input.value) });
     });
   }
   $("csv-file").addEventListener("change", (event) => { if (event.target.files[0]) upload(event.target.files[0]); });
