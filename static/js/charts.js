@@ -4,7 +4,18 @@ import { t } from "./i18n.js";
 import "./export.js"; // a CSV button on every chart; Plotly itself arrives after the first paint (plotly_loader.js)
 import "./chart_table.js"; // every chart gets a "Data table" view of its traces
 
-export const PALETTE = ["#2f5aa8", "#d1495b", "#edae49", "#00798c", "#6a4c93", "#3d9970", "#ff7f0e", "#8c564b"];
+// Okabe & Ito's palette for colour-blind readers (tests/browser/test_lesson_colour.py holds every pair apart
+// under simulated protanopia and deuteranopia); its yellow, faint on white, comes last. Where colour alone
+// would tell series apart, DASHES and SYMBOLS (by the same index) tell them apart too.
+export const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
+export const DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid", "dash"];
+export const SYMBOLS = ["circle", "square", "diamond", "triangle-up", "x", "triangle-down", "cross", "star"];
+
+// The look of series `i` of a set: its colour, dash and marker symbol.
+export function seriesStyle(i) {
+  const k = i % PALETTE.length;
+  return { color: PALETTE[k], dash: DASHES[k], symbol: SYMBOLS[k] };
+}
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const FONT = { family: getComputedStyle(document.documentElement).fontFamily, size: 12 };
 
@@ -20,14 +31,14 @@ export function baseLayout(extra = {}) {
 }
 
 export class LineChart {
-  constructor(el, { title = "", xTitle = "", yTitle = "", logY = false, height = 300 } = {}) {
+  constructor(el, { title = "", xTitle = "", yTitle = "", logY = false, height = 300, robust = false } = {}) {
     this.el = el;
-    this.options = { title, xTitle, yTitle, logY, height };
+    this.options = { title, xTitle, yTitle, logY, height, robust };
   }
 
   update(series, options = {}) {
     Object.assign(this.options, options);
-    const { title, xTitle, yTitle, logY, height } = this.options;
+    const { title, xTitle, yTitle, logY, height, robust } = this.options;
     const traces = series.map((s) => ({
       type: "scatter",
       mode: s.mode || "lines",
@@ -35,7 +46,7 @@ export class LineChart {
       x: s.x,
       y: s.y,
       line: { color: s.color, dash: s.dash || "solid", width: s.width || 2 },
-      marker: { color: s.color, size: 6 },
+      marker: { color: s.color, size: s.symbol ? 7 : 6, ...(s.symbol ? { symbol: s.symbol } : {}) },
       connectgaps: false,
     }));
     Plotly.react(this.el, traces, baseLayout({
@@ -43,10 +54,29 @@ export class LineChart {
       title: { text: title, font: { size: 14 } },
       xaxis: { title: { text: xTitle }, zeroline: false },
       yaxis: { title: { text: yTitle }, type: logY ? "log" : "linear", exponentformat: "power",
-        ...(logY ? logTicks(series) : {}) },
+        ...(logY ? logTicks(series) : {}), ...(robust ? robustRange(series.flatMap((s) => s.y), logY) : {}) },
       uirevision: "keep",
     }), CONFIG);
   }
+}
+
+// A y range that ignores runaway values: the bulk of the finite values (5th to 95th percentile, on the
+// axis's own scale) and up to 20 times its spread beyond (3 decades on a log axis), so a first steep
+// drop stays in view while a runaway's 1e231, which would flatten every other curve, does not. No range
+// (Plotly's autorange) when nothing runs away.
+export function robustRange(values, log = false) {
+  const scale = (v) => (log ? Math.log10(v) : v);
+  const finite = values.filter((v) => v !== null && Number.isFinite(v) && (!log || v > 0)).map(scale).sort((a, b) => a - b);
+  if (finite.length < 2) return {};
+  const at = (q) => finite[Math.min(finite.length - 1, Math.floor(q * (finite.length - 1)))];
+  const lo = at(0.05);
+  const hi = at(0.95);
+  const spread = log ? 3 : 20 * Math.max(hi - lo, Math.abs(hi) * 1e-3, 1e-12);
+  const low = Math.max(finite[0], lo - spread);
+  const high = Math.min(finite[finite.length - 1], hi + spread);
+  if (low === finite[0] && high === finite[finite.length - 1]) return {};
+  const pad = (high - low) * 0.05;
+  return { range: [low - pad, high + pad], autorange: false };
 }
 
 // Log axes labelled at 1, 2 and 5 times powers of ten, written out (0.05, 2e-7), not as bare digits.

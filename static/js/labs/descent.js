@@ -3,17 +3,19 @@
 import { loadStrings, t } from "../i18n.js";
 import { bindForm, livePlayer, writeForm } from "../controls.js";
 import { loadSpec, loadState, saveState } from "../state.js";
-import { LineChart, PALETTE, formatValue } from "../charts.js";
+import { LineChart, formatValue, seriesStyle } from "../charts.js";
 import { ContourPaths, FitChart, LossPerUpdate } from "./descent_charts.js";
 
-const PALETTE_INDEX = { batch: 0, stochastic: 1, minibatch: 3 }; // the notes' colours, kept by name
+// each variant's colour, dash and marker, kept by name: batch and mini-batch differ in more than colour
+const STYLE_INDEX = { batch: 0, stochastic: 1, minibatch: 3 };
 const DEFAULT_SPEED = 7; // 200 ticks/s: the notes' race lasts about half a minute
 
 let spec = null;
 let state = null; // {config, view}: this page has no view settings of its own
 let frame = null;
 const $ = (id) => document.getElementById(id);
-const color = (variant) => PALETTE[PALETTE_INDEX[variant] ?? 5];
+const style = (variant) => seriesStyle(STYLE_INDEX[variant] ?? 5);
+const color = (variant) => style(variant).color;
 const save = () => saveState(state);
 
 // The variant checkboxes, one per choice the spec lists, each in its colour.
@@ -50,7 +52,7 @@ const lossUpdate = new LossPerUpdate($("loss-update"));
 const lossEpoch = new LineChart($("loss-epoch"), { height: 320, logY: true });
 
 function named(v) {
-  return { ...v, name: t(`descent.v.${v.variant}`), color: color(v.variant) };
+  return { ...v, name: t(`descent.v.${v.variant}`), ...style(v.variant) };
 }
 
 function render() {
@@ -60,7 +62,8 @@ function render() {
   fit.update(variants);
   lossUpdate.update(variants);
   lossEpoch.update(variants.map((v) => ({
-    name: v.name, x: v.epoch_losses.map((_, i) => i), y: v.epoch_losses, color: v.color, mode: "lines+markers",
+    name: v.name, x: v.epoch_losses.map((_, i) => i), y: v.epoch_losses, color: v.color, dash: v.dash, symbol: v.symbol,
+    mode: "lines+markers",
   })), { title: t("descent.loss_epoch_title"), xTitle: t("descent.epoch"), yTitle: t("descent.full_mse") });
   $("progress").textContent = t("descent.progress", {
     epoch: formatValue(frame.epoch), epochs: frame.epochs, tick: frame.step, ticks: frame.total_steps, // the engine writes both into every frame
@@ -113,13 +116,12 @@ async function post(path, config) {
 }
 
 async function loadScene(config) {
-  const [scene, code] = await Promise.all([post("/api/descent/scene", config), post("/api/descent/code", config)]);
+  const scene = await post("/api/descent/scene", config);
   if (scene) {
     contour.setScene(scene);
     fit.setScene(scene);
     render();
   }
-  $("code").textContent = code ? code.code : "";
 }
 
 async function main() {
@@ -131,13 +133,14 @@ async function main() {
   const { player } = livePlayer({
     lab: "descent",
     getConfig: runConfig,
+    code: "/api/descent/code", // the code panel shows the run on screen
     onFrame: (message) => {
       frame = message;
       render();
     },
-    onRestart: () => {
+    onRestart: (config) => {
       frame = null;
-      loadScene(runConfig());
+      loadScene(config); // the scene of the run on screen (a reload's form may hold edits not yet started)
     },
     applyConfig: (config) => {
       Object.assign(state.config, config);

@@ -1,7 +1,7 @@
 // The descent lab's own charts: the MSE contour with each variant's (w, b) path, and the fitted lines.
 /* global Plotly */
 import { t } from "../i18n.js";
-import { baseLayout } from "../charts.js";
+import { PALETTE, baseLayout } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 
@@ -50,11 +50,11 @@ export class ContourPaths {
     for (const v of variants) {
       traces.push({
         type: "scatter", mode: "lines", x: v.path.map((p) => p[0]), y: v.path.map((p) => p[1]), name: v.name,
-        line: { color: v.color, width: 2 }, hovertemplate: `${v.name}<br>w %{x:.3f}<br>b %{y:.3f}<extra></extra>`,
+        line: { color: v.color, width: 2, dash: v.dash }, hovertemplate: `${v.name}<br>w %{x:.3f}<br>b %{y:.3f}<extra></extra>`,
       });
       traces.push({
         type: "scatter", mode: "markers", x: [v.w], y: [v.b], showlegend: false, hoverinfo: "skip",
-        marker: { color: v.color, size: 9, line: { color: "#fff", width: 1.5 } },
+        marker: { color: v.color, size: 10, symbol: v.symbol, line: { color: "#fff", width: 1.5 } },
       });
     }
     traces.push({
@@ -63,7 +63,7 @@ export class ContourPaths {
     });
     traces.push({
       type: "scatter", mode: "markers", x: [ls.w], y: [ls.b], name: t("descent.least_squares"),
-      marker: { symbol: "star", size: 16, color: "#edae49", line: { color: "#1d2433", width: 1 } },
+      marker: { symbol: "star", size: 16, color: PALETTE[4], line: { color: "#1d2433", width: 1 } },
     });
     Plotly.react(this.el, traces, baseLayout({
       height: 400,
@@ -91,7 +91,7 @@ export class FitChart {
     const { data, least_squares: ls, x_range: xr } = this.scene;
     const traces = [{
       type: "scatter", mode: "markers", x: data.x, y: data.y, name: t("descent.data"),
-      marker: { symbol: "x", color: "#d1495b", size: 6 },
+      marker: { symbol: "x", color: PALETTE[1], size: 6 },
     }, {
       type: "scatter", mode: "lines", x: xr, y: xr.map((x) => ls.w * x + ls.b), name: t("descent.least_squares"),
       line: { color: "#1d2433", dash: "dash", width: 1.5 },
@@ -99,7 +99,7 @@ export class FitChart {
     for (const v of variants) {
       traces.push({
         type: "scatter", mode: "lines", x: v.line.map((p) => p[0]), y: v.line.map((p) => p[1]),
-        name: `${v.name}: y = ${v.w.toFixed(3)}x + ${v.b.toFixed(3)}`, line: { color: v.color, width: 2.5 },
+        name: `${v.name}: y = ${v.w.toFixed(3)}x + ${v.b.toFixed(3)}`, line: { color: v.color, width: 2.5, dash: v.dash },
       });
     }
     Plotly.react(this.el, traces, baseLayout({
@@ -121,7 +121,7 @@ export class LossPerUpdate {
   update(variants) {
     const traces = variants.map((v) => ({
       type: "scatter", mode: "lines", x: v.losses.update, y: v.losses.loss, name: v.name,
-      line: { color: v.color, width: 1.5 },
+      line: { color: v.color, width: 1.5, dash: v.dash },
     }));
     Plotly.react(this.el, traces, baseLayout({
       height: 320,

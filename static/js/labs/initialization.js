@@ -1,7 +1,7 @@
 // The Initialisation lab page: `{config, view}` in the URL hash, the form from the lab's spec; each frame -> render().
 import { loadStrings, t } from "../i18n.js";
 import { bindForm, livePlayer, writeForm } from "../controls.js";
-import { HistogramGrid, LineChart, PALETTE, formatValue } from "../charts.js";
+import { HistogramGrid, LineChart, PALETTE, formatValue, seriesStyle } from "../charts.js";
 import { table } from "../tables.js";
 import { clampNumber, loadSpec, loadState, resolve, saveState } from "../state.js";
 
@@ -13,6 +13,7 @@ let spec = null;
 let state = null; // {config, view}
 let methodArguments = {};
 let frame = null;
+let player = null;
 const $ = (id) => document.getElementById(id);
 const save = () => saveState(state);
 
@@ -37,8 +38,7 @@ function renderMethodCards() {
     }
     select.addEventListener("change", () => {
       methods[i] = { method: select.value };
-      renderMethodCards();
-      save();
+      cardsChanged();
     });
     const remove = document.createElement("button");
     remove.type = "button";
@@ -48,14 +48,21 @@ function renderMethodCards() {
     remove.disabled = methods.length <= (spec.schema.properties.methods.minItems ?? 1);
     remove.addEventListener("click", () => {
       methods.splice(i, 1);
-      renderMethodCards();
-      save();
+      cardsChanged();
     });
     card.append(remove, select);
     for (const arg of methodArguments[m.method] || []) card.append(argumentField(m, arg, schema));
     box.append(card);
   });
   $("add-method").disabled = methods.length >= spec.schema.properties.methods.maxItems;
+}
+
+// The charts' columns are the method cards: a changed card restarts the run (playing if it was), so no
+// chart keeps showing a method the cards no longer hold.
+function cardsChanged() {
+  renderMethodCards();
+  save();
+  player?.restart();
 }
 
 // One argument of a method, its choices, bounds and default from the spec's InitSpec.
@@ -91,6 +98,7 @@ function argumentField(m, arg, schema) {
       input.value = value ?? "";
     }
     save();
+    player?.restart();
   });
   label.append(input);
   return label;
@@ -114,13 +122,15 @@ function render() {
       x: m.loss_curve.map((p) => p[0]),
       y: m.loss_curve.map((p) => p[1]),
       color: colors[i],
+      dash: seriesStyle(i).dash,
     })),
     { title: `${t("initialization.loss_title")} · ${t("common.step")} ${frame.step}`, xTitle: t("common.step"), yTitle: t("common.loss") },
   );
   const q = state.view.quantity;
   const layerIdx = frame.layers.map((l) => l.index);
   const stdSeries = methods.map((m, i) => ({
-    name: m.label, x: layerIdx, y: m.layers.map((l) => l[q].std), color: colors[i], mode: "lines+markers",
+    name: m.label, x: layerIdx, y: m.layers.map((l) => l[q].std), color: colors[i], symbol: seriesStyle(i).symbol,
+    mode: "lines+markers",
   }));
   if (q === "weight") {
     methods.forEach((m, i) => stdSeries.push({
@@ -160,14 +170,6 @@ function renderTables(methods) {
   $("symmetry-table").replaceChildren(table(symHeaders, symRows));
 }
 
-async function showCode(config) {
-  const response = await fetch("/api/init/code", {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(config),
-  });
-  const body = await response.json();
-  $("code").textContent = response.ok ? body.code : "";
-}
-
 async function main() {
   await loadStrings();
   const [loaded, methodList, presets] = await Promise.all([
@@ -179,16 +181,16 @@ async function main() {
   state = loadState(spec, VIEW, VIEW_CHOICES);
   methodArguments = Object.fromEntries(methodList.map((m) => [m.name, m.arguments]));
   const form = $("run-form");
-  const { player } = livePlayer({
+  ({ player } = livePlayer({
     lab: "initialization",
     getConfig: runConfig,
+    code: "/api/init/code", // the code panel shows the run on screen
     onFrame: (message) => {
       frame = message;
       render();
     },
     onRestart: () => {
       frame = null;
-      showCode(runConfig());
     },
     applyConfig: (config) => {
       Object.assign(state.config, config);
@@ -196,7 +198,7 @@ async function main() {
       renderMethodCards();
       save();
     },
-  });
+  }));
   bindForm(form, spec, state.config, {
     label: (field, value) => t(`initialization.${field === "activation" ? "act" : field}.${value}`),
     onChange: (field, value) => {
@@ -210,8 +212,7 @@ async function main() {
     if (state.config.methods.length < spec.schema.properties.methods.maxItems) {
       state.config.methods.push({ method: "kaiming_uniform" });
     }
-    renderMethodCards();
-    save();
+    cardsChanged();
   });
   for (const b of document.querySelectorAll("#presets button")) {
     b.addEventListener("click", () => {
@@ -245,7 +246,6 @@ async function main() {
     await navigator.clipboard?.writeText($("code").textContent);
     event.target.textContent = t("common.copied");
   });
-  showCode(runConfig());
   player.open(); // this tab's run, or the initial state paused at step 0
 }
 

@@ -74,12 +74,12 @@ export function drawContour(el, run, title, range, path) {
     const xs = path.map((p) => p[0]);
     const ys = path.map((p) => p[1]);
     traces.push({ type: "scatter", mode: "lines+markers", x: xs, y: ys, name: t("landscape.path"),
-      line: { color: "#fff", width: 2 }, marker: { color: "#d1495b", size: 6, line: { color: "#fff", width: 1 } } });
+      line: { color: "#fff", width: 2 }, marker: { color: PALETTE[1], size: 6, line: { color: "#fff", width: 1 } } });
     traces.push({ type: "scatter", mode: "markers", x: [xs[0]], y: [ys[0]], name: t("landscape.start"),
-      marker: { symbol: "circle-open", size: 12, color: "#edae49", line: { width: 3 } } });
+      marker: { symbol: "circle-open", size: 12, color: PALETTE[4], line: { width: 3 } } });
   }
   traces.push({ type: "scatter", mode: "markers", x: [0], y: [0], name: t("landscape.trained"),
-    marker: { symbol: "star", size: 13, color: "#edae49", line: { color: "#000", width: 1 } } });
+    marker: { symbol: "star", size: 13, color: PALETTE[4], line: { color: "#000", width: 1 } } });
   const waiting = !s ? [{ text: t(path ? "landscape.wait_path" : "landscape.wait_surface"), xref: "paper", yref: "paper",
     x: 0.5, y: 0.5, showarrow: false, font: { size: 13, color: "#667" } }] : [];
   Plotly.react(el, traces, baseLayout({
@@ -100,7 +100,7 @@ export function drawSurface(el, run, title, range) {
     if (s.trajectory && s.trajectory_loss) {
       traces.push({ type: "scatter3d", mode: "lines+markers", x: s.trajectory.map((p) => p[0]),
         y: s.trajectory.map((p) => p[1]), z: s.trajectory_loss.map((v) => (v > 0 ? Math.log10(v) : null)),
-        line: { color: "#d1495b", width: 5 }, marker: { size: 3, color: "#d1495b" }, name: t("landscape.path") });
+        line: { color: PALETTE[1], width: 5 }, marker: { size: 3, color: PALETTE[1] }, name: t("landscape.path") });
     }
   }
   Plotly.react(el, traces, baseLayout({

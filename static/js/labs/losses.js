@@ -1,7 +1,7 @@
 // The Loss-functions page: one state object in the URL hash; the live outlier fit; the one-shot panels.
 import { loadStrings, t } from "../i18n.js";
 import { livePlayer } from "../controls.js";
-import { LineChart, PALETTE } from "../charts.js";
+import { LineChart, seriesStyle } from "../charts.js";
 import { $, api, fixed, loadHash, saveHash, table } from "./losses_util.js";
 import { renderTex } from "./tex_mathml.js";
 import { initRegression } from "./losses_regression.js";
@@ -9,7 +9,8 @@ import { initClassification } from "./losses_classify.js";
 import { initInformation } from "./losses_info.js";
 
 const FIT_FIELDS = ["samples", "outliers", "outlier_offset", "noise", "lr", "beta", "steps", "seed"];
-const FIT_COLORS = { l1: PALETTE[0], mse: PALETTE[1], smooth_l1: PALETTE[3], huber: PALETTE[4] };
+// each loss's colour and dash, by name (the regression panel's too)
+const FIT_STYLES = { l1: seriesStyle(0), mse: seriesStyle(1), smooth_l1: seriesStyle(3), huber: seriesStyle(4) };
 const DEFAULTS = {
   fit: { losses: ["l1", "mse", "smooth_l1"], samples: 30, outliers: 4, outlier_offset: 8, noise: 0.3,
     optimizer: "sgd", lr: 0.05, beta: 1, steps: 3000, seed: 0 },
@@ -64,11 +65,13 @@ function renderFit() {
   ];
   for (const f of frame.fits) {
     if (f.w === null || f.b === null) continue;
-    series.push({ name: t(`losses.loss.${f.loss}`), x: [lo, hi], y: [lo, hi].map((v) => f.w * v + f.b), color: FIT_COLORS[f.loss] });
+    series.push({ name: t(`losses.loss.${f.loss}`), x: [lo, hi], y: [lo, hi].map((v) => f.w * v + f.b),
+      color: FIT_STYLES[f.loss].color, dash: FIT_STYLES[f.loss].dash });
   }
   fitChart.update(series, { title: `${t("losses.outliers.fit_title")} · ${t("common.step")} ${frame.step}`, xTitle: "x", yTitle: "y" });
   historyChart.update(frame.fits.map((f) => ({
-    name: t(`losses.loss.${f.loss}`), x: f.history.step, y: f.history.loss, color: FIT_COLORS[f.loss],
+    name: t(`losses.loss.${f.loss}`), x: f.history.step, y: f.history.loss,
+    color: FIT_STYLES[f.loss].color, dash: FIT_STYLES[f.loss].dash,
   })), { title: t("losses.outliers.history_title"), xTitle: t("common.step"), yTitle: t("common.loss") });
   $("fit-table").replaceChildren(table(
     [t("losses.outliers.losses"), "w", "b", t("losses.outliers.table_loss")],
@@ -77,27 +80,19 @@ function renderFit() {
   ));
 }
 
-async function showCode(config) {
-  try {
-    $("code").textContent = (await api("/api/losses/code", config)).code;
-  } catch (error) {
-    $("form-error").textContent = error.message;
-  }
-}
-
 function initLive() {
   writeFitForm();
   const { player } = livePlayer({
     lab: "losses",
     getConfig: fitConfig,
+    code: "/api/losses/code", // the code panel shows the run on screen
     onFrame: (message) => { frame = message; renderFit(); },
-    onRestart: () => { frame = null; showCode(fitConfig()); },
+    onRestart: () => { frame = null; },
     applyConfig: (config) => { Object.assign(state.fit, config); writeFitForm(); save(); },
   });
   for (const f of [...FIT_FIELDS, "optimizer"]) $(f).addEventListener("change", readFitForm);
   for (const box of document.querySelectorAll("#fit-losses input")) box.addEventListener("change", readFitForm);
   $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
-  showCode(fitConfig());
   player.open();
 }
 

@@ -2,7 +2,7 @@
 import { lang, loadStrings, t } from "../i18n.js";
 import { livePlayer } from "../controls.js";
 import { loadHash, saveHash } from "../state.js";
-import { LineChart, PALETTE } from "../charts.js";
+import { LineChart, seriesStyle } from "../charts.js";
 import { SurfaceViews } from "./optimizers_views.js";
 import { EwaPanel, renderBasins, renderCounts, renderStateCards } from "./optimizers_panels.js";
 import { RESTART_ONLY, RacerCards } from "./optimizers_racers.js";
@@ -73,8 +73,10 @@ function writeForm() {
   racerCards.render(state.optimizers);
 }
 
+// The run config of the page's state (every control reads itself into the state on change). It reads no
+// control itself: it is asked at any time (is the run on screen still the form's?), also while a scene's
+// state waits for its surface before the form shows it.
 function runConfig() {
-  readForm();
   const config = {
     mode: state.mode, surface: custom() ? "saddle" : state.surface, expression: custom() ? state.expression : null,
     start: state.mode === "race" ? currentStart() : null, steps: state.steps, optimizers: state.optimizers,
@@ -110,20 +112,25 @@ async function loadSurface() {
 }
 
 const views = new SurfaceViews($("contour"), $("surface3d"), $("arrow-note"), { onPick: pickStart });
-const lossChart = new LineChart($("loss-chart"), { height: 330 });
+const lossChart = new LineChart($("loss-chart"), { height: 330, robust: true }); // runaways off the axis
 const ewaPanel = new EwaPanel($("ewa-chart"), $("ewa-window"));
 const racerCards = new RacerCards($("racers"), $("add-racer"), { kinds: {}, onEdit: editRacer, onStructure: changed });
-let socket;
 let player;
+
+// " (left the surface after step 40)" for a racer or cloud gone from the map, else nothing
+function leftNote(step) {
+  return step === null ? "" : ` (${t("optimizers.left_at", { step })})`;
+}
 
 function render() {
   views.render(frame, state.mode === "race" ? currentStart() : null);
   if (!frame) return;
   const race = frame.mode === "race";
   const lines = race
-    ? frame.racers.map((r, i) => ({ name: r.label, x: r.steps, y: views.clipped(r.points, r.values),
-      color: PALETTE[i % PALETTE.length] }))
-    : frame.clouds.map((c, i) => ({ name: c.label, x: c.curve.steps, y: c.curve.values, color: PALETTE[i % PALETTE.length] }));
+    ? frame.racers.map((r, i) => ({ name: r.label + leftNote(views.leftAt(r)), x: r.steps,
+      y: views.clipped(r.points, r.values), color: seriesStyle(i).color, dash: seriesStyle(i).dash }))
+    : frame.clouds.map((c, i) => ({ name: c.label + leftNote(views.cloudLeftAt(i)), x: c.curve.steps,
+      y: c.curve.values, ...seriesStyle(i) }));
   const all = lines.flatMap((l) => l.y).filter((v) => v !== null);
   // a log axis when it helps; over more than ~5 decades its tick labels crowd out the curves
   const ratio = all.length ? Math.max(...all) / Math.min(...all) : 0;
@@ -144,11 +151,12 @@ function render() {
   renderBasins($("basins"), frame.starts, frame.clouds[Number(select.value) || 0], info.domain);
 }
 
-// A new run from step 0: playing if the old one was (or if asked), else paused on the start.
-async function restart(play = player.status === "running") {
+// A new run from step 0: playing if the old one was (or if asked), else paused on the start. An edit
+// restarts only if the run on screen is not already the form's (Play pressed meanwhile starts it).
+async function restart(play = player.status === "running", always = false) {
   if (!(await loadSurface())) return;
   writeForm();
-  player.start(!play);
+  if (always || player.isStale()) player.start(!play);
 }
 
 function pickStart(point) {
@@ -162,19 +170,17 @@ function pickStart(point) {
 
 function editRacer(index, key, value) {
   saveState();
-  if (player.live && !RESTART_ONLY.includes(key)) socket.set({ racers: [{ index, [key]: value }] });
-  showCode();
+  if (!RESTART_ONLY.includes(key)) {
+    player.setLive({ racers: [{ index, [key]: value }] }, (config) => {
+      if (config.optimizers?.[index]) config.optimizers[index][key] = value;
+    });
+  }
 }
 
 function changed() {
   state.scene = null;
   saveState();
   restart();
-}
-
-async function showCode() {
-  const { ok, body } = await post("code", runConfig());
-  $("code").textContent = ok ? body.code : "";
 }
 
 function refreshEwa() {
@@ -195,7 +201,7 @@ function applyScene(scene) {
   if (scene.ewa) state.beta = scene.ewa.beta;
   saveState();
   refreshEwa();
-  restart(true);
+  restart(true, true);
 }
 
 // A run's config (watched or re-attached) into the page's state; the surface follows.
@@ -247,11 +253,12 @@ async function main() {
   for (const s of surfaces) select.add(new Option(s.name.replace("_", " "), s.name));
   select.add(new Option(t("optimizers.custom"), "custom"));
   renderScenes();
-  ({ socket, player } = livePlayer({
+  ({ player } = livePlayer({
     lab: "optimizers",
     getConfig: runConfig,
+    code: "/api/optimizers/code", // the code panel shows the run on screen
     onFrame: (message) => { frame = message; render(); },
-    onRestart: () => { frame = null; showCode(); },
+    onRestart: () => { frame = null; },
     applyConfig,
   }));
   bindForm();

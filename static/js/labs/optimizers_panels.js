@@ -6,7 +6,7 @@ import { LineChart, PALETTE, baseLayout, formatValue } from "../charts.js";
 // optimizer.state keys in the order the notes introduce them: velocity, then squared averages, then Adam's
 const QUANTITIES = ["point", "grad", "momentum_buffer", "sum", "square_avg", "grad_avg", "exp_avg", "exp_avg_sq",
   "max_exp_avg_sq", "m_hat", "v_hat", "update"];
-const BASIN_COLORS = ["#e15759", "#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#ff9da7"];
+const BASIN_COLORS = PALETTE; // the minima, in the colour-blind-safe set
 const OTHER = { "-1": "#b8bfcc", "-2": "#1d2433", "-3": "#b42318" };
 
 function cell(row, value) {
@@ -40,7 +40,8 @@ export function renderStateCards(el, racers) {
       if (!v) continue;
       const row = body.insertRow();
       row.dataset.q = key;
-      row.insertCell().textContent = t(`optimizers.q.${key}`);
+      // "momentum_buffer" may break after its underscore (a zero-width space); numbers never break
+      row.insertCell().textContent = t(`optimizers.q.${key}`).replaceAll("_", "_\u200b");
       cell(row, v[0]);
       cell(row, v[1]);
     }

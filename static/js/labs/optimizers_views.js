@@ -1,10 +1,12 @@
 // The surface views: a contour map and a 3D surface, with every path (or cloud) drawn as it grows.
 /* global Plotly */
 import { t } from "../i18n.js";
-import { PALETTE, baseLayout, formatValue } from "../charts.js";
+import { PALETTE, baseLayout, formatValue, seriesStyle } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const ARROW = 0.08; // arrow length as a share of the plotting box
+// where each racer's "left after step n" note goes: two racers leaving from one point do not overprint
+const TEXT_AT = ["top center", "bottom center", "top right", "bottom right", "top left", "bottom left"];
 
 export function hasWebGL() {
   try {
@@ -36,6 +38,7 @@ export class SurfaceViews {
     this.onPick = onPick;
     this.webgl = hasWebGL();
     this.clickBound = false;
+    this.lastSeen = new Map(); // swarm cloud index -> its shown points at the last frame any was on the map
   }
 
   setSurface(grid, info) {
@@ -78,6 +81,45 @@ export class SurfaceViews {
     return values.map((v, k) => (this.onMap(points[k]) ? v : null));
   }
 
+  // How many of a path's points come before it first leaves the map (its length if it never does).
+  // What follows is not drawn: runaway coordinates (1e71) break the SVG and flatten the 3D view.
+  onMapLength(points) {
+    const k = points.findIndex((p) => !this.onMap(p));
+    return k < 0 ? points.length : k;
+  }
+
+  // The step after which a racer left: the last on the map, or its last point if it diverged in place.
+  leftAt(r) {
+    const k = this.onMapLength(r.points);
+    if (k === r.points.length && !r.diverged) return null;
+    return r.steps[Math.max(k - 1, 0)];
+  }
+
+  // A swarm cloud whose shown points have all left the map: the step it was last seen on it (its points
+  // then are drawn, faded), else null. Kept per run; a rewound run forgets what lies past its step.
+  cloudLeftAt(i) {
+    const seen = this.lastSeen.get(i);
+    return seen && seen.gone ? seen.step : null;
+  }
+
+  trackClouds(frame) {
+    if (!frame) {
+      this.lastSeen.clear();
+      return;
+    }
+    for (const [i, seen] of this.lastSeen) if (seen.step > frame.step) this.lastSeen.delete(i);
+    (frame.clouds || []).forEach((c, i) => {
+      const values = c.values || [];
+      const on = c.points.map((p, k) => k).filter((k) => this.onMap(c.points[k]) && Number.isFinite(values[k] ?? 0));
+      if (on.length) {
+        this.lastSeen.set(i, { step: frame.step, gone: false, x: on.map((k) => c.points[k][0]),
+          y: on.map((k) => c.points[k][1]), z: on.map((k) => this.height(values[k] ?? null)) });
+      } else if (this.lastSeen.has(i)) {
+        this.lastSeen.get(i).gone = true;
+      }
+    });
+  }
+
   render(frame, start) {
     if (!this.contour) return;
     const racers = frame?.racers || [];
@@ -85,34 +127,46 @@ export class SurfaceViews {
     const traces = [this.contour, this.minima];
     const traces3d = [this.surface];
     racers.forEach((r, i) => {
-      const color = PALETTE[i % PALETTE.length];
-      const x = r.points.map((p) => p[0]);
-      const y = r.points.map((p) => p[1]);
+      const { color, dash, symbol } = seriesStyle(i);
+      const n = this.onMapLength(r.points); // drawn up to where it left the map
+      const x = r.points.slice(0, n).map((p) => p[0]);
+      const y = r.points.slice(0, n).map((p) => p[1]);
+      const leftAt = this.leftAt(r);
       const name = r.label + (r.diverged ? ` (${t("optimizers.diverged")})` : "");
-      traces.push({ type: "scatter", mode: "lines+markers", name, x, y, line: { color, width: 2.5 },
-        marker: { color, size: 3 }, legendgroup: String(i), customdata: r.steps,
+      traces.push({ type: "scatter", mode: "lines+markers", name, x, y, line: { color, width: 2.5, dash },
+        marker: { color, size: 3 }, legendgroup: String(i), customdata: r.steps.slice(0, n),
         hovertemplate: `${r.label}<br>${t("common.step")} %{customdata}<br>(%{x:.4f}, %{y:.4f})<extra></extra>` });
-      traces.push({ type: "scatter", mode: "markers", x: x.slice(-1), y: y.slice(-1), showlegend: false,
-        legendgroup: String(i), marker: { color, size: 11, line: { color: "#fff", width: 1.5 } }, hoverinfo: "skip" });
-      if (r.diverged && x.length) { // where and when it left: its last finite point, marked
-        const left = t("optimizers.left_at", { step: r.steps[r.steps.length - 1] });
+      if (leftAt === null) {
+        traces.push({ type: "scatter", mode: "markers", x: x.slice(-1), y: y.slice(-1), showlegend: false,
+          legendgroup: String(i), marker: { color, symbol, size: 11, line: { color: "#fff", width: 1.5 } }, hoverinfo: "skip" });
+      } else if (x.length) { // where and when it left: its last point on the map, marked
+        const left = t("optimizers.left_at", { step: leftAt });
         traces.push({ type: "scatter", mode: "markers+text", x: x.slice(-1), y: y.slice(-1), showlegend: false,
-          legendgroup: String(i), text: [left], textposition: "top center", textfont: { color, size: 12 },
+          legendgroup: String(i), text: [left], textposition: TEXT_AT[i % TEXT_AT.length], textfont: { color, size: 12 },
           marker: { symbol: "x-thin", size: 16, line: { color, width: 3 } }, hoverinfo: "text" });
       }
       traces3d.push({ type: "scatter3d", mode: "lines", name: r.label, x, y,
-        z: this.clipped(r.points, r.values).map((v) => this.height(v)),
+        z: r.values.slice(0, n).map((v) => this.height(v)),
         line: { color, width: 6 }, showlegend: false });
     });
+    this.trackClouds(frame);
     clouds.forEach((c, i) => {
-      const color = PALETTE[i % PALETTE.length];
-      const x = c.points.map((p) => p[0]);
-      const y = c.points.map((p) => p[1]);
-      traces.push({ type: "scatter", mode: "markers", name: c.label, x, y, hoverinfo: "skip",
-        marker: { color, size: 4, opacity: 0.7 } });
-      traces3d.push({ type: "scatter3d", mode: "markers", name: c.label, x, y,
-        z: this.clipped(c.points, c.values || []).map((v) => this.height(v)),
-        marker: { color, size: 2 }, showlegend: false });
+      const { color, symbol } = seriesStyle(i);
+      const left = this.cloudLeftAt(i);
+      const seen = this.lastSeen.get(i);
+      if (!seen) return; // never on the map in this run: nothing to draw
+      // a cloud gone from the map stays where it was last seen, faded, marked with the step
+      const name = c.label + (left === null ? "" : ` (${t("optimizers.left_at", { step: left })})`);
+      traces.push({ type: "scatter", mode: "markers", name, x: seen.x, y: seen.y, hoverinfo: "skip",
+        marker: { color, symbol, size: 4, opacity: left === null ? 0.7 : 0.25 } });
+      if (left !== null) {
+        const mid = (v) => v.reduce((a, b) => a + b, 0) / v.length;
+        traces.push({ type: "scatter", mode: "markers+text", x: [mid(seen.x)], y: [mid(seen.y)], showlegend: false,
+          text: [t("optimizers.left_at", { step: left })], textposition: "top center", textfont: { color, size: 12 },
+          marker: { symbol: "x-thin", size: 16, line: { color, width: 3 } }, hoverinfo: "text" });
+      }
+      traces3d.push({ type: "scatter3d", mode: "markers", name: c.label, x: seen.x, y: seen.y, z: seen.z,
+        marker: { color, size: 2, opacity: left === null ? 1 : 0.3 }, showlegend: false });
     });
     if (start && !clouds.length) {
       traces.push({ type: "scatter", mode: "markers", name: t("optimizers.start_marker"), x: [start[0]], y: [start[1]],
