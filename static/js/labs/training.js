@@ -5,6 +5,7 @@ import { LIVE, applyPreset, loadPresets, loadState, readForm, runConfig, saveSta
 import { Curves, Gradients, ModelView } from "./training_views.js";
 import { NetworkView } from "./training_network.js";
 import { PolynomialScene, VanishingScene } from "./training_scenes.js";
+import { reportsUploadGone, showUploadGone } from "./training_upload.js";
 
 const state = loadState();
 let frame = null;
@@ -14,7 +15,10 @@ const views = [new ModelView($("view-0"), $("images-0")), new ModelView($("view-
 const curves = new Curves($("loss-chart"), $("acc-chart"));
 const gradients = new Gradients($("grad-chart"), $("weights"));
 const network = new NetworkView($("network"));
-const showError = (text) => { $("form-error").textContent = text; };
+const showError = (text) => {
+  if (reportsUploadGone(text)) showUploadGone(); // said in the Data panel, translated, with a re-upload
+  $("form-error").textContent = reportsUploadGone(text) ? "" : text;
+};
 const polynomial = new PolynomialScene(state, showError);
 const vanishing = new VanishingScene(state, showError);
 
