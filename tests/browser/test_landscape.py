@@ -71,6 +71,7 @@ def test_a_comparison_draws_two_surfaces_in_one_colour_scale(page, live_server):
     titles = [page.evaluate(f"document.getElementById('contour-{i}').layout.title.text") for i in (0, 1)]
     assert titles[0].startswith("this run") and titles[1].startswith("Residual connections = on")
     assert page.locator("[data-roughness]").count() == 2
+    assert page.locator("[data-sharpness]").count() == 2 and "‖θ‖" in page.inner_text("#facts")
     assert page.evaluate("document.getElementById('line-chart').data.length") == 4  # train and test, twice
 
 
@@ -80,6 +81,10 @@ def test_a_preset_says_what_to_look_for(page, live_server):
     assert "two principal directions" in page.inner_text("#preset-look")
     assert page.input_value("#directions") == "pca"
     page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'running'")
+    page.click("#presets [data-preset=batch_none]")
+    assert "raw Gaussian directions" in page.inner_text("#preset-look")
+    assert page.input_value("#normalization") == "none" and page.input_value("#span") == "0.25"
+    assert page.input_value("#compare-field") == "batch_size" and page.input_value("#compare-value") == "200"
 
 
 def test_the_page_in_chinese(page, live_server):

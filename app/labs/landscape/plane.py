@@ -8,7 +8,7 @@ import torch
 from app.labs.landscape.batched import PlaneLoss
 from app.labs.landscape.directions import path_axes, random_directions
 from app.labs.landscape.model import flat, loss_and_accuracy
-from app.labs.landscape.roughness import roughness
+from app.labs.landscape.roughness import roughness, sharpness
 from app.labs.landscape.surface import axis, line, plane_rows
 from app.labs.landscape.trainee import Trainee
 
@@ -77,6 +77,7 @@ class Plane:
             "trajectory": None if self.trajectory is None else self.trajectory.tolist(),
             "trajectory_loss": None if self.trajectory_loss is None else [r(v) for v in self.trajectory_loss],
             "roughness": roughness(self.loss) if self.done and len(self.betas) % 2 else None,
+            "sharpness": sharpness(self.loss, self.center_loss) if self.done else None,
             "explained_variance": self.explained_variance,
             "line": {"alphas": self.line_alphas.tolist(),
                      "train_loss": self.line[0]["loss"], "test_loss": self.line[1]["loss"],

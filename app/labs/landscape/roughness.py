@@ -1,4 +1,6 @@
-"""How rough a surface is: the share of its points that break the climb away from the centre.
+"""How rough and how sharp a surface is.
+
+Roughness: the share of its points that break the climb away from the centre.
 
 A smooth bowl rises along every path leaving the minimum at its centre. For each grid point we take
 its neighbour one lattice step toward the centre (one step in each coordinate that is not yet
@@ -24,3 +26,14 @@ def roughness(loss: torch.Tensor | list[list[float]]) -> float:
     rough = (z < inner) | ~torch.isfinite(z)
     rough[ci, cj] = False
     return float(rough.sum()) / (rows * cols - 1)
+
+
+def sharpness(loss: torch.Tensor | list[list[float]], center_loss: float) -> float:
+    """How far the loss climbs, on average, from the centre over the whole plane: the mean over the grid
+    of ``loss − center_loss`` (non-finite points count as the largest finite rise). Only comparable
+    between networks looked at along directions of the same relative size, i.e. normalised ones."""
+    rise = torch.as_tensor(loss, dtype=torch.float64) - center_loss
+    finite = torch.isfinite(rise)
+    if not finite.any():
+        return float("inf")
+    return float(torch.where(finite, rise, rise[finite].max()).mean())

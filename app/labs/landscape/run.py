@@ -16,6 +16,7 @@ from app.labs.common.datasets import Dataset
 from app.labs.errors import FieldError
 from app.labs.landscape.config import LandscapeConfig
 from app.labs.landscape.directions import path_axes
+from app.labs.landscape.model import flat
 from app.labs.landscape.oneshot import direction_generator, load_data
 from app.labs.landscape.plane import Plane
 from app.labs.landscape.surface import STEP_FLOPS, rows_per_step
@@ -119,6 +120,7 @@ class LandscapeRun:
                 "epoch": t.steps // t.steps_per_epoch,
                 "curves": t.curves,
                 "parameters": sum(p.numel() for p in t.model.parameters()),
+                "weight_norm": float(flat(t.model).norm()),  # what a raw (unnormalised) direction is measured against
             }
             part["surface"] = None
             part["path"] = None

@@ -160,12 +160,16 @@ function facts(run, name) {
   const box = document.createElement("div");
   const s = run.surface;
   const ev = s?.explained_variance ?? run.path?.explained_variance;
-  const parts = [`<b>${name}</b>`, t("landscape.parameters", { n: run.parameters })];
+  const parts = [`<b>${name}</b>`, t("landscape.parameters", { n: run.parameters }),
+    t("landscape.weight_norm", { value: formatValue(run.weight_norm) })];
   if (run.diverged) parts.push(t("common.diverged"));
   if (s) parts.push(`${t("landscape.center_loss")} ${formatValue(s.center_loss)}`);
   if (ev) {
     parts.push(`<span data-explained>${t("landscape.explained", { pc1: (ev[0] * 100).toFixed(1),
       pc2: (ev[1] * 100).toFixed(1) })}</span>`);
+  }
+  if (s?.sharpness !== null && s?.sharpness !== undefined) {
+    parts.push(`<span data-sharpness>${t("landscape.sharpness", { value: formatValue(s.sharpness) })}</span>`);
   }
   if (s?.roughness !== null && s?.roughness !== undefined) {
     parts.push(`<span data-roughness>${t("landscape.roughness", { value: (s.roughness * 100).toFixed(1) })}</span>`);
