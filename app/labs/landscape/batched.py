@@ -52,6 +52,10 @@ class PlaneLoss:
         widest = max(m.out_features for m in model.modules() if isinstance(m, nn.Linear))
         self.chunk = max(1, CHUNK_FLOATS // (len(x) * widest))
 
+    def constants(self) -> list[torch.Tensor]:
+        """What is never written once made (a run's copies share it): the data, the parameters, the products."""
+        return [self.x, *self.params.values(), *self.first.values()]
+
     def __call__(self, coords: torch.Tensor, accuracy: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
         """Loss and accuracy ``[K]`` at the ``[K, m]`` coordinates (accuracy NaN unless asked, or for regression)."""
         coefficients = torch.cat([torch.ones(len(coords), 1), coords.float()], dim=1)  # (1, α, β) per point

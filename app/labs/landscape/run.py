@@ -134,9 +134,10 @@ class LandscapeRun:
                 "train_steps": self.train_steps, "runs": runs}
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "LandscapeRun":
-        """A branch of this run: its own models, optimisers, generators, curves and planes; the data set
-        and the saved checkpoints (never written after they are taken) shared."""
+        """A branch of this run: its own models, optimisers, generators, curves and planes; the data set,
+        the saved checkpoints and the planes' constants (never written after they are made) shared."""
         d = self.data
         fixed: list[object] = [d, d.x_train, d.y_train, d.x_test, d.y_test]
         fixed += [weights for t in self.trainees for _, weights in t.checkpoints]
+        fixed += [c for plane in self.planes if plane is not None for c in plane.loss_at.constants()]
         return copy_sharing(self, memo, fixed, [t.model for t in self.trainees])

@@ -92,3 +92,14 @@ def test_set_params_changes_the_learning_rate_only():
             assert exc.field == next(iter(bad))  # type: ignore[attr-defined]
         else:
             raise AssertionError(f"{bad} was accepted")
+
+
+def test_a_copy_made_while_the_surface_fills_in_shares_the_planes_constants():
+    run = LandscapeRun(LandscapeConfig(**SMALL), step_flops=1e5)
+    while not run.planes or run.planes[0].rows_done == 0:
+        run.step()
+    twin = copy.deepcopy(run)
+    mine, theirs = twin.planes[0].loss_at, run.planes[0].loss_at
+    assert mine is not theirs and all(a is b for a, b in zip(mine.constants(), theirs.constants(), strict=True))
+    assert twin.planes[0].loss is not run.planes[0].loss
+    assert frames(twin) == frames(run)
