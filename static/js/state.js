@@ -30,9 +30,10 @@ export async function loadSpec(lab) {
 }
 
 // `{config, view}` from the URL hash. `view` gives the view's defaults; `viewChoices` the allowed values
-// of its string fields. A hash of the older flat shape is read too: its keys are sorted by name.
-export function loadState(spec, view, viewChoices = {}) {
-  const raw = readHash();
+// of its string fields; `migrate(raw)` may rewrite what an older page wrote. A hash of the older flat
+// shape is read too: its keys are sorted by name.
+export function loadState(spec, view, viewChoices = {}, migrate = (raw) => raw) {
+  const raw = migrate(readHash());
   const flat = !("config" in raw) && !("view" in raw);
   const rawView = (flat ? raw : raw.view) ?? {};
   const rawConfig = (flat ? raw : raw.config) ?? {};

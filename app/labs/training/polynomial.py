@@ -9,11 +9,12 @@ into ridge regression, the closed form of L2 weight decay.
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import torch
 
 from app.labs.errors import FieldError
+from app.labs.fields import Cap, Ge, Help, Le, Seed
 
 TRUE_W = (5.0, 1.2, -3.4, 5.6)
 X_SPAN = 2.0  # x uniform in [-X_SPAN, X_SPAN]
@@ -22,13 +23,15 @@ CURVE_POINTS = 121
 
 @dataclass(frozen=True)
 class PolynomialConfig:
-    max_degree: int = 20  # degrees 1..max_degree
-    small: int = 15  # training points of the small sample
-    large: int = 100  # training points of the large sample
-    test: int = 200  # held-out points, shared by both
-    noise: float = 0.1  # std of ε
-    weight_decay: float = 0.0  # ridge λ on all coefficients but the constant
-    seed: int = 0
+    """``{}``: degrees 1-20 on 15 and on 100 noisy points of d2l's cubic."""
+
+    max_degree: Annotated[int, Ge(1), Le(20), Help("degrees 1..max_degree")] = 20
+    small: Annotated[int, Ge(2), Cap("max_samples"), Help("training points of the small sample")] = 15
+    large: Annotated[int, Ge(2), Cap("max_samples"), Help("training points of the large sample")] = 100
+    test: Annotated[int, Ge(2), Cap("max_samples"), Help("held-out points, shared by both")] = 200
+    noise: Annotated[float, Ge(0), Le(10), Help("std of ε")] = 0.1
+    weight_decay: Annotated[float, Ge(0), Le(10), Help("ridge λ on all coefficients but the constant")] = 0.0
+    seed: Seed = 0
 
     def __post_init__(self) -> None:
         if not 1 <= self.max_degree <= 20:

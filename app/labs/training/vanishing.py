@@ -6,14 +6,19 @@ each sigmoid, keeps it alive. One backward pass of the untrained net on a batch 
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import torch
 from torch import nn
 
 from app.labs.common.datasets import make_dataset
 from app.labs.errors import FieldError
+from app.labs.fields import Cap, Ge, Help, MaxLen, MinLen, Seed
 from app.labs.training.model import build_mlp, linears
+
+NetName = Literal["sigmoid", "relu_kaiming", "sigmoid_batchnorm", "sigmoid_xavier", "relu_default", "tanh_xavier"]
+# the sets one batch is drawn from: the 2D sets and the digits (the curve is a regression)
+VanishingSet = Literal["circle", "xor", "gauss", "spiral", "moons", "digits"]
 
 # name -> the settings that make it; the first three are the notes' comparison
 PRESETS: dict[str, dict[str, Any]] = {
@@ -24,17 +29,20 @@ PRESETS: dict[str, dict[str, Any]] = {
     "relu_default": {"activation": "relu", "init": "default", "batch_norm": False},
     "tanh_xavier": {"activation": "tanh", "init": "xavier_normal", "batch_norm": False},
 }
-DEFAULT_NETS = ("sigmoid", "relu_kaiming", "sigmoid_batchnorm")
+DEFAULT_NETS: tuple[NetName, ...] = ("sigmoid", "relu_kaiming", "sigmoid_batchnorm")
 
 
 @dataclass(frozen=True)
 class VanishingConfig:
-    nets: tuple[str, ...] = DEFAULT_NETS  # presets compared side by side
-    depth: int = 10  # hidden layers
-    width: int = 32  # units per hidden layer
-    dataset: str = "moons"  # a 2D set or digits; one batch of its training part
-    batch: int = 256  # examples in the batch
-    seed: int = 0
+    """``{}``: a 10-layer sigmoid net against ReLU + Kaiming and sigmoid + batch norm."""
+
+    nets: Annotated[tuple[NetName, ...], MinLen(1), MaxLen(len(PRESETS)),
+                    Help("presets compared side by side")] = DEFAULT_NETS
+    depth: Annotated[int, Ge(1), Cap("max_depth"), Help("hidden layers")] = 10
+    width: Annotated[int, Ge(1), Cap("max_width"), Help("units per hidden layer")] = 32
+    dataset: Annotated[VanishingSet, Help("one batch of its training part")] = "moons"
+    batch: Annotated[int, Ge(1), Cap("max_batch_size"), Help("examples in the batch")] = 256
+    seed: Seed = 0
 
     def __post_init__(self) -> None:
         for name in self.nets:
@@ -42,9 +50,9 @@ class VanishingConfig:
                 raise FieldError("nets", f"unknown net {name!r}; choose from {', '.join(PRESETS)}")
         if not self.nets:
             raise FieldError("nets", "pick at least one net")
-        for name in ("depth", "width", "batch"):
-            if getattr(self, name) < 1:
-                raise FieldError(name, f"must be at least 1, got {getattr(self, name)}")
+        for size in ("depth", "width", "batch"):
+            if getattr(self, size) < 1:
+                raise FieldError(size, f"must be at least 1, got {getattr(self, size)}")
         if self.batch < 2 and any(PRESETS[name]["batch_norm"] for name in self.nets):
             raise FieldError("batch", "batch norm needs at least 2 examples in the batch")
 

@@ -5,14 +5,13 @@ from typing import Annotated, Any, Literal
 
 import anyio
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.labs import training as lab
 from app.labs.common.datasets import BUILT_IN
 from app.labs.errors import FieldError
 from app.labs.training.config import COMPARABLE, DATASETS, LIVE_PARAMS
 from app.labs.training.presets import PRESETS as SCENES
-from app.labs.training.vanishing import DEFAULT_NETS, PRESETS
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
@@ -21,9 +20,6 @@ from app.web.spec import model_of
 
 router = APIRouter(prefix="/api/training", tags=["training"])
 
-Net = Literal[tuple(PRESETS)]  # type: ignore[valid-type]
-Penalty = Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)]
-Seed = Annotated[int, Field(ge=0, le=2**31 - 1)]
 
 # The run's models are derived from the lab's declarations (app/labs/training/config.py).
 Compare = model_of(lab.TrainingConfig, name="TrainingCompare", only=COMPARABLE, optional=True,
@@ -35,10 +31,6 @@ RunConfig = model_of(lab.TrainingConfig, name="TrainingRunConfig", wire={
 RunParams = model_of(lab.TrainingConfig, name="TrainingRunParams", only=LIVE_PARAMS, optional=True,
                      doc="What a run may change mid-way; absent fields stay as they are.")
 CAPS = RunConfig.caps
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 def _data(config: Any, settings: Settings, uploads: store.UploadStore | None) -> tuple[lab.Dataset | None, str]:
@@ -129,37 +121,18 @@ def presets() -> dict[str, dict[str, Any]]:
     return SCENES
 
 
-class PolynomialRequest(_Strict):
-    """``{}``: degrees 1-20 on 15 and on 100 noisy points of d2l's cubic."""
-
-    max_degree: int = Field(20, ge=1, le=20)
-    small: int = Field(15, ge=2)
-    large: int = Field(100, ge=2)
-    test: int = Field(200, ge=2)
-    noise: float = Field(0.1, ge=0, le=10, allow_inf_nan=False)
-    weight_decay: Penalty = 0.0
-    seed: Seed = 0
+# The scenes' questions are derived from the lab's declarations too (polynomial.py, vanishing.py).
+PolynomialRequest = model_of(lab.PolynomialConfig, name="PolynomialRequest")
+VanishingRequest = model_of(lab.VanishingConfig, name="VanishingRequest")
 
 
 @router.post("/polynomial", summary="Train and test error against polynomial degree, for a small and a large sample")
-def polynomial(body: PolynomialRequest, settings: SettingsDep) -> dict[str, Any]:
-    check_caps(body, {"small": "max_samples", "large": "max_samples", "test": "max_samples"}, settings)
-    return lab.polynomial_scene(lab.PolynomialConfig(**body.model_dump()))
-
-
-class VanishingRequest(_Strict):
-    """``{}``: a 10-layer sigmoid net against ReLU + Kaiming and sigmoid + batch norm."""
-
-    nets: list[Net] = Field(default_factory=lambda: list(DEFAULT_NETS), min_length=1, max_length=len(PRESETS))
-    depth: int = Field(10, ge=1)
-    width: int = Field(32, ge=1)
-    dataset: Literal[tuple(n for n in BUILT_IN if n != "curve")] = "moons"  # type: ignore[valid-type]
-    batch: int = Field(256, ge=1)
-    seed: Seed = 0
+def polynomial(body: PolynomialRequest, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
+    check_caps(body, PolynomialRequest.caps, settings)
+    return lab.polynomial_scene(body.lab_config())
 
 
 @router.post("/vanishing", summary="Each layer's weight-gradient norm in deep nets at initialisation")
-def vanishing(body: VanishingRequest, settings: SettingsDep) -> dict[str, Any]:
-    check_caps(body, {"depth": "max_depth", "width": "max_width", "batch": "max_batch_size"}, settings)
-    config = body.model_dump()
-    return lab.vanishing_scene(lab.VanishingConfig(**{**config, "nets": tuple(config["nets"])}))
+def vanishing(body: VanishingRequest, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
+    check_caps(body, VanishingRequest.caps, settings)
+    return lab.vanishing_scene(body.lab_config())

@@ -1,13 +1,18 @@
-// The Training lab page: one state object in the URL hash; the scene over HTTP, training live on the socket.
+// The Training lab page: `{config, view}` in the URL hash, the form from the lab's spec; the scene over
+// HTTP, training live on the socket.
 import { loadStrings, t } from "../i18n.js";
-import { livePlayer } from "../controls.js";
-import { LIVE, applyPreset, loadPresets, loadState, readForm, runConfig, saveState, showDataFields, writeForm } from "./training_form.js";
+import { bindForm, livePlayer, writeForm } from "../controls.js";
+import { loadSpec } from "../state.js";
+import {
+  applyPreset, featureChecks, loadPresets, loadState, readText, runConfig, saveState, showDataFields, writeText,
+} from "./training_form.js";
 import { Curves, Gradients, ModelView } from "./training_views.js";
 import { NetworkView } from "./training_network.js";
 import { PolynomialScene, VanishingScene } from "./training_scenes.js";
 import { reportsUploadGone, showUploadGone } from "./training_upload.js";
 
-const state = loadState();
+let spec = null;
+let state = null; // {config, view}
 let frame = null;
 let scene = null;
 const $ = (id) => document.getElementById(id);
@@ -19,18 +24,11 @@ const showError = (text) => {
   if (reportsUploadGone(text)) showUploadGone(); // said in the Data panel, translated, with a re-upload
   $("form-error").textContent = reportsUploadGone(text) ? "" : text;
 };
-const polynomial = new PolynomialScene(state, showError);
-const vanishing = new VanishingScene(state, showError);
+let polynomial = null;
+let vanishing = null;
 
 function config() {
-  readForm(state);
-  saveState(state);
-  try {
-    return runConfig(state);
-  } catch (error) {
-    showError(error.message);
-    return null;
-  }
+  return runConfig(state); // only the config goes to the server; the view stays here
 }
 
 function seconds(s) {
@@ -105,14 +103,14 @@ async function upload(file) {
     return;
   }
   showError("");
-  state.upload = data.upload;
+  state.config.upload = data.upload;
   saveState(state);
   $("upload-info").textContent = t("training.uploaded", { name: file.name, rows: data.rows,
     task: t(`training.task.${data.task}`), classes: data.classes.join(", ") });
 }
 
 function showTab(tab) {
-  state.tab = tab;
+  state.view.tab = tab;
   saveState(state);
   for (const b of document.querySelectorAll("#view-tabs button")) b.setAttribute("aria-pressed", String(b.dataset.tab === tab));
   for (const page of document.querySelectorAll(".tab-page")) page.hidden = page.id !== `tab-${tab}`;
@@ -123,15 +121,13 @@ function showTab(tab) {
 
 async function main() {
   await Promise.all([loadStrings(), loadPresets()]);
-  const offered = await (await fetch("/api/training/datasets")).json();
-  for (const d of offered) {
-    const option = $("dataset").querySelector(`option[value=${d.name}]`);
-    option.disabled = !d.available;
-    if (!d.available) option.textContent += ` (${t("training.not_offered")})`;
-  }
-  writeForm(state);
-  polynomial.write();
-  vanishing.write();
+  spec = await loadSpec("training");
+  state = loadState(spec);
+  polynomial = new PolynomialScene(state, showError);
+  vanishing = new VanishingScene(state, showError);
+  await Promise.all([polynomial.open(), vanishing.open()]); // their questions' defaults and bounds
+  saveState(state); // the URL now shows the state in force, whatever the hash held
+  const form = $("lab-controls");
   const { player } = livePlayer({
     lab: "training",
     getConfig: config,
@@ -147,56 +143,70 @@ async function main() {
       loadScene(c); // the scene of the run on screen (a reload's form may hold edits not yet started)
     },
     applyConfig: (c) => {
-      const { compare, ...rest } = c;
-      Object.assign(state, rest);
-      state.compare = Object.entries(compare ?? {})
-        .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join("; ")}]` : v}`).join(", ");
-      writeForm(state);
+      Object.assign(state.config, c);
+      writeForm(form, state.config);
+      writeText(state);
       saveState(state);
     },
   });
-  for (const input of document.querySelectorAll("aside input, aside select")) {
-    input.addEventListener("change", () => {
-      readForm(state);
-      saveState(state);
-      showDataFields(state);
-      if (LIVE.includes(input.id)) player.setLive({ [input.id]: Number(input.value) });
+  const changed = (field, value) => {
+    showError("");
+    saveState(state);
+    showDataFields(state);
+    if (spec.live.includes(field)) player.setLive({ [field]: value });
+  };
+  bindForm(form, spec, state.config, {
+    label: (field, value) => t(`training.${{ dataset: "ds", activation: "act", optimizer: "opt" }[field] ?? field}.${value}`),
+    onChange: changed,
+  });
+  const offered = await (await fetch("/api/training/datasets")).json();
+  for (const d of offered) {
+    const option = $("dataset").querySelector(`option[value=${d.name}]`);
+    option.disabled = !d.available;
+    if (!d.available) option.textContent += ` (${t("training.not_offered")})`;
+  }
+  featureChecks(spec, state, changed);
+  for (const id of ["hidden", "compare"]) {
+    $(id).addEventListener("change", () => {
+      try {
+        if (!readText(spec, state, id)) writeText(state); // not widths this server takes: show the ones in force
+        changed(id);
+      } catch (error) {
+        showError(error.message);
+      }
     });
   }
+  writeText(state);
+  polynomial.write();
+  vanishing.write();
   $("csv-file").addEventListener("change", (event) => { if (event.target.files[0]) upload(event.target.files[0]); });
   for (const b of document.querySelectorAll("button[data-preset]")) {
     b.addEventListener("click", () => {
-      applyPreset(state, b.dataset.preset);
+      applyPreset(spec, state, b.dataset.preset);
       const look = $("preset-look");
       look.textContent = t(`training.look.${b.dataset.preset}`);
       look.hidden = false;
-      writeForm(state);
+      writeForm(form, state.config);
+      writeText(state);
       showTab("train");
       player.start();
     });
   }
   for (const b of document.querySelectorAll("#compare-quick button")) {
-    b.addEventListener("click", () => { $("compare").value = b.dataset.compare; readForm(state); saveState(state); });
+    b.addEventListener("click", () => {
+      $("compare").value = b.dataset.compare;
+      $("compare").dispatchEvent(new Event("change"));
+    });
   }
   for (const b of document.querySelectorAll("#view-tabs button")) b.addEventListener("click", () => showTab(b.dataset.tab));
-  for (const input of document.querySelectorAll("#tab-polynomial .checks-inline input")) {
-    input.addEventListener("change", () => { polynomial.read(); saveState(state); polynomial.load(); });
-  }
-  $("poly-degree").addEventListener("input", () => {
-    state.degree = Number($("poly-degree").value);
-    $("poly-degree-out").textContent = state.degree;
-    saveState(state);
-    polynomial.render();
-  });
-  for (const input of document.querySelectorAll("#tab-vanishing input")) {
-    input.addEventListener("change", () => { vanishing.read(); saveState(state); vanishing.load(); });
-  }
+  polynomial.bind(() => saveState(state));
+  vanishing.bind(() => saveState(state));
   document.querySelector("[data-action=copy-code]").addEventListener("click", async (event) => {
     await navigator.clipboard?.writeText($("code").textContent);
     event.target.textContent = t("common.copied");
   });
   $("net-run").addEventListener("change", render);
-  showTab(state.tab);
+  showTab(state.view.tab);
   player.open(); // this tab's run, or the untrained model paused at step 0
 }
 

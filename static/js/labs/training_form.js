@@ -1,22 +1,15 @@
-// The training lab's form: the state object <-> the sidebar inputs, the comparison text, the presets.
+// The training lab's form: `{config, view}` from the lab's spec (GET /api/labs/training/spec). Controls with
+// `data-field` are bound by bindForm (choices, bounds, values); the hidden widths, the feature checkboxes
+// and the comparison (typed as "weight_decay=0", kept as the object the server takes) are bound here.
 import { t } from "../i18n.js";
-import { loadHash, saveHash } from "../state.js";
+import { conform, fieldSchema, loadState as loadPageState, saveState as savePageState } from "../state.js";
 
-export const DEFAULTS = {
-  dataset: "moons", upload: null, samples: 400, noise: 0.1, test_fraction: 0.5, data_seed: 0,
-  hidden: [16, 16], activation: "relu", init: "default", batch_norm: false, residual: false,
-  optimizer: "adam", lr: 0.01, batch_size: 16, epochs: 60, seed: 0,
-  weight_decay: 0, l1: 0, dropout: 0, clip_norm: 0, compare: "", features: ["x1", "x2"], network_view: true,
-  tab: "train", degree: 3,
-  poly: { small: 15, large: 100, noise: 0.1, weight_decay: 0, seed: 0 },
-  van: { nets: ["sigmoid", "relu_kaiming", "sigmoid_batchnorm"], depth: 10, width: 32, seed: 0 },
-};
-const NUMBERS = ["samples", "noise", "test_fraction", "data_seed", "lr", "batch_size", "epochs", "seed",
-  "weight_decay", "l1", "dropout", "clip_norm"];
-const CHOICES = ["dataset", "activation", "init", "optimizer"];
-const FLAGS = ["batch_norm", "residual", "network_view"];
-const PLANE = ["moons", "circle", "xor", "gauss", "spiral", "csv"]; // sets drawn on the plane: features apply
-export const LIVE = ["lr", "weight_decay", "l1", "dropout", "clip_norm"];
+// How the page shows a run; never sent. The scenes' questions (poly, vanishing) are filled from their
+// endpoints' schemas (training_scenes.js).
+export const VIEW = { tab: "train", degree: 3, poly: {}, van: {} };
+const VIEW_CHOICES = { tab: ["train", "polynomial", "vanishing"] };
+// The sets drawn on the plane, where feature inputs apply (the lab refuses features for the others).
+const PLANE = ["moons", "circle", "xor", "gauss", "spiral", "csv"];
 
 // The scenes are declared once, in app/labs/training/presets.py, where tests hold each to its lesson.
 let PRESETS = {};
@@ -26,76 +19,105 @@ export async function loadPresets() {
   if (response.ok) PRESETS = await response.json();
 }
 
+const $ = (id) => document.getElementById(id);
+
 // {"weight_decay": 0} -> "weight_decay=0"; {"hidden": [8, 8]} -> "hidden=[8; 8]"
-function compareText(changes) {
+export function compareText(changes) {
   return Object.entries(changes ?? {}).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join("; ")}]` : v}`).join(", ");
 }
 
-const $ = (id) => document.getElementById(id);
-
-export function loadState() {
-  return loadHash(DEFAULTS);
-}
-
-export function saveState(state) {
-  saveHash(state);
-}
-
-export function applyPreset(state, name) {
-  const keep = { tab: state.tab, degree: state.degree, poly: state.poly, van: state.van };
-  const preset = structuredClone(PRESETS[name] ?? {});
-  preset.compare = compareText(preset.compare);
-  Object.assign(state, structuredClone(DEFAULTS), preset, keep);
-}
-
-export function readForm(state) {
-  for (const f of NUMBERS) state[f] = Number($(f).value);
-  for (const f of CHOICES) state[f] = $(f).value;
-  for (const f of FLAGS) state[f] = $(f).checked;
-  state.hidden = $("hidden").value.split(/[\s,;]+/).filter(Boolean).map(Number);
-  state.compare = $("compare").value.trim();
-  state.features = [...document.querySelectorAll("input[name=features]:checked")].map((i) => i.value);
-}
-
-export function writeForm(state) {
-  for (const f of NUMBERS) $(f).value = state[f];
-  for (const f of CHOICES) $(f).value = state[f];
-  for (const f of FLAGS) $(f).checked = state[f];
-  $("hidden").value = state.hidden.join(", ");
-  $("compare").value = state.compare;
-  for (const box of document.querySelectorAll("input[name=features]")) box.checked = state.features.includes(box.value);
-  showDataFields(state);
-}
-
-export function showDataFields(state) {
-  $("upload-box").hidden = state.dataset !== "csv";
-  $("features-box").hidden = !PLANE.includes(state.dataset);
-}
-
-function parseValue(field, text) {
-  if (field === "hidden") return text.replace(/[[\]]/g, "").split(/[\s;]+/).filter(Boolean).map(Number);
-  if (["batch_norm", "residual"].includes(field)) return ["true", "on", "1", "yes"].includes(text.toLowerCase());
-  if (["activation", "init", "optimizer"].includes(field)) return text;
+function parseValue(node, text) {
+  if (node?.type === "array") return text.replace(/[[\]]/g, "").split(/[\s;]+/).filter(Boolean).map(Number);
+  if (node?.type === "boolean") return ["true", "on", "1", "yes"].includes(text.toLowerCase());
+  if (node?.enum || node?.type === "string") return text;
   return Number(text);
 }
 
-// "weight_decay=0" or "activation=relu, init=kaiming_normal"; hidden lists as [8; 8] or 8 8.
-export function parseCompare(text) {
+// "weight_decay=0" or "activation=relu, init=kaiming_normal"; hidden lists as [8; 8] or 8 8. Each value is
+// read as the type its field has in the spec; the server names a field it refuses.
+export function parseCompare(spec, text) {
   if (!text) return null;
   const changes = {};
   for (const part of text.split(/,(?![^[]*\])/)) {
     const [field, value] = part.split("=").map((s) => s.trim());
     if (!field || value === undefined) throw new Error(t("training.compare_syntax"));
-    changes[field] = parseValue(field, value);
+    changes[field] = parseValue(fieldSchema(spec, field), value);
   }
   return changes;
 }
 
+// `{config, view}` from the URL hash. An old flat hash held the comparison as text: it is parsed first.
+export function loadState(spec) {
+  const state = loadPageState(spec, VIEW, VIEW_CHOICES, (raw) => {
+    const config = "config" in raw ? raw.config : raw;
+    if (typeof config?.compare === "string") {
+      try {
+        config.compare = parseCompare(spec, config.compare);
+      } catch {
+        delete config.compare;
+      }
+    }
+    return raw;
+  });
+  return state;
+}
+
+export function saveState(state) {
+  savePageState(state);
+}
+
+export function applyPreset(spec, state, name) {
+  Object.assign(state.config, structuredClone(spec.defaults), structuredClone(PRESETS[name] ?? {}));
+}
+
+// The feature checkboxes, one per choice the spec lists.
+export function featureChecks(spec, state, onChange) {
+  const box = $("features");
+  box.replaceChildren(...fieldSchema(spec, "features").items.enum.map((f) => {
+    const input = Object.assign(document.createElement("input"), { type: "checkbox", name: "features", value: f });
+    input.addEventListener("change", () => {
+      const picked = [...box.querySelectorAll("input:checked")].map((i) => i.value);
+      if (picked.length) state.config.features = picked;
+      else input.checked = true; // at least one: the model must see something
+      onChange("features");
+    });
+    const label = document.createElement("label");
+    label.append(input, ` ${t(`training.feat.${f}`)}`);
+    return label;
+  }));
+}
+
+// The hidden widths and the comparison, typed as text, into the config; false when the text is refused.
+export function readText(spec, state, id) {
+  if (id === "hidden") {
+    const widths = $("hidden").value.split(/[\s,;]+/).filter(Boolean).map(Number);
+    const value = conform(fieldSchema(spec, "hidden"), widths, spec.schema);
+    if (value === undefined || value.length !== widths.length) return false;
+    state.config.hidden = value;
+    return true;
+  }
+  state.config.compare = parseCompare(spec, $("compare").value.trim()); // throws a sentence the page shows
+  return true;
+}
+
+export function writeText(state) {
+  $("hidden").value = state.config.hidden.join(", ");
+  $("compare").value = compareText(state.config.compare);
+  for (const box of document.querySelectorAll("input[name=features]")) {
+    box.checked = state.config.features.includes(box.value);
+  }
+  showDataFields(state);
+}
+
+export function showDataFields(state) {
+  $("upload-box").hidden = state.config.dataset !== "csv";
+  $("features-box").hidden = !PLANE.includes(state.config.dataset);
+}
+
+// What a run is started with: the config, the upload only with a CSV, features only on the plane.
 export function runConfig(state) {
-  const { tab, degree, poly, van, compare, upload, ...config } = state;
-  if (config.dataset === "csv") config.upload = upload;
+  const config = structuredClone(state.config);
+  if (config.dataset !== "csv") config.upload = null;
   if (!PLANE.includes(config.dataset)) delete config.features; // the digits and the curve take their own inputs
-  const changes = parseCompare(compare);
-  if (changes) config.compare = changes;
   return config;
 }

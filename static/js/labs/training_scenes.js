@@ -1,13 +1,51 @@
 // The one-shot scenes of the training lab: under/over-fitting by polynomial degree, and vanishing gradients.
+// Each scene's question lives in the page's view; its defaults and bounds are its endpoint's request
+// schema in the OpenAPI (derived there from the lab's declarations), never retyped here.
 /* global Plotly */
 import { t } from "../i18n.js";
 import { LineChart, PALETTE, baseLayout, formatValue } from "../charts.js";
+import { clampNumber, conform, resolve } from "../state.js";
 
 const CONFIG = { displaylogo: false, responsive: true };
 const $ = (id) => document.getElementById(id);
+let openapi = null;
 
-async function post(path, body) {
-  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
+// {schema, defaults} of a request model, from the server's OpenAPI (its caps resolved there).
+async function requestSpec(name) {
+  openapi ??= fetch("/openapi.json").then((r) => r.json());
+  const schemas = (await openapi).components.schemas;
+  const schema = { ...schemas[name], $defs: schemas };
+  const defaults = Object.fromEntries(Object.entries(schema.properties)
+    .filter(([, node]) => "default" in node).map(([key, node]) => [key, node.default]));
+  return { schema, defaults };
+}
+
+// The view's question conformed to the request's schema over its defaults (a hand-edited URL may hold anything).
+async function question(state, key, name) {
+  const spec = await requestSpec(name);
+  state.view[key] = { ...structuredClone(spec.defaults), ...conform(spec.schema, state.view[key] ?? {}) };
+  return spec;
+}
+
+// Number inputs `[data-<kind>=field]` bound to `values[field]`: bounds from the schema, clamped on change.
+function bindNumbers(kind, spec, values, onChange) {
+  for (const input of document.querySelectorAll(`[data-${kind}]`)) {
+    const key = input.dataset[kind];
+    const node = resolve(spec.schema.properties[key], spec.schema);
+    const low = node.minimum ?? node.exclusiveMinimum;
+    if (low !== undefined) input.min = low;
+    if (node.maximum !== undefined) input.max = node.maximum;
+    input.step = node.type === "integer" ? "1" : "any";
+    input.addEventListener("change", () => {
+      const value = clampNumber(node, Number(input.value));
+      if (input.value !== "" && value !== undefined) values()[key] = value;
+      input.value = values()[key];
+      onChange();
+    });
+  }
+}
+
+async function post(path, body) {  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body) });
   const data = await response.json();
   if (!response.ok) {
@@ -25,26 +63,32 @@ export class PolynomialScene {
     this.errors = new LineChart($("poly-errors"), { height: 380, logY: true });
   }
 
-  read() {
-    const p = this.state.poly;
-    for (const [key, id] of [["small", "poly-small"], ["large", "poly-large"], ["noise", "poly-noise"],
-      ["weight_decay", "poly-wd"], ["seed", "poly-seed"]]) p[key] = Number($(id).value);
+  async open() {
+    this.spec = await question(this.state, "poly", "PolynomialRequest");
+    const view = this.state.view;
+    view.degree = Math.min(Math.max(1, Math.round(Number(view.degree)) || 1), view.poly.max_degree);
+    $("poly-degree").max = view.poly.max_degree; // the degrees the scene computes
+  }
+
+  bind(onChange) {
+    bindNumbers("poly", this.spec, () => this.state.view.poly, () => { onChange(); this.load(); });
+    $("poly-degree").addEventListener("input", () => {
+      this.state.view.degree = Number($("poly-degree").value);
+      $("poly-degree-out").textContent = this.state.view.degree;
+      onChange();
+      this.render();
+    });
   }
 
   write() {
-    const p = this.state.poly;
-    $("poly-small").value = p.small;
-    $("poly-large").value = p.large;
-    $("poly-noise").value = p.noise;
-    $("poly-wd").value = p.weight_decay;
-    $("poly-seed").value = p.seed;
-    $("poly-degree").value = this.state.degree;
-    $("poly-degree-out").textContent = this.state.degree;
+    for (const input of document.querySelectorAll("[data-poly]")) input.value = this.state.view.poly[input.dataset.poly];
+    $("poly-degree").value = this.state.view.degree;
+    $("poly-degree-out").textContent = this.state.view.degree;
   }
 
   async load() {
     try {
-      this.data = await post("/api/training/polynomial", this.state.poly);
+      this.data = await post("/api/training/polynomial", this.state.view.poly);
       this.render();
     } catch (error) {
       this.onError(error.message);
@@ -64,7 +108,7 @@ export class PolynomialScene {
     // an interpolating fit has a training error of 1e-25: numerically zero, and off this scale
     const top = Math.max(...d.samples.flatMap((s) => s.test_mse));
     Plotly.relayout(this.errors.el, { "yaxis.range": [-4, Math.log10(top) + 0.3], "yaxis.dtick": 1 });
-    const k = this.state.degree - 1;
+    const k = this.state.view.degree - 1;
     d.samples.forEach((s, i) => this.fit($(i ? "poly-fit-large" : "poly-fit-small"), d, s, k, PALETTE[i]));
   }
 
@@ -95,25 +139,40 @@ export class VanishingScene {
     this.chart = new LineChart($("van-chart"), { height: 380, logY: true });
   }
 
-  read() {
-    const v = this.state.van;
-    v.nets = [...document.querySelectorAll("#van-nets input:checked")].map((i) => i.value);
-    v.depth = Number($("van-depth").value);
-    v.width = Number($("van-width").value);
-    v.seed = Number($("van-seed").value);
+  async open() {
+    this.spec = await question(this.state, "van", "VanishingRequest");
+  }
+
+  // The nets to compare, one checkbox per choice the schema lists; depth, width and seed as numbers.
+  bind(onChange) {
+    const box = $("van-nets");
+    const choices = resolve(this.spec.schema.properties.nets, this.spec.schema).items.enum;
+    box.replaceChildren(...choices.map((n) => {
+      const input = Object.assign(document.createElement("input"), { type: "checkbox", value: n });
+      input.addEventListener("change", () => {
+        const picked = choices.filter((c) => box.querySelector(`input[value=${c}]`).checked);
+        if (picked.length) this.state.view.van.nets = picked;
+        else input.checked = true; // at least one net
+        onChange();
+        this.load();
+      });
+      const label = document.createElement("label");
+      label.append(input, ` ${t(`training.van.${n}`)}`);
+      return label;
+    }));
+    bindNumbers("van", this.spec, () => this.state.view.van, () => { onChange(); this.load(); });
+    this.write();
   }
 
   write() {
-    const v = this.state.van;
+    const v = this.state.view.van;
     for (const input of document.querySelectorAll("#van-nets input")) input.checked = v.nets.includes(input.value);
-    $("van-depth").value = v.depth;
-    $("van-width").value = v.width;
-    $("van-seed").value = v.seed;
+    for (const input of document.querySelectorAll("[data-van]")) input.value = v[input.dataset.van];
   }
 
   async load() {
     try {
-      const d = await post("/api/training/vanishing", this.state.van);
+      const d = await post("/api/training/vanishing", this.state.view.van);
       this.chart.update(d.nets.map((n, i) => ({
         name: t(`training.van.${n.name}`), x: d.layers, y: n.grad_norms, color: PALETTE[i], mode: "lines+markers",
       })), { title: t("training.van.chart_title"), xTitle: t("training.van.layer_axis"), yTitle: t("training.grad_axis") });

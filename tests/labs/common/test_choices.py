@@ -17,6 +17,8 @@ from app.labs.training.config import DATASETS
 from app.labs.training.features import FEATURES, Feature
 from app.labs.training.model import ACTIVATIONS as TRAINING_ACTIVATIONS
 from app.labs.training.model import INITS, OPTIMIZERS, Activation
+from app.labs.training.vanishing import PRESETS as VANISHING_NETS
+from app.labs.training.vanishing import NetName, VanishingSet
 
 
 def test_tables_cover_exactly_their_declared_names_in_order():
@@ -27,9 +29,11 @@ def test_tables_cover_exactly_their_declared_names_in_order():
     assert tuple(TRAINING_ACTIVATIONS) == typing.get_args(Activation)
     assert METHODS == typing.get_args(Method)
     assert tuple(BACKPROP_FORMULAS) == tuple(BACKPROP_TORCH) == BACKPROP_ACTIVATIONS
+    assert tuple(VANISHING_NETS) == typing.get_args(NetName)
 
 
 def test_every_lab_choice_has_its_shared_implementation():
     assert set(INIT_ACTIVATIONS) | set(TRAINING_ACTIVATIONS) <= set(SHARED_ACTIVATIONS)
     assert set(INITS) <= set(METHODS)  # the Training lab offers the Initialisation lab's methods
     assert DATASETS == (*BUILT_IN, "csv", "fashion")  # nested Literals flatten, in order
+    assert typing.get_args(VanishingSet) == tuple(d for d in BUILT_IN if d != "curve")  # a batch of classes
