@@ -15,7 +15,8 @@ from tests.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # A server whose Initialisation lab declares depth 12 and activation relu by default instead of 10 and
-# tanh: the dataclass is the only thing changed, before the web layer derives anything from it.
+# tanh (and the Back-propagation and Training labs other defaults too): the dataclasses are the only
+# thing changed, before the web layer derives anything from them.
 SERVER = """
 import dataclasses, sys
 import uvicorn
@@ -28,6 +29,30 @@ class InitConfig(config.InitConfig):
     activation: config.Activation = "relu"
 
 lab.InitConfig = config.InitConfig = InitConfig
+
+# The Back-propagation lab: lr 0.3 and tanh instead of 0.5 and sigmoid, w1 0.9 instead of the notes' 0.15.
+import app.labs.backprop as backprop
+from app.labs.backprop import config as backprop_config
+
+@dataclasses.dataclass(frozen=True)
+class BackpropConfig(backprop_config.BackpropConfig):
+    weights: backprop_config.BackpropConfig.__annotations__["weights"] = dataclasses.field(
+        default_factory=lambda: backprop_config.Weights(w1=0.9))
+    activation: backprop_config.Activation = "tanh"
+    lr: backprop_config.LearningRate = 0.3
+
+backprop.BackpropConfig = backprop_config.BackpropConfig = BackpropConfig
+
+# The Training lab: 7 epochs of a tanh network instead of 60 of a ReLU one.
+import app.labs.training as training
+from app.labs.training import config as training_config
+
+@dataclasses.dataclass(frozen=True)
+class TrainingConfig(training_config.TrainingConfig):
+    epochs: training_config.TrainingConfig.__annotations__["epochs"] = 7
+    activation: training_config.Activation = "tanh"
+
+training.TrainingConfig = training_config.TrainingConfig = TrainingConfig
 from app.__main__ import server_config
 from app.settings import Settings
 uvicorn.Server(server_config(Settings(port=int(sys.argv[1])), log_level="warning")).run()
@@ -74,3 +99,28 @@ def test_a_changed_default_reaches_spec_openapi_and_form(page, changed_server):
     assert page.input_value("#depth") == "12"
     assert page.input_value("#activation") == "relu"
     assert page.evaluate("document.getElementById('histograms').data.length") == 12 * 3  # 12 layers x 3 methods
+
+
+def test_a_changed_backprop_default_reaches_spec_and_form(page, changed_server):
+    spec = get(f"{changed_server}/api/labs/backprop/spec")
+    assert spec["defaults"]["lr"] == 0.3 and spec["defaults"]["activation"] == "tanh"
+    assert spec["defaults"]["weights"]["w1"] == 0.9 and spec["defaults"]["weights"]["w2"] == 0.2
+    page.goto(f"{changed_server}/labs/backprop?lang=en")
+    page.wait_for_function("document.body.dataset.ready === 'true'")
+    assert page.input_value("#lr") == "0.3" and page.input_value("#activation") == "tanh"
+    assert page.input_value("[data-value=w1]") == "0.9" and page.input_value("[data-value=w2]") == "0.2"
+    example = page.request.post(f"{changed_server}/api/backprop/example", data={}).json()
+    assert example["config"]["weights"]["w1"] == 0.9 and example["config"]["activation"] == "tanh"
+    assert page.text_content("[data-node=o1] .value") == f"{example['forward']['o1']:.4f}"
+
+
+def test_a_changed_training_default_reaches_spec_form_and_run(page, changed_server):
+    spec = get(f"{changed_server}/api/labs/training/spec")
+    assert spec["defaults"]["epochs"] == 7 and spec["defaults"]["activation"] == "tanh"
+    started = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: started.extend(
+        m for m in [json.loads(payload)] if m.get("type") == "started")))
+    page.goto(f"{changed_server}/labs/training?lang=en")
+    page.wait_for_function("document.getElementById('view-0').data?.length > 0")
+    assert page.input_value("#epochs") == "7" and page.input_value("#activation") == "tanh"
+    assert started and started[-1]["config"]["epochs"] == 7 and started[-1]["config"]["activation"] == "tanh"
