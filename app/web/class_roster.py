@@ -107,7 +107,7 @@ class RosterKeeping:
         group = self.groups.get(code)
         if group is None or group.timer is not None:
             return
-        if not group.teachers and not (self.store.distributed and group.students):
+        if not group.teachers and not _serves_rows(self.store, group):
             return
         loop = asyncio.get_running_loop()
         delay = max(0.0, group.next_roster_at - loop.time())
@@ -123,7 +123,7 @@ class RosterKeeping:
             self.sweep()
             return
         now = asyncio.get_running_loop().time()
-        if self.store.distributed and group.students:
+        if _serves_rows(self.store, group):
             self._serve_rows(record, group, now)
         if not group.teachers:
             return
@@ -172,6 +172,11 @@ class RosterKeeping:
                 self._changed(member.code)
 
     def sweep(self) -> None: ...
+
+
+def _serves_rows(store: ClassStore, group: Group) -> bool:
+    """Whether this process tells the others about its students (also when the last one just left)."""
+    return store.distributed and bool(group.students or group.last_served)
 
 
 def _wants_frame(record: ClassRecord) -> bool:

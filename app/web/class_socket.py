@@ -17,6 +17,7 @@ from app.classes.store import ClassRecord, ClassStore, MemoryClassStore
 from app.labs.errors import FieldError
 from app.runs.errors import RunError
 from app.settings import Settings
+from app.web.class_news import ClassNews
 from app.web.class_roster import ROSTER_EVERY_S, Group, RosterKeeping
 
 log = logging.getLogger(__name__)
@@ -30,18 +31,16 @@ class Member:
     student_id: str | None = None
 
 
-class Classroom(RosterKeeping):
+class Classroom(RosterKeeping, ClassNews):
     def __init__(self, settings: Settings, hub: Any, store: ClassStore | None = None) -> None:
         self.settings = settings
         self.hub = hub
         self.store = store or _store_for(settings, getattr(hub, "broker", None))
-        self.store.on_event = self._from_elsewhere
         self.failed_joins = FailedJoins(settings.max_failed_joins)
         self.groups: dict[str, Group] = {}
         self.members: dict[Any, Member] = {}
-        self._elsewhere: asyncio.Queue[tuple[str, dict[str, Any]]] | None = None
-        self._applier: asyncio.Task[None] | None = None
         self._init_roster()
+        self._init_news()
 
     # --- messages from a socket -------------------------------------------------------------------
     async def handle(self, conn: Any, msg: Any) -> None:
@@ -120,8 +119,10 @@ class Classroom(RosterKeeping):
             conn.freeze(True)
             conn.send({"type": "freeze", "on": True})
 
-    async def _find(self, run_id: str) -> Any:
+    async def _find(self, run_id: str | None) -> Any:
         """The run, computed here or (with a broker across processes) on another process; None if gone."""
+        if run_id is None:
+            return None
         run = self.hub.get(run_id)
         if run is None and getattr(self.hub, "directory", None) is not None:
             try:
@@ -133,7 +134,7 @@ class Classroom(RosterKeeping):
     # --- what the teacher does --------------------------------------------------------------------
     async def present(self, record: ClassRecord, run_id: str | None, view: dict[str, Any] | None,
                       teacher: Any) -> None:
-        run = await self._find(run_id) if run_id is not None else None
+        run = await self._find(run_id)
         if run_id is not None and run is None:
             _error(teacher, f"no run {run_id!r} is live on this server", "run_id")
             return
@@ -212,44 +213,6 @@ class Classroom(RosterKeeping):
             log.info("class %s ended: no teacher for %.0f s", code, self.settings.class_idle_s)
             self._disband(code, None)
 
-    # --- what another process did -------------------------------------------------------------------
-    def _from_elsewhere(self, code: str, event: dict[str, Any]) -> None:
-        if self._elsewhere is None:
-            self._elsewhere = asyncio.Queue()
-            self._applier = asyncio.create_task(self._apply_elsewhere())
-        self._elsewhere.put_nowait((code, event))
-
-    async def _apply_elsewhere(self) -> None:
-        assert self._elsewhere is not None
-        while True:
-            code, event = await self._elsewhere.get()
-            try:
-                await self._apply(code, event)
-            except Exception:
-                log.exception("applying a class event from another process failed")
-
-    async def _apply(self, code: str, event: dict[str, Any]) -> None:
-        kind = event.get("kind")
-        if kind in ("ended", "expired"):
-            self._disband(code, None)
-            return
-        record = self.store.get(code)
-        if record is None or code not in self.groups:
-            return
-        if kind == "meta":
-            before = event["before"]
-            if event.get("did") == "present":
-                run = await self._find(record.presenting) if record.presenting is not None else None
-                if record.presenting is not None and run is None:
-                    log.warning("class %s presents run %s, which this process cannot reach", code, record.presenting)
-                else:
-                    self._show(code, run, record.view, again=before["presenting"] == record.presenting)
-            if record.frozen != before["frozen"]:
-                self._freeze(code, record.frozen)
-        elif kind == "push":
-            self._push(code, event["lab"], event["config"])
-        self._changed(code)
-
     # --- sockets leaving ----------------------------------------------------------------------
     def left(self, conn: Any) -> None:
         member = self.members.pop(conn, None)
@@ -272,11 +235,6 @@ class Classroom(RosterKeeping):
                 student.run_id, student.lab = conn.run.run_id, conn.run.lab
                 self.store.save_student(member.code, student)
         self._changed(member.code)
-
-    async def close(self) -> None:
-        if self._applier is not None:
-            self._applier.cancel()
-        await self.store.close()
 
 
 def _store_for(settings: Settings, broker: Any) -> ClassStore:

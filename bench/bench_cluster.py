@@ -1,0 +1,145 @@
+"""Two GradLab processes and one Redis, measured: every figure a ratio or a percentile taken in this run.
+
+- hall: one run on process 1 watched by 300 sockets, half on each process: p95 lag of a frame from
+  its arrival at the run's own socket to its arrival at each watcher, per process (goal < 250 ms).
+- traffic: Redis PUBLISH calls per frame of that run while the 300 watch (INFO commandstats): a frame
+  crosses Redis once for process 2, not once per watcher (goal: 1 publish per frame).
+- explorers: 40 different runs, 20 on each process, against the same 40 on process 1 alone: total
+  steps/s ratio (goal >= 1.6x on a 2-core machine; the machine must not be busy with other work).
+
+    python -m bench.bench_cluster [--seconds 6] [--watchers 300] [--skip hall explorers]
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+
+import redis
+
+from bench.bench_classroom import LAB, RUN, _explorers, _open, _percentile
+from bench.harness import setup_torch
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[int]:
+    port, folder = _free_port(), tempfile.mkdtemp(prefix="bench-redis-")
+    server = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind",
+                               "127.0.0.1", "--save", "", "--dir", folder], stdout=subprocess.DEVNULL)
+    try:
+        client = redis.Redis(port=port)
+        for _ in range(100):
+            with contextlib.suppress(redis.ConnectionError):
+                client.ping()
+                break
+            time.sleep(0.05)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def gradlab(redis_port: int) -> Iterator[str]:
+    """One GradLab process on the shared Redis (its start may take minutes on a busy machine)."""
+    port = _free_port()
+    env = {**os.environ, "GRADLAB_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0", "GRADLAB_RUN_GRACE_S": "5",
+           "GRADLAB_MAX_CONNECTIONS_PER_CLIENT": "2000", "GRADLAB_MAX_RUNS": "64"}
+    server = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("a GradLab process did not start") from None
+                time.sleep(0.2)
+        yield f"ws://127.0.0.1:{port}/ws/runs"
+    finally:
+        server.terminate()
+        server.wait(20)
+
+
+def _publishes(redis_port: int) -> int:
+    stats = redis.Redis(port=redis_port).info("commandstats")
+    return int(stats.get("cmdstat_publish", {}).get("calls", 0))
+
+
+async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: float) -> dict[str, float]:
+    owner = await _open(urls[0])
+    await owner.ws.send(json.dumps({"type": "start", "lab": LAB, "config": RUN}))
+    started = await owner.until("started")
+    readers = [await _open(urls[i % 2]) for i in range(watchers)]
+    try:
+        for r in readers:
+            await r.ws.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))
+        for r in readers:
+            await r.until("attached")
+        await asyncio.sleep(1.0)
+        published0, t0 = _publishes(redis_port), time.perf_counter()
+        await asyncio.sleep(seconds)
+        published, t1 = _publishes(redis_port) - published0, time.perf_counter()
+        own = owner.window(t0, t1)
+        theirs = [r.window(t0, t1) for r in readers]
+    finally:
+        await owner.ws.send(json.dumps({"type": "stop"}))
+        for r in [*readers, owner]:
+            await r.close()
+    lags = [[at - own[step] for arrivals in theirs[side::2] for step, at in arrivals.items() if step in own]
+            for side in (0, 1)]
+    return {"p95_p1_ms": 1000 * _percentile(lags[0], 0.95), "p95_p2_ms": 1000 * _percentile(lags[1], 0.95),
+            "owner_fps": len(own) / seconds, "publish_per_frame": published / max(1, len(own)),
+            "p2_fps_p5": _percentile([len(a) / seconds for a in theirs[1::2]], 0.05)}
+
+
+async def _explorers_on_two(urls: tuple[str, str], runs: int, seconds: float) -> dict[str, float]:
+    halves = await asyncio.gather(*(_explorers(url, 0, runs // 2, seconds) for url in urls))
+    return {"refused": sum(h["refused"] for h in halves), "total_steps_s": sum(h["total_steps_s"] for h in halves)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=6.0)
+    parser.add_argument("--watchers", type=int, default=300)
+    parser.add_argument("--skip", nargs="*", default=[])
+    args = parser.parse_args()
+    setup_torch()
+    print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    with redis_server() as port, gradlab(port) as first, gradlab(port) as second:
+        if "hall" not in args.skip:
+            got = asyncio.run(_hall((first, second), port, args.watchers, args.seconds))
+            print(f"hall {args.watchers} watchers over 2 processes: p95 lag {got['p95_p1_ms']:.0f} ms on the run's "
+                  f"process, {got['p95_p2_ms']:.0f} ms on the other (goal < 250); owner {got['owner_fps']:.1f} "
+                  f"frames/s, 5th percentile on the other process {got['p2_fps_p5']:.1f}")
+            print(f"traffic: {got['publish_per_frame']:.2f} Redis PUBLISH per frame with {args.watchers // 2} "
+                  f"watchers on the other process (goal 1)")
+        if "explorers" not in args.skip:
+            one = asyncio.run(_explorers(first, 0, 40, args.seconds))
+            two = asyncio.run(_explorers_on_two((first, second), 40, args.seconds))
+            print(f"explorers: 40 runs on 1 process {one['total_steps_s']:.0f} steps/s, over 2 processes "
+                  f"{two['total_steps_s']:.0f} steps/s = {two['total_steps_s'] / one['total_steps_s']:.2f}x "
+                  f"(goal >= 1.6x; refused {one['refused']} and {two['refused']})")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
