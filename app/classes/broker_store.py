@@ -144,17 +144,21 @@ class BrokerClassStore:
                 raise BrokerError("the class store (Redis) is out of reach; try again in a moment") from None
 
     async def load(self, code: str, fresh: bool = False) -> ClassRecord | None:
-        """The class, from the cache or (missing, or ``fresh``) from the broker; None if it has none."""
+        """The class, from the cache or (missing, or ``fresh``) from the broker; None if it has none;
+        BrokerError if it is not here and the broker cannot be reached."""
         found = normalise(code)
         if found is None:
             return None
         record = self._classes.get(found)
         if record is not None and not fresh:
             return record
-        await self.flush()
+        with contextlib.suppress(BrokerError):
+            await self.flush()  # this process's own writes first
         try:
             fields = await self.broker.hgetall(key(found))
         except BrokerError:
+            if record is None:
+                raise
             return record  # Redis is away: what this process knows is the best answer
         if "meta" not in fields:
             if record is not None:

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from app.broker.base import BrokerError
 from app.classes.ratelimit import FailedJoins
 from app.classes.store import ClassRecord, ClassStore, MemoryClassStore
 from app.labs.errors import FieldError
@@ -78,11 +79,15 @@ class Classroom(RosterKeeping, ClassNews):
         if address is not None and self.failed_joins.blocked(address):
             _error(conn, "too many failed joins from this address; wait a minute", "code")
             return
-        record = await self.store.load(code)
-        found = self.store.role(code, token) if record is not None else None
-        if record is not None and found is None and self.store.distributed:
-            record = await self.store.load(code, fresh=True)  # a student who joined on another process
+        try:
+            record = await self.store.load(code)
             found = self.store.role(code, token) if record is not None else None
+            if record is not None and found is None and self.store.distributed:
+                record = await self.store.load(code, fresh=True)  # a student who joined on another process
+                found = self.store.role(code, token) if record is not None else None
+        except BrokerError as exc:
+            _error(conn, f"classes cannot be reached now, try again in a moment: {exc}", "code")
+            return
         if record is None or found is None:
             if address is not None:
                 self.failed_joins.failed(address)

@@ -131,3 +131,24 @@ def test_memory_broker_classes_import_nothing_of_redis():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_with_the_broker_away_a_known_class_is_served_from_the_cache_and_an_unknown_one_is_an_error():
+    from app.broker.base import BrokerError
+
+    class Away(MemoryBroker):
+        async def hgetall(self, key):
+            raise BrokerError("Redis is out of reach: connection refused")
+
+    async def scenario():
+        store = BrokerClassStore(Away(), 5, 3, 60)
+        record = store.create()
+        await store.flush()
+        assert await store.load(record.code, fresh=True) is record
+        try:
+            await store.load("ZZZZZZ")
+            raise AssertionError("an unknown class while Redis is away must not read as 'no such class'")
+        except BrokerError as exc:
+            assert "out of reach" in str(exc)
+        await store.close()
+    asyncio.run(scenario())

@@ -74,7 +74,7 @@ def _no_class(code: str) -> HTTPException:
 
 async def _teacher(classroom: Classroom, code: str, authorization: str | None) -> ClassRecord:
     classroom.sweep()
-    record = await classroom.store.load(code)
+    record = await _load(classroom, code)
     if record is None:
         raise _no_class(code)
     scheme, _, token = (authorization or "").partition(" ")
@@ -85,6 +85,14 @@ async def _teacher(classroom: Classroom, code: str, authorization: str | None) -
     if found is None or found[0] != "teacher":
         raise HTTPException(403, "only the class's teacher token may do this")
     return record
+
+
+async def _load(classroom: Classroom, code: str) -> ClassRecord | None:
+    try:
+        return await classroom.store.load(code)
+    except BrokerError as exc:
+        raise HTTPException(503, f"the class store (Redis) is out of reach: {exc}", headers={"Retry-After": "5"}) \
+            from None
 
 
 async def _stored(classroom: Classroom) -> None:
@@ -127,7 +135,7 @@ async def join_class(code: str, request: Request, classroom: ClassroomDep,
         raise HTTPException(429, "too many failed joins from this address; wait a minute",
                             headers={"Retry-After": "60"})
     classroom.sweep()
-    if await classroom.store.load(code) is None:
+    if await _load(classroom, code) is None:
         classroom.failed_joins.failed(address)
         raise _no_class(code)
     try:
