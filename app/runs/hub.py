@@ -143,14 +143,17 @@ class RunHub:
         self._make_room(prepared.memory)
         if len(self._memory) + self._pending >= self.limits.max_runs:  # builds under way count too
             raise RunError("lab", f"this server is computing {self.limits.max_runs} different runs, its limit; "
-                             "start one of the runs already going (a preset) or try again when one ends")
+                             "start one of the runs already going (a preset) or try again when one ends",
+                           code="server_busy", params={"limit": self.limits.max_runs})
         used = sum(self._memory.values()) + self._reserved
         if used + prepared.memory > self.limits.max_memory:
             fields = ", ".join(f"config.{f}" for f in prepared.memory_fields) or "config"
             raise RunError(f"config.{prepared.memory_fields[0]}" if prepared.memory_fields else "config",
                              f"this run needs about {prepared.memory / MB:.0f} MB and the server has "
                              f"{max(0, self.limits.max_memory - used) / MB:.0f} MB left for runs; "
-                             f"make it smaller ({fields})")
+                             f"make it smaller ({fields})", code="run_too_big",
+                           params={"need_mb": round(prepared.memory / MB),
+                                   "left_mb": round(max(0, self.limits.max_memory - used) / MB), "fields": fields})
         self._reserved += prepared.memory
         self._pending += 1
         return None

@@ -52,7 +52,8 @@ class Classroom(RosterKeeping, ClassNews):
         member = self.members.get(conn)
         if member is None or member.role != "teacher":
             who = "a student" if member is not None else "a socket outside a class"
-            _error(conn, f"{msg.type} is the teacher's: {who} cannot send it", "type")
+            _error(conn, f"{msg.type} is the teacher's: {who} cannot send it", "type", "teacher_only",
+                   {"type": msg.type})
             return
         record = self.store.get(member.code)
         if record is None:
@@ -65,7 +66,8 @@ class Classroom(RosterKeeping, ClassNews):
             try:
                 config = self.hub.validate(msg.lab, msg.config)
             except FieldError as exc:
-                _error(conn, exc.message, exc.field)  # to the teacher only: the students saw nothing
+                # to the teacher only: the students saw nothing
+                _error(conn, exc.message, exc.field, exc.code, exc.params)
                 return
             if record.presenting is not None:
                 await self.present(record, None, None, conn)  # a scene is the students' own work: release first
@@ -77,7 +79,7 @@ class Classroom(RosterKeeping, ClassNews):
         # knows its address is still held to the same limit as HTTP.
         address = getattr(conn, "address", None)
         if address is not None and self.failed_joins.blocked(address):
-            _error(conn, "too many failed joins from this address; wait a minute", "code")
+            _error(conn, "too many failed joins from this address; wait a minute", "code", "too_many_joins")
             return
         try:
             record = await self.store.load(code)
@@ -92,9 +94,9 @@ class Classroom(RosterKeeping, ClassNews):
             if address is not None:
                 self.failed_joins.failed(address)
             if record is None:
-                _error(conn, f"no open class has the code {code!r}", "code")
+                _error(conn, f"no open class has the code {code!r}", "code", "no_class")
             else:
-                _error(conn, "this token does not belong to the class", "token")
+                _error(conn, "this token does not belong to the class", "token", "bad_token")
             return
         self.left(conn)  # a socket is in one class, in one role
         role, student = found
@@ -141,7 +143,7 @@ class Classroom(RosterKeeping, ClassNews):
                       teacher: Any) -> None:
         run = await self._find(run_id)
         if run_id is not None and run is None:
-            _error(teacher, f"no run {run_id!r} is live on this server", "run_id")
+            _error(teacher, f"no run {run_id!r} is live on this server", "run_id", "no_such_run")
             return
         before = record.presenting
         record.presenting, record.view = run_id, view
@@ -255,6 +257,6 @@ def _present_message(run: Any, view: dict[str, Any] | None) -> dict[str, Any]:
     return message | ({"view": view} if view is not None else {})
 
 
-def _error(conn: Any, message: str, field_: str | None) -> None:
-    conn.send({"type": "error", "message": message, "field": field_})
-
+def _error(conn: Any, message: str, field_: str | None, code: str = "invalid",
+           params: dict[str, Any] | None = None) -> None:
+    conn.send({"type": "error", "message": message, "field": field_, "code": code, "params": params or {}})

@@ -19,7 +19,7 @@ from app.runs.hub import RunHub
 from app.runs.outbox import Outbox
 from app.runs.run import ENDED, Attachment, Run
 from app.settings import Settings
-from app.web.errors import first_error, on_the_wire, valid_utf8, validated
+from app.web.errors import first_fault, on_the_wire, valid_utf8, validated
 from app.web.live import LiveLab, check_caps
 from app.web.messages import CONTROL, Attach, Detach, Seek, Set, Start, Step, Stop, client_message
 
@@ -54,50 +54,55 @@ class RunConnection:
     def send(self, message: dict[str, Any]) -> None:
         self.outbox.put(encode(message))
 
-    def error(self, message: str, field: str | None) -> None:
-        # a field may be a key the client sent, lone surrogates included: UTF-8 cannot carry those
+    def error(self, message: str, field: str | None, code: str = "invalid",
+              params: dict[str, Any] | None = None) -> None:
+        # a field may be a key the client sent, lone surrogates included: UTF-8 cannot carry those;
+        # code and params let the page say it in its language (app/web/error_codes.py)
         self.send({"type": "error", "message": valid_utf8(message),
-                   "field": None if field is None else valid_utf8(field)})
+                   "field": None if field is None else valid_utf8(field), "code": code, "params": params or {}})
 
     async def handle(self, text: str | bytes) -> None:
         """Act on one raw client message; every fault becomes an ``error`` message."""
         size = len(text.encode(errors="surrogatepass") if isinstance(text, str) else text)
         if size > self.settings.max_message_bytes:
             self.error(f"message of {size} bytes is larger than the limit of "
-                       f"{self.settings.max_message_bytes} bytes", "message")
+                       f"{self.settings.max_message_bytes} bytes", "message", "message_too_large",
+                       {"size": size, "limit": self.settings.max_message_bytes})
             return
         try:
             # The standard parser reads NaN and Infinity, so they reach validation and get
             # refused naming their field; messages are small, speed does not matter here.
             raw = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
-            self.error(f"message is not valid JSON: {exc}", "message")
+            self.error(f"message is not valid JSON: {exc}", "message", "not_json")
             return
         except RecursionError:  # '[[[[…' a few thousand deep fits in a small message
-            self.error("message is nested too deeply", "message")
+            self.error("message is nested too deeply", "message", "too_deep")
             return
         if not isinstance(raw, dict):
-            self.error("a message must be a JSON object with a 'type'", "message")
+            self.error("a message must be a JSON object with a 'type'", "message", "not_a_message")
             return
         try:
             msg = client_message.validate_python(raw)
         except ValidationError as exc:
-            field, text_ = first_error(exc)
-            tag = f"{raw.get('type')}."
-            self.error(text_, field.removeprefix(tag) if field.startswith(tag) else field or "type")
+            fault = first_fault(exc)
+            field, tag = fault.field, f"{raw.get('type')}."
+            self.error(fault.message, field.removeprefix(tag) if field.startswith(tag) else field or "type",
+                       fault.code, fault.params)
             return
         try:
             await self._dispatch(msg)
         except (FieldError, RunError) as exc:
-            self.error(exc.message, exc.field)
+            self.error(exc.message, exc.field, exc.code, exc.params)
         except Exception:  # a bug in a lab's builder or set_params must not close everyone's socket
             log.exception("%s message failed in lab %r", msg.type, getattr(msg, "lab", self.lab_name))
-            self.error(f"the {msg.type} message failed inside the lab; see the server log", None)
+            self.error(f"the {msg.type} message failed inside the lab; see the server log", None, "lab_failed",
+                       {"type": msg.type})
 
     async def _dispatch(self, msg: Any) -> None:
         if msg.type in CLASS_MESSAGES:
             if self.classes is None:
-                raise FieldError("type", "this server has no classes")
+                raise FieldError("type", "this server has no classes", "no_classes")
             await self.classes.handle(self, msg)
         elif isinstance(msg, Start):
             await self._start(msg)
@@ -110,7 +115,7 @@ class RunConnection:
 
     async def _start(self, msg: Start) -> None:
         if self._starting:
-            raise FieldError("type", "a run is already starting")
+            raise FieldError("type", "a run is already starting", "already_starting")
         self._starting = True
         try:
             prepared_lab = msg.lab
@@ -134,11 +139,12 @@ class RunConnection:
     async def _control(self, msg: Any) -> None:
         att = self.att
         if att is None:
-            raise FieldError("type", f"cannot {msg.type}: no run has started; send a start message first")
+            raise FieldError("type", f"cannot {msg.type}: no run has started; send a start message first", "no_run")
         if not att.control or self.held is not None:
-            raise FieldError("type", f"cannot {msg.type}: this page watches the run; only its controller may")
+            raise FieldError("type", f"cannot {msg.type}: this page watches the run; only its controller may",
+                             "watching")
         if self.frozen:
-            raise FieldError("type", f"cannot {msg.type}: the teacher has paused the class")
+            raise FieldError("type", f"cannot {msg.type}: the teacher has paused the class", "class_paused")
         run = att.run
         if isinstance(msg, Stop):
             self.att = None
@@ -146,19 +152,21 @@ class RunConnection:
             return
         if isinstance(msg, Seek):
             if run.status not in ("paused", "finished", "diverged"):
-                raise FieldError("type", "seek works on a paused run; send pause first")
+                raise FieldError("type", "seek works on a paused run; send pause first", "needs_pause")
             if msg.step > run.step:
-                raise FieldError("step", f"step {msg.step} is beyond the step reached, {run.step}")
+                raise FieldError("step", f"step {msg.step} is beyond the step reached, {run.step}", "step_beyond",
+                                 {"step": msg.step, "reached": run.step})
             await run.seek(msg.step)
             return
         if isinstance(msg, Set):
             await self._set(run, msg.params)
             return
         if run.status not in ("running", "paused"):
-            raise FieldError("type", f"cannot {msg.type}: the run is {run.status}; send a start message first")
+            raise FieldError("type", f"cannot {msg.type}: the run is {run.status}; send a start message first",
+                             "run_ended", {"status": run.status})
         if isinstance(msg, Step):
             if run.status != "paused":
-                raise FieldError("type", "step works on a paused run; send pause first")
+                raise FieldError("type", "step works on a paused run; send pause first", "needs_pause")
             await run.step_n(msg.n)
         elif msg.type == "pause":
             await run.pause()
@@ -167,14 +175,15 @@ class RunConnection:
 
     async def _set(self, run: Run, params: dict[str, Any]) -> None:
         if run.status == "stopped":
-            raise FieldError("type", "cannot set: the run is stopped; send a start message first")
+            raise FieldError("type", "cannot set: the run is stopped; send a start message first", "run_stopped")
         lab = self.labs[run.lab]
         params = dict(params)
         if "speed" in params:
             speed = params["speed"]
             if speed is not None and (not isinstance(speed, (int, float)) or isinstance(speed, bool)
                                       or not 0 < speed <= 10_000):
-                raise FieldError("params.speed", "speed is steps per second, a number in (0, 10000], or null")
+                raise FieldError("params.speed", "speed is steps per second, a number in (0, 10000], or null",
+                                 "bad_speed", {"limit": 10_000})
         if lab.params_model is not None:
             rest = {k: v for k, v in params.items() if k != "speed"}
             model = validated(lab.params_model, rest, "params")

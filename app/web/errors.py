@@ -12,11 +12,13 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.labs.errors import FieldError
+from app.web.error_codes import error_code
 
 
-def field_error_detail(field: str | None, message: str, where: str = "body") -> list[dict[str, Any]]:
+def field_error_detail(field: str | None, message: str, where: str = "body", code: str = "invalid",
+                       params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     loc: list[str | int] = [where] + (_split(field) if field else [])
-    return [{"loc": loc, "msg": message, "type": "value_error"}]
+    return [{"loc": loc, "msg": message, "type": "value_error", "code": code, "params": params or {}}]
 
 
 def _split(field: str) -> list[str | int]:
@@ -29,6 +31,12 @@ def _split(field: str) -> list[str | int]:
 
 def first_error(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
     """The field path (``config.methods[1].std``) and message of a validation error's first fault."""
+    fault = first_fault(exc, prefix)
+    return fault.field, fault.message
+
+
+def first_fault(exc: ValidationError, prefix: str = "") -> FieldError:
+    """A validation error's first fault as a FieldError: its path, message, code and params."""
     err = exc.errors(include_url=False)[0]
     path = prefix
     for part in err["loc"]:
@@ -36,7 +44,8 @@ def first_error(exc: ValidationError, prefix: str = "") -> tuple[str, str]:
             path += f"[{part}]"
         else:
             path += f".{part}" if path else str(part)
-    return path, err["msg"]
+    code, params = error_code(err)
+    return FieldError(path, err["msg"], code, params)
 
 
 def validated(model: Any, data: Any, prefix: str) -> Any:
@@ -44,13 +53,13 @@ def validated(model: Any, data: Any, prefix: str) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        field, text = first_error(exc, prefix)
-        raise FieldError(field, text) from None
+        raise first_fault(exc, prefix) from None
 
 
 def on_the_wire(exc: FieldError, prefix: str) -> FieldError:
     """A lab's FieldError named as the client sent it: the one prefix rule (``config.``, ``params.``)."""
-    return FieldError(exc.field if exc.field.startswith(prefix) else f"{prefix}.{exc.field}", exc.message)
+    return FieldError(exc.field if exc.field.startswith(prefix) else f"{prefix}.{exc.field}", exc.message,
+                      exc.code, exc.params)
 
 
 ECHO_DEPTH, ECHO_ITEMS, ECHO_CHARS = 4, 20, 200  # how much of a bad input a 422 shows back
@@ -100,14 +109,25 @@ def unprocessable(detail: Any) -> Response:
                     media_type="application/json")
 
 
+def coded(errors: Any) -> Any:
+    """FastAPI's 422 entries, each with the page's ``code`` and ``params`` added."""
+    out = []
+    for err in errors:
+        if isinstance(err, dict) and "code" not in err:
+            code, params = error_code(err)
+            err = {**err, "code": code, "params": params}
+        out.append(err)
+    return out
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(FieldError)
     async def on_field_error(request: Request, exc: FieldError) -> Response:
-        return unprocessable(field_error_detail(exc.field, exc.message))
+        return unprocessable(field_error_detail(exc.field, exc.message, code=exc.code, params=exc.params))
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
-        return unprocessable(exc.errors())
+        return unprocessable(coded(exc.errors()))
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -118,5 +138,5 @@ def install(app: FastAPI) -> None:
             reason = ("it is not UTF-8 text" if isinstance(cause, UnicodeDecodeError) else
                       "it is nested too deeply" if isinstance(cause, RecursionError) else str(cause)[:200])
             return unprocessable([{"loc": ["body"], "msg": f"the body is not readable JSON: {reason}",
-                                   "type": "json_invalid"}])
+                                   "type": "json_invalid", "code": "bad_json", "params": {}}])
         return await http_exception_handler(request, exc)

@@ -36,7 +36,8 @@ def check_caps(model: BaseModel, caps: Mapping[str, str], settings: Settings, pr
         limit = getattr(settings, limit_name)
         for name, value in _values(model, path):
             if isinstance(value, (int, float)) and value > limit:
-                raise FieldError(f"{prefix}{name}", f"{value} is above this server's limit of {limit}")
+                raise FieldError(f"{prefix}{name}", f"{value} is above this server's limit of {limit}",
+                                 code="above_cap", params={"limit": limit})
     for name in type(model).model_fields:
         value = getattr(model, name, None)
         items = list(enumerate(value)) if isinstance(value, (list, tuple)) else [(None, value)]

@@ -1,6 +1,6 @@
 // The teacher's dashboard: how to join (code, address, QR), the live roster, and the class's controls:
 // release, freeze, send a scene, hide names, the class experiment, end the class.
-import { loadStrings, t } from "./i18n.js";
+import { loadStrings, t, errorText } from "./i18n.js";
 import { ClassSocket } from "./class_socket.js";
 import { api, membership, setMembership } from "./class_membership.js";
 import { counts, rosterRows } from "./class_roster.js";
@@ -80,7 +80,7 @@ function wireControls() {
     const response = await api("PUT", `/api/classes/${code}/experiment`, { token: member.token, body });
     if (!response.ok) {
       const detail = response.data?.detail?.[0];
-      showError(detail ? `${detail.loc.at(-1)}: ${detail.msg}` : String(response.status));
+      showError(detail ? errorText(detail) : String(response.status));
       return;
     }
     showError("");
@@ -110,6 +110,6 @@ if (!member || member.role !== "teacher" || member.code !== code) {
   socket.on("ended", ended);
   socket.on("error", (m) => {
     if (m.field === "code" || m.field === "token") ended();
-    else showError(m.field ? `${m.field}: ${m.message}` : m.message);
+    else showError(errorText(m));
   });
 }

@@ -8,6 +8,7 @@
 import { RunSocket } from "./socket.js";
 import { Player } from "./player.js";
 import { CodePanel } from "./run_config.js";
+import { errorText } from "./i18n.js";
 import { dropWatchParam, forget, recall, remember, watchedRunId } from "./run_memory.js";
 
 export class LiveController {
@@ -31,8 +32,8 @@ export class LiveController {
       },
       onQueued: (position) => this.player.setStatus("queued", { position }),
       onError: (m) => {
-        this.player.showError(m);
-        this.report(m.field ? `${m.field}: ${m.message}` : m.message);
+        this.player.showError(); // marks the status line; the words go once, to the error box
+        this.report(errorText(m));
       },
       onConnection: (state, info) => this.connection(state, info),
     });

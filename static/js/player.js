@@ -219,8 +219,8 @@ export class Player {
     button.textContent = t("common.copied");
   }
 
-  showError(message) {
+  showError() {
     this.statusLine.dataset.status = "error";
-    this.statusLine.textContent = `${t("common.error")}: ${message.field ? message.field + " — " : ""}${message.message}`;
+    this.statusLine.textContent = t("common.error"); // what went wrong is said once, in the error box
   }
 }

@@ -1,6 +1,6 @@
 // The Gradient-descent lab page: `{config}` in the URL hash, the form from the lab's spec; the scene over
 // HTTP, the race live.
-import { loadStrings, t } from "../i18n.js";
+import { loadStrings, t, errorText } from "../i18n.js";
 import { bindForm, livePlayer, writeForm } from "../controls.js";
 import { loadSpec, loadState, saveState } from "../state.js";
 import { LineChart, formatValue, seriesStyle } from "../charts.js";
@@ -109,7 +109,7 @@ async function post(path, config) {
   if (!response.ok) {
     // a 422 names its field; a 503 (the server's one-shot limiter) or a 413 says why in a sentence
     const d = Array.isArray(body.detail) ? body.detail[0] : null;
-    $("form-error").textContent = d ? `${(d.loc ?? []).slice(1).join(".")}: ${d.msg}` : String(body.detail ?? response.statusText);
+    $("form-error").textContent = d ? errorText(d) : String(body.detail ?? response.statusText);
     return null;
   }
   return body;

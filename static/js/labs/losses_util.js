@@ -1,6 +1,7 @@
 // Small helpers the Loss-functions and Back-propagation pages share: JSON POST, tables, bar charts.
 /* global Plotly */
 import { baseLayout, formatValue } from "../charts.js";
+import { errorText } from "../i18n.js";
 
 export const $ = (id) => document.getElementById(id);
 
@@ -11,7 +12,7 @@ export async function api(url, body) {
   const data = await response.json();
   if (!response.ok) {
     const d = data.detail?.[0];
-    const error = new Error(d ? `${d.loc.slice(1).join(".")}: ${d.msg}` : response.statusText);
+    const error = new Error(d ? errorText(d) : response.statusText);
     error.detail = d;
     throw error;
   }

@@ -1,5 +1,5 @@
 // The Optimiser lab page: one state object, serialised to the URL hash; each frame -> render().
-import { lang, loadStrings, t } from "../i18n.js";
+import { lang, loadStrings, t, errorText } from "../i18n.js";
 import { livePlayer } from "../controls.js";
 import { loadHash, saveHash } from "../state.js";
 import { LineChart, seriesStyle } from "../charts.js";
@@ -94,7 +94,7 @@ async function post(path, body) {
 
 function showError(detail) {
   const d = Array.isArray(detail) ? detail[0] : detail;
-  $("form-error").textContent = d ? `${(d.loc || []).slice(1).join(".")}: ${d.msg}` : "";
+  $("form-error").textContent = d ? errorText(d) : "";
 }
 
 async function loadSurface() {
@@ -116,6 +116,16 @@ const lossChart = new LineChart($("loss-chart"), { height: 330, robust: true });
 const ewaPanel = new EwaPanel($("ewa-chart"), $("ewa-window"));
 const racerCards = new RacerCards($("racers"), $("add-racer"), { kinds: {}, onEdit: editRacer, onStructure: changed });
 let player;
+
+// "momentum lr=0.05" (the server's label) as "SGD + 动量 lr=0.05": the optimiser by the page's name for it.
+function named(message) {
+  for (const r of [...(message.racers ?? []), ...(message.clouds ?? [])]) {
+    const [id, ...rest] = String(r.label ?? "").split(" ");
+    const key = `optimizers.name.${id}`;
+    if (t(key) !== key) r.label = [t(key), ...rest].join(" ");
+  }
+  return message;
+}
 
 // " (left the surface after step 40)" for a racer or cloud gone from the map, else nothing
 function leftNote(step) {
@@ -250,14 +260,17 @@ async function main() {
   scenes = sceneList;
   racerCards.kinds = Object.fromEntries(kinds.map((k) => [k.name, k]));
   const select = $("surface");
-  for (const s of surfaces) select.add(new Option(s.name.replace("_", " "), s.name));
+  for (const s of surfaces) {
+    const key = `optimizers.surface.${s.name}`;
+    select.add(new Option(t(key) === key ? s.name.replaceAll("_", " ") : t(key), s.name));
+  }
   select.add(new Option(t("optimizers.custom"), "custom"));
   renderScenes();
   ({ player } = livePlayer({
     lab: "optimizers",
     getConfig: runConfig,
     code: "/api/optimizers/code", // the code panel shows the run on screen
-    onFrame: (message) => { frame = message; render(); },
+    onFrame: (message) => { frame = named(message); render(); },
     onRestart: () => { frame = null; },
     applyConfig,
   }));

@@ -1,6 +1,6 @@
 // The Training lab page: `{config, view}` in the URL hash, the form from the lab's spec; the scene over
 // HTTP, training live on the socket.
-import { loadStrings, t } from "../i18n.js";
+import { loadStrings, t, errorText } from "../i18n.js";
 import { bindForm, livePlayer, writeForm } from "../controls.js";
 import { loadSpec } from "../state.js";
 import {
@@ -70,7 +70,7 @@ async function post(path, body) {
   const data = await response.json();
   if (!response.ok) {
     const d = data.detail?.[0];
-    showError(d ? `${d.loc.slice(1).join(".")}: ${d.msg}` : response.statusText);
+    showError(d ? errorText(d) : response.statusText);
     return null;
   }
   return data;
@@ -99,7 +99,7 @@ async function upload(file) {
   if (!response.ok) {
     const d = data.detail?.[0];
     $("upload-info").textContent = "";
-    showError(`${file.name}: ${d ? d.msg : response.statusText}`);
+    showError(`${file.name}: ${d ? errorText({ ...d, loc: null }) : response.statusText}`);
     return;
   }
   showError("");

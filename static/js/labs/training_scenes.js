@@ -2,7 +2,7 @@
 // Each scene's question lives in the page's view; its defaults and bounds are its endpoint's request
 // schema in the OpenAPI (derived there from the lab's declarations), never retyped here.
 /* global Plotly */
-import { t } from "../i18n.js";
+import { t, errorText } from "../i18n.js";
 import { LineChart, PALETTE, baseLayout, formatValue } from "../charts.js";
 import { clampNumber, conform, resolve } from "../state.js";
 
@@ -50,7 +50,7 @@ async function post(path, body) {  const response = await fetch(path, { method: 
   const data = await response.json();
   if (!response.ok) {
     const d = data.detail?.[0];
-    throw new Error(d ? `${d.loc.slice(1).join(".")}: ${d.msg}` : response.statusText);
+    throw new Error(d ? errorText(d) : response.statusText);
   }
   return data;
 }
