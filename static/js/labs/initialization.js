@@ -71,7 +71,8 @@ function argumentField(m, arg, schema) {
   const number = node.anyOf?.find((b) => b.type !== "null") ?? node;
   const label = document.createElement("label");
   label.className = "field";
-  label.append(`${arg}`);
+  label.append(t(`initialization.arg.${arg}`));
+  label.title = `torch.nn.init: ${arg}`;
   let input;
   if (node.enum) {
     input = document.createElement("select");

@@ -27,7 +27,7 @@ export async function initInformation(state, save) {
       r.terms.map((term, i) => [outcomes[i], fixed(term.p), fixed(term.q), fixed(term.information_p), fixed(term.information_q),
         fixed(term.entropy_term), fixed(term.cross_entropy_term), fixed(term.kl_term)]),
     ));
-    const unit = state.unit === "bits" ? "bits" : "nats";
+    const unit = t(state.unit === "bits" ? "losses.info.unit_bits" : "losses.info.unit_nats");
     const infinite = r.kl_infinite ? t("losses.info.infinite", { i: r.support_mismatch.map((i) => `x${i + 1}`).join(", ") }) : null;
     $("info-entropy").textContent = `${fixed(r.entropy)} ${unit}`;
     $("info-kl").textContent = infinite ?? `${fixed(r.kl)} ${unit}`;

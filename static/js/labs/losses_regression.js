@@ -44,7 +44,8 @@ export async function initRegression(state, save, examples) {
   const language = lang === "zh" ? "zh" : "en";
   $("guide-table").replaceChildren(table(
     [t("losses.guide.task"), t("losses.guide.output"), t("losses.guide.loss"), "torch", t("losses.guide.why")],
-    examples.guide.map((g) => [g.task[language], g.output_layer, t(`losses.loss.${g.loss}`), g.torch,
+    examples.guide.map((g) => [g.task[language], t(`losses.output.${g.output_layer}`), t(`losses.loss.${g.loss}`),
+      { text: g.torch, className: "api-name" },
       { text: g.why[language], className: "guide-why" }]),
   ));
   await draw();
