@@ -47,7 +47,7 @@ def latin_words(text):
     """The words of ``text`` no allowed rule covers: identifiers (a_b, torch.x), CamelCase and
     ACRONYM API names, single letters with digits (x1, w5), calls f(…) and keyword arguments k=v."""
     bad = []
-    text = NUMBER.sub("0", URL.sub(" ", text))
+    text = NUMBER.sub("0", URL.sub(" ", text.replace("\u200b", "")))  # zero-width breaks inside identifiers
     for m in WORD.finditer(text):
         word = m.group()
         after = text[m.end():m.end() + 1]
