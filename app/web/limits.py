@@ -10,7 +10,7 @@ socket never wait here.
 """
 
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import anyio
@@ -72,3 +72,16 @@ def refuse_over_budget(estimate: tuple[int, tuple[str, ...]], budget_mb: int, pr
         raise FieldError(prefix + fields[0] if fields else prefix.rstrip(".") or "config",
                          f"this needs about {size / 2**20:,.0f} MB and the server allows {budget_mb:,} MB for one "
                          f"computation; make {names} smaller")
+
+
+def estimate_of(memory: Callable[[Any], tuple[int, tuple[str, ...]]]) -> Callable[[Any], tuple[int, tuple[str, ...]]]:
+    """A live lab's estimate from its validated body (``memory(body.lab_config())``) for ``LiveLab.memory``:
+    a config the lab refuses is estimated at nothing, so that building it names the field as it should."""
+
+    def estimate(body: Any) -> tuple[int, tuple[str, ...]]:
+        try:
+            return memory(body.lab_config())
+        except FieldError:
+            return 0, ()
+
+    return estimate

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from app.labs import backprop as lab
+from app.labs.backprop.memory import run_memory
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
@@ -57,4 +58,4 @@ def build(config: Any, settings: Settings) -> lab.BackpropRun:
     return lab.BackpropRun(config.lab_config())
 
 
-LIVE = LiveLab("backprop", RunConfig, build, RunConfig.caps, RunParams)
+LIVE = LiveLab("backprop", RunConfig, build, RunConfig.caps, RunParams, memory=run_memory)

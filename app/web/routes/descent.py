@@ -7,11 +7,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import descent as lab
 from app.labs import fields
+from app.labs.descent.memory import one_run_memory, run_memory, scene_memory
 from app.labs.errors import FieldError
 from app.settings import Settings
 from app.web.deps import SettingsDep
+from app.web.limits import estimate_of, refuse_over_budget
 from app.web.live import LiveLab, check_caps
 from app.web.spec import wire_type
+from app.web.wire import Integer, cap, caps_of
 
 router = APIRouter(prefix="/api/descent", tags=["descent"])
 
@@ -24,14 +27,16 @@ class _Strict(BaseModel):
 
 
 class _Data(_Strict):
-    batch_size: int = Field(20, ge=1, description="mini-batch size; batch uses every sample, stochastic one")
-    epochs: int = Field(50, ge=1)
+    batch_size: Integer = Field(20, ge=1, json_schema_extra=cap("max_batch_size"),
+                          description="mini-batch size; batch uses every sample, stochastic one")
+    epochs: Integer = Field(50, ge=1, json_schema_extra=cap("max_epochs"))
     lr: LearningRate = 0.01
-    samples: int = Field(100, ge=2, description="points of the notes' data, y = 3 + 2x + 0.5·noise")
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="the start (w, b) and the shuffle order")
+    samples: Integer = Field(100, ge=2, json_schema_extra=cap("max_samples"),
+                       description="points of the notes' data, y = 3 + 2x + 0.5·noise")
+    seed: Integer = Field(0, ge=0, le=2**31 - 1, description="the start (w, b) and the shuffle order")
 
 
-CAPS = {"samples": "max_samples", "epochs": "max_epochs", "batch_size": "max_batch_size"}
+CAPS = caps_of(_Data)
 
 
 class RunRequest(_Data):
@@ -58,6 +63,9 @@ class RunResponse(BaseModel):
 @router.post("/run", response_model=RunResponse, summary="One descent variant from start to end")
 def run(body: RunRequest, settings: SettingsDep) -> dict[str, Any]:
     check_caps(body, CAPS, settings)
+    config = lab.DescentConfig(variants=(body.variant,), **body.model_dump(exclude={"variant"}))
+    updates = min(config.updates_of(body.variant), settings.max_descent_updates)
+    refuse_over_budget(one_run_memory(body.samples, updates), settings.max_request_memory_mb)
     return lab.run(body.variant, body.batch_size, body.epochs, body.lr, body.samples, body.seed,
                    max_updates=settings.max_descent_updates)
 
@@ -95,7 +103,9 @@ class SceneResponse(BaseModel):
 @router.post("/scene", response_model=SceneResponse, summary="The data, the MSE contour and the target of a race")
 def scene(body: RaceConfig, settings: SettingsDep) -> dict[str, Any]:
     check_caps(body, CAPS, settings)
-    return lab.DescentRun(lab_config(body, settings)).scene()
+    config = lab_config(body, settings)
+    refuse_over_budget(scene_memory(config), settings.max_request_memory_mb)
+    return lab.DescentRun(config).scene()
 
 
 class CodeResponse(BaseModel):
@@ -112,4 +122,4 @@ def build(config: RaceConfig, settings: Settings) -> lab.DescentRun:
     return lab.DescentRun(lab_config(config, settings))
 
 
-LIVE = LiveLab("descent", RaceConfig, build, CAPS, RaceParams)
+LIVE = LiveLab("descent", RaceConfig, build, CAPS, RaceParams, memory=estimate_of(run_memory))

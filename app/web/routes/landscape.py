@@ -9,11 +9,13 @@ from pydantic import BaseModel, Field, create_model
 from app.labs import landscape as lab
 from app.labs.errors import FieldError
 from app.labs.landscape import config as spec
+from app.labs.landscape.memory import run_memory, surface_memory
 from app.labs.landscape.oneshot import costs, load_data
 from app.labs.landscape.presets import PRESETS
 from app.labs.landscape.run import LIVE_PARAMS
 from app.settings import Settings
 from app.web.deps import SettingsDep
+from app.web.limits import estimate_of, refuse_over_budget
 from app.web.live import LiveLab, check_caps
 from app.web.spec import model_of
 
@@ -82,6 +84,7 @@ class SurfaceResponse(BaseModel):
              summary="Train a network, then its training loss over a plane of weights around the result")
 def surface(body: SurfaceRequest, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
     config = checked(body, settings)
+    refuse_over_budget(surface_memory(config), settings.max_request_memory_mb)
     return lab.surface(config, body.return_parameters, settings.max_landscape_parameters)
 
 
@@ -112,4 +115,4 @@ def build(config: Any, settings: Settings) -> lab.LandscapeRun:
 
 
 LIVE = LiveLab("landscape", RunConfig, build, RunConfig.caps, RunParams,
-               warm=lambda: load_data(lab.LandscapeConfig()))
+               warm=lambda: load_data(lab.LandscapeConfig()), memory=estimate_of(run_memory))

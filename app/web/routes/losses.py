@@ -1,6 +1,6 @@
 """Loss-functions lab on the wire: evaluate a loss, the curves and examples, information, the outlier run."""
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,14 +10,17 @@ from app.labs.errors import FieldError
 from app.labs.losses import LOSSES, evaluate, examples_code, guide, information, pytorch_code
 from app.labs.losses import examples as losses_examples
 from app.labs.losses import loss_curves as losses_curves
+from app.labs.losses.memory import run_memory
 from app.settings import Settings
 from app.web.deps import SettingsDep
+from app.web.limits import estimate_of
 from app.web.live import LiveLab, check_caps
 from app.web.spec import model_of
+from app.web.wire import Integer, Number
 
 router = APIRouter(prefix="/api/losses", tags=["losses"])
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+Finite = Number
 LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
 Numbers = list[Finite] | list[list[Finite]]
 
@@ -48,7 +51,7 @@ class Options(_Strict):
 class EvaluateRequest(_Strict):
     loss: LossName
     input: Numbers = Field(description="predictions, logits, log-probabilities or probabilities")
-    target: list[int] | Numbers = Field(description="same shape as input, or one class label per row")
+    target: list[Integer] | Numbers = Field(description="same shape as input, or one class label per row")
     options: Options = Field(default_factory=lambda: Options())
 
     model_config = ConfigDict(
@@ -123,4 +126,5 @@ def build(config: Any, settings: Settings) -> lab.OutlierRun:
 
 
 LIVE = LiveLab("losses", OutlierRunConfig, build, RUN_CAPS, RunParams,
+               memory=estimate_of(run_memory),
                tools={"curves": CurvesRequest, "cross_entropy": CrossEntropyRequest, "information": InformationRequest})

@@ -7,16 +7,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import optimizers as lab
 from app.labs.optimizers.config import Formula
+from app.labs.optimizers.memory import run_memory
 from app.labs.optimizers.racer import FIXED_AFTER_START, KINDS, LIVE_HYPERPARAMETERS, Racer, default_hyper
 from app.labs.optimizers.surfaces import MAX_GRID, SurfaceName
 from app.settings import Settings
 from app.web.deps import SettingsDep
+from app.web.limits import estimate_of
 from app.web.live import LiveLab, check_caps
 from app.web.spec import model_of, wire_type
+from app.web.wire import Integer, Number, cap, caps_of
 
 router = APIRouter(prefix="/api/optimizers", tags=["optimizers"])
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+Finite = Number
 Point = tuple[Finite, Finite]
 
 # The run's models are derived from the lab's declarations (app/labs/optimizers/config.py, racer.py).
@@ -60,8 +63,9 @@ def surfaces() -> list[dict[str, Any]]:
 class TrajectoriesRequest(_Strict):
     surface: SurfaceModel
     start: Point
-    steps: int = Field(ge=0, description="optimiser steps; points holds the start and one point per step")
-    optimizers: list[OptimizerModel] = Field(min_length=1)  # type: ignore[valid-type]
+    steps: Integer = Field(ge=0, json_schema_extra=cap("max_trajectory_steps"),
+                           description="optimiser steps; points holds the start and one point per step")
+    optimizers: list[OptimizerModel] = Field(min_length=1, json_schema_extra=cap("max_racers"))  # type: ignore[valid-type]
 
 
 class Trajectory(BaseModel):
@@ -75,7 +79,7 @@ class TrajectoriesResponse(BaseModel):
     trajectories: list[Trajectory]
 
 
-ONE_SHOT_CAPS = {"steps": "max_trajectory_steps", "optimizers#": "max_racers"}  # one request, answered in seconds
+ONE_SHOT_CAPS = caps_of(TrajectoriesRequest)  # one request, answered in seconds
 
 
 @router.post("/trajectories", response_model=TrajectoriesResponse, summary="Each optimiser's path on a surface")
@@ -102,7 +106,7 @@ def optimizers() -> list[dict[str, Any]]:
 
 class GridRequest(_Strict):
     surface: SurfaceModel
-    resolution: int = Field(81, ge=2, le=MAX_GRID)
+    resolution: Integer = Field(81, ge=2, le=MAX_GRID)
     domain: tuple[tuple[Finite, Finite], tuple[Finite, Finite]] | None = None
 
 
@@ -171,4 +175,5 @@ def build(config: Any, settings: Settings) -> lab.OptimizerRun:
     return lab.OptimizerRun(config.lab_config(), limits(settings))
 
 
-LIVE = LiveLab("optimizers", RunConfig, build, RUN_CAPS, RunParams, tools={"ewa": EwaRequest})
+LIVE = LiveLab("optimizers", RunConfig, build, RUN_CAPS, RunParams, tools={"ewa": EwaRequest},
+               memory=estimate_of(run_memory))

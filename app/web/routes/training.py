@@ -11,9 +11,11 @@ from app.labs import training as lab
 from app.labs.common.datasets import BUILT_IN
 from app.labs.errors import FieldError
 from app.labs.training.config import COMPARABLE, DATASETS, LIVE_PARAMS
+from app.labs.training.memory import run_memory, vanishing_memory
 from app.labs.training.presets import PRESETS as SCENES
 from app.settings import Settings
 from app.web.deps import SettingsDep
+from app.web.limits import estimate_of, refuse_over_budget
 from app.web.live import LiveLab, check_caps
 from app.web.routes import training_data as store
 from app.web.spec import model_of
@@ -52,13 +54,15 @@ def build(config: Any, settings: Settings, uploads: store.UploadStore | None = N
     return run
 
 
-LIVE = LiveLab("training", RunConfig, build, CAPS, RunParams, warm=lambda: lab.make_dataset("digits"))
+LIVE = LiveLab("training", RunConfig, build, CAPS, RunParams, warm=lambda: lab.make_dataset("digits"),
+               memory=estimate_of(run_memory))
 
 
 @router.post("/scene", summary="What stays fixed in a run: points, heatmap axes, classes, layer sizes")
 def scene(body: RunConfig, settings: SettingsDep,  # type: ignore[valid-type]
           uploads: store.UploadsDep) -> dict[str, Any]:
     check_caps(body, CAPS, settings)
+    refuse_over_budget(run_memory(body.lab_config(), copies=1), settings.max_request_memory_mb)
     run = build(body, settings, uploads)
     return {**run.scene(), "steps": run.total_steps, "epochs": body.epochs}
 
@@ -135,4 +139,5 @@ def polynomial(body: PolynomialRequest, settings: SettingsDep) -> dict[str, Any]
 @router.post("/vanishing", summary="Each layer's weight-gradient norm in deep nets at initialisation")
 def vanishing(body: VanishingRequest, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
     check_caps(body, VanishingRequest.caps, settings)
+    refuse_over_budget(vanishing_memory(body), settings.max_request_memory_mb)
     return lab.vanishing_scene(body.lab_config())
