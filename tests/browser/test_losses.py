@@ -38,7 +38,7 @@ def test_notes_numbers_and_formulas_render(page, live_server):
     bce = page.text_content("#bce-table")
     for value in ("-0.3567", "-0.2231", "-0.1054", "-1.2040"):
         assert value in bce
-    assert page.locator("#regression math").count() >= 4  # formulas drawn as MathML
+    assert page.locator("#section-regression math").count() >= 4  # formulas drawn as MathML
     assert page.locator("#curve-loss .main-svg").count() > 0
     identity = page.text_content("#info-identity")
     total, entropy, kl = map(float, re.findall(r"-?\d+\.\d+", identity)[:3])
@@ -67,6 +67,6 @@ def test_live_outlier_fit_draws_lines_that_move(page, live_server):
 def test_chinese_page(page, live_server):
     _open(page, live_server, "zh")
     assert page.text_content(".labs-nav a[aria-current=page]") == "损失函数"
-    assert "回归损失" in page.text_content("#regression h2")
+    assert "回归损失" in page.text_content("#section-regression h2")
     assert page.text_content("#ce-value") == "0.6422"
     screenshot(page, "losses_zh")

@@ -2,6 +2,7 @@
 /* global Plotly */
 import { t } from "../i18n.js";
 import { LineChart, PALETTE, baseLayout, formatValue } from "../charts.js";
+import { renderTexText } from "./tex_mathml.js";
 
 // optimizer.state keys in the order the notes introduce them: velocity, then squared averages, then Adam's
 const QUANTITIES = ["point", "grad", "momentum_buffer", "sum", "square_avg", "grad_avg", "exp_avg", "exp_avg_sq",
@@ -110,6 +111,7 @@ export class EwaPanel {
   constructor(chartEl, windowEl) {
     this.chart = new LineChart(chartEl, { height: 320 });
     this.windowEl = windowEl;
+    renderTexText(chartEl.closest("section") ?? document); // the hint's S_{t−1} and β^t as formulas
   }
 
   render(data, bias) {

@@ -127,3 +127,12 @@ export function renderTex(root = document) {
     node.replaceChildren(texToMathML(node.dataset.tex, { display: node.classList.contains("display") }));
   }
 }
+
+// Render the $…$ formulas inside the text of every element with data-tex-text (a sentence of the
+// strings files that holds formulas: the prose stays text, each formula becomes MathML).
+export function renderTexText(root = document) {
+  for (const node of root.querySelectorAll("[data-tex-text]")) {
+    const parts = node.textContent.split(/\$([^$]+)\$/);
+    node.replaceChildren(...parts.map((part, i) => (i % 2 ? texToMathML(part) : part)));
+  }
+}

@@ -1,0 +1,30 @@
+"""Readable charts (issue 14, item 6): what a class sees on the projector is whole, labelled and legible."""
+
+from tests.browser.conftest import until
+from tests.browser.test_runs_page import wait_status
+
+
+def test_no_id_is_used_twice_and_the_outliers_link_scrolls_to_its_section(page, live_server):
+    page.set_default_timeout(60000)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_server}/labs/losses?lang=en")
+    until(page, "document.body.dataset.ready === 'true'")
+    twice = page.evaluate("(() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+                          " return ids.filter((id, i) => ids.indexOf(id) !== i); })()")
+    assert twice == []
+    page.click(".section-nav a[data-section$=outliers]")
+    # the section's heading is the first thing under the sticky top bar
+    until(page, "(() => { const bar = document.querySelector('header').getBoundingClientRect().bottom;"
+                " const h = document.querySelector('section[id$=outliers] h2').getBoundingClientRect();"
+                " return h.top >= bar && h.top < bar + 60; })()")
+
+
+def test_the_ewa_hint_writes_its_formulas_as_math(page, live_server):
+    page.set_default_timeout(60000)
+    page.goto(f"{live_server}/labs/optimizers?lang=zh")
+    wait_status(page, "paused")
+    hint = page.locator("[data-tex-text]")
+    assert hint.locator("math").count() == 4
+    text = hint.inner_text()
+    assert "S_{" not in text and "β^t" not in text and "$" not in text
+    assert hint.locator("math msub").count() >= 2 and hint.locator("math msup").count() == 1
