@@ -169,7 +169,8 @@ async function main() {
   for (const id of ["hidden", "compare"]) {
     $(id).addEventListener("change", () => {
       try {
-        if (!readText(spec, state, id)) writeText(state); // not widths this server takes: show the ones in force
+        readText(spec, state, id); // widths this server does not take: the ones in force are shown
+        writeText(state);
         changed(id);
       } catch (error) {
         showError(error.message);

@@ -21,9 +21,13 @@ export async function loadPresets() {
 
 const $ = (id) => document.getElementById(id);
 
+let order = []; // the comparison's fields in the spec's order: the text reads the same after a reload
+
 // {"weight_decay": 0} -> "weight_decay=0"; {"hidden": [8, 8]} -> "hidden=[8; 8]"
 export function compareText(changes) {
-  return Object.entries(changes ?? {}).map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join("; ")}]` : v}`).join(", ");
+  const rank = (k) => (order.includes(k) ? order.indexOf(k) : order.length);
+  return Object.entries(changes ?? {}).sort(([a], [b]) => rank(a) - rank(b))
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? `[${v.join("; ")}]` : v}`).join(", ");
 }
 
 function parseValue(node, text) {
@@ -48,6 +52,7 @@ export function parseCompare(spec, text) {
 
 // `{config, view}` from the URL hash. An old flat hash held the comparison as text: it is parsed first.
 export function loadState(spec) {
+  order = Object.keys(fieldSchema(spec, "compare")?.properties ?? {});
   const state = loadPageState(spec, VIEW, VIEW_CHOICES, (raw) => {
     const config = "config" in raw ? raw.config : raw;
     if (typeof config?.compare === "string") {
