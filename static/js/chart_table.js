@@ -29,7 +29,10 @@ function attach(gd) {
   body.className = "chart-data-body";
   details.append(summary, body);
   gd.chartTable = details;
-  placeBeside(gd, details);
+  if (placeBeside(gd, details)) { // beside its row's other tables: say which chart it is
+    const title = plain(gd.layout?.title?.text ?? gd.layout?.title);
+    if (title) summary.textContent = `${t("common.data_table")} · ${title}`;
+  }
   let queued = false;
   const render = () => {
     queued = false;
@@ -44,7 +47,8 @@ function attach(gd) {
   });
 }
 
-// Under the chart; when the chart is a cell of a grid row, under that row (not as a cell of its own).
+// Under the chart; when the chart is a cell of a grid row, under that row (not as a cell of its own):
+// true when so placed.
 function placeBeside(gd, details) {
   let anchor = gd;
   while (anchor.parentElement && getComputedStyle(anchor.parentElement).display.includes("grid")) {
@@ -52,7 +56,7 @@ function placeBeside(gd, details) {
   }
   if (anchor === gd) {
     gd.after(details);
-    return;
+    return false;
   }
   let shelf = anchor.nextElementSibling;
   if (!shelf?.classList.contains("chart-data-shelf")) {
@@ -61,6 +65,7 @@ function placeBeside(gd, details) {
     anchor.after(shelf);
   }
   shelf.append(details);
+  return true;
 }
 
 function tables(gd) {
