@@ -39,7 +39,7 @@ class FormulaError(FieldError):
     """A formula the parser refuses; ``position`` is the 0-based index of the offending text."""
 
     def __init__(self, field: str, message: str, position: int, text: str) -> None:
-        super().__init__(field, message)
+        super().__init__(field, message, "bad_formula", {"position": position, "text": text})
         self.position = position
         self.text = text
 
