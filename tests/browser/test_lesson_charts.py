@@ -16,7 +16,7 @@ def test_no_id_is_used_twice_and_the_outliers_link_scrolls_to_its_section(page, 
     # the section's heading is the first thing under the sticky top bar
     until(page, "(() => { const bar = document.querySelector('header').getBoundingClientRect().bottom;"
                 " const h = document.querySelector('section[id$=outliers] h2').getBoundingClientRect();"
-                " return h.top >= bar && h.top < bar + 60; })()")
+                " return h.top >= bar && h.top < bar + 90; })()")
 
 
 def test_the_ewa_hint_writes_its_formulas_as_math(page, live_server):
