@@ -50,20 +50,26 @@ def plotly_bundle(name: str = BUNDLES[0]) -> Bundle:
 
 
 @lru_cache(maxsize=64)
-def draws_3d(script: str) -> bool:
-    """Whether the module ``static/<script>`` or anything it imports draws a surface or scatter3d."""
-    seen: set[Path] = set()
+def module_graph(script: str) -> tuple[str, ...]:
+    """The module ``static/<script>`` and every module it imports, transitively, as paths under
+    ``static/``: a page preloads them all at once instead of discovering them one import level at a time
+    (each level a round trip, and a revalidation on every reload)."""
+    found: list[str] = []
     todo = [(STATIC / script).resolve()]
     while todo:
-        path = todo.pop()
-        if path in seen or not path.is_file():
+        path = todo.pop(0)
+        name = path.relative_to(STATIC).as_posix()
+        if name in found or not path.is_file():
             continue
-        seen.add(path)
-        text = path.read_text(encoding="utf-8")
-        if THREE_D_TRACE.search(text):
-            return True
-        todo += [(path.parent / m).resolve() for m in RELATIVE_IMPORT.findall(text)]
-    return False
+        found.append(name)
+        todo += [(path.parent / m).resolve() for m in RELATIVE_IMPORT.findall(path.read_text(encoding="utf-8"))]
+    return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def draws_3d(script: str) -> bool:
+    """Whether the module ``static/<script>`` or anything it imports draws a surface or scatter3d."""
+    return any(THREE_D_TRACE.search((STATIC / name).read_text(encoding="utf-8")) for name in module_graph(script))
 
 
 def plotly_src(script: str | None = None) -> str:
@@ -73,6 +79,7 @@ def plotly_src(script: str | None = None) -> str:
 
 def with_asset_urls(templates: Jinja2Templates) -> Jinja2Templates:
     templates.env.globals["plotly_src"] = plotly_src
+    templates.env.globals["module_graph"] = module_graph
     return templates
 
 

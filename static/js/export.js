@@ -18,7 +18,9 @@ const CSV_BUTTON = {
   click: (gd) => download(`${pageName()}-${gd.id || "chart"}.csv`, chartCsv(gd), "text/csv"),
 };
 
-plotlyReady.then((Plotly) => Plotly.setPlotConfig({ modeBarButtonsToAdd: [CSV_BUTTON] }));
+// Plotly 4's modebar would also offer "Share chart...", which posts the chart to cloud.plotly.com:
+// a classroom's data stays here (and the room may be offline).
+plotlyReady.then((Plotly) => Plotly.setPlotConfig({ modeBarButtonsToAdd: [CSV_BUTTON], showSendToCloud: false }));
 
 const cell = (v) => {
   if (v === null || v === undefined || (typeof v === "number" && !Number.isFinite(v))) return "";

@@ -50,6 +50,9 @@ def test_a_charts_csv_holds_exactly_what_it_draws(page, live_server):
     page.wait_for_function("document.getElementById('loss-chart').data.every(t => t.y.length >= 1)")
     name, rows = csv_of(page, "histograms")
     assert name == "initialization-histograms.csv"
+    titles = page.evaluate("[...document.querySelectorAll('#histograms .modebar-btn')].map(b => b.dataset.title)")
+    assert "Download plot as a PNG" in titles and CSV_TITLE in titles
+    assert "Share chart..." not in titles  # Plotly 4 would post the chart to cloud.plotly.com
     traces = page.evaluate("document.getElementById('histograms').data.map(t => ({name: t.name, type: t.type, "
                            "x: Array.from(t.x), y: Array.from(t.y)}))")
     expected = [[t["name"], x, y, None] for t in traces for x, y in zip(t["x"], t["y"], strict=True)]

@@ -24,7 +24,7 @@ def test_the_frame_is_painted_before_plotly_and_the_charts_follow_it(browser, li
                 held.append(route)
 
         page.route("**/vendor/plotly/**", hold)
-        page.goto(f"{live_server}/labs/{slug}")
+        page.goto(f"{live_server}/labs/{slug}", wait_until="domcontentloaded")  # "load" awaits the held bundle
         until(page, "document.querySelector('[data-status-line]').textContent.trim().length > 0")
         until(page, f"document.querySelector('{field}').options.length > 1")  # the form, from the lab's spec
         assert page.evaluate("performance.getEntriesByName('first-contentful-paint').length") == 1

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.web.assets import BUNDLES, draws_3d, plotly_bundle
+from app.web.assets import BUNDLES, draws_3d, module_graph, plotly_bundle
 from app.web.registry import PAGES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,3 +70,14 @@ def test_the_vendored_files_say_what_they_are_and_how_they_were_built():
     assert "4.1.1" in readme and "scripts/plotly_bundle/build" in readme
     for name in BUNDLES:
         assert plotly_bundle(name).raw.startswith(b"/**\n* plotly.js v4.1.1 (GradLab partial bundle")
+
+
+def test_a_lab_page_preloads_its_whole_module_graph_at_once(client):
+    """No import waterfall: every module the page's script imports, at any depth, is linked up front."""
+    html = client.get("/labs/initialization").text
+    preloaded = re.findall(r'<link rel="modulepreload" href="[^"]*/static/([^"]+)">', html)
+    graph = module_graph("js/labs/initialization.js")
+    assert graph[0] == "js/labs/initialization.js" and preloaded == list(graph[1:])
+    assert {"js/charts.js", "js/export.js", "js/plotly_loader.js", "js/socket.js"} <= set(preloaded)
+    for path in preloaded:  # each a real module, served
+        assert client.get(f"/static/{path}").status_code == 200
