@@ -10,6 +10,7 @@ types), and prints schemathesis's summary: cases generated, server errors, schem
 
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 from tests.web.edge_server import edge_server
@@ -23,6 +24,8 @@ def main() -> int:
     schemathesis = Path(sys.executable).with_name("schemathesis")
     # many cases from one address: a generous socket bound and no wait for a computation's turn
     with edge_server(heavy_wait_s=30, max_connections_per_client=10_000) as port:
+        # the schema is built on its first request: build it before schemathesis loads it (10 s at most)
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/openapi.json", timeout=300).read()
         return subprocess.run([str(schemathesis), "run", f"http://127.0.0.1:{port}/openapi.json",
                                "--checks", CHECKS, "--max-examples", examples, "--workers", "1",
                                # a computation within the caps may take longer than 10 s on a shared machine
