@@ -75,10 +75,10 @@ export function applyPreset(spec, state, name) {
   Object.assign(state.config, structuredClone(spec.defaults), structuredClone(PRESETS[name] ?? {}));
 }
 
-// The feature checkboxes, one per choice the spec lists.
+// The feature checkboxes, one per choice the spec lists, before the fieldset's hint.
 export function featureChecks(spec, state, onChange) {
-  const box = $("features");
-  box.replaceChildren(...fieldSchema(spec, "features").items.enum.map((f) => {
+  const box = $("features-box");
+  box.querySelector(".hint").before(...fieldSchema(spec, "features").items.enum.map((f) => {
     const input = Object.assign(document.createElement("input"), { type: "checkbox", name: "features", value: f });
     input.addEventListener("change", () => {
       const picked = [...box.querySelectorAll("input:checked")].map((i) => i.value);
