@@ -79,16 +79,19 @@ export function robustRange(values, log = false) {
   return { range: [low - pad, high + pad], autorange: false };
 }
 
-// Log axes labelled at 1, 2 and 5 times powers of ten, written out (0.05, 2e-7), not as bare digits.
+// Log axes labelled at 1, 2 and 5 times powers of ten, written out in one format, not as bare digits.
 function logTicks(series) {
+  return logAxisTicks(series.flatMap((s) => s.y));
+}
+
+// The ticks of a log axis over `values` (its positive finite ones); `bottom` a floor for them.
+export function logAxisTicks(values, bottom = 0) {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const s of series) {
-    for (const v of s.y) {
-      if (v > 0 && Number.isFinite(v)) {
-        lo = Math.min(lo, v);
-        hi = Math.max(hi, v);
-      }
+  for (const v of values) {
+    if (v > bottom && Number.isFinite(v)) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
     }
   }
   if (!Number.isFinite(lo)) return {};
@@ -98,7 +101,22 @@ function logTicks(series) {
   for (let e = Math.floor(Math.log10(lo)) - 1; e <= Math.ceil(Math.log10(hi)) + 1; e++) {
     for (const m of mantissas) tickvals.push(m * 10 ** e);
   }
-  return { tickmode: "array", tickvals, ticktext: tickvals.map(formatValue) };
+  return { tickmode: "array", tickvals, ticktext: tickText(tickvals, lo, hi) };
+}
+
+// One format for every tick of an axis: plain numbers when all that show are between 0.001 and 10,000,
+// else every one as a power of ten (2×10⁻⁴), never "0.001" beside "1.00e-4".
+function tickText(tickvals, lo = 0, hi = Infinity) {
+  const shown = tickvals.filter((v) => v >= lo / 10 && v <= hi * 10);
+  if (shown.every((v) => v >= 1e-3 && v < 1e4)) return tickvals.map((v) => Number(v.toPrecision(3)).toString());
+  return tickvals.map(powerOfTen);
+}
+
+export function powerOfTen(v) {
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  const m = Math.round(v / 10 ** e);
+  const power = `10<sup>${String(e).replace("-", "−")}</sup>`;
+  return m === 1 ? power : `${m}×${power}`;
 }
 
 function formatValue(v) {

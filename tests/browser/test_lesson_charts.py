@@ -1,5 +1,7 @@
 """Readable charts (issue 14, item 6): what a class sees on the projector is whole, labelled and legible."""
 
+import re
+
 from tests.browser.conftest import until
 from tests.browser.test_runs_page import wait_status
 
@@ -28,3 +30,21 @@ def test_the_ewa_hint_writes_its_formulas_as_math(page, live_server):
     text = hint.inner_text()
     assert "S_{" not in text and "β^t" not in text and "$" not in text
     assert hint.locator("math msub").count() >= 2 and hint.locator("math msup").count() == 1
+
+
+def test_the_deep_sigmoid_gradients_are_coloured_by_depth_with_uniform_log_ticks(page, live_server):
+    page.set_default_timeout(60000)
+    page.goto(f"{live_server}/labs/training?lang=en")
+    wait_status(page, "paused")
+    page.click("#presets button[data-preset=sigmoid_deep]")
+    page.click("[data-action=speed-max]")
+    until(page, "Number(document.querySelector('[data-status-line]').dataset.step) > 20"
+                " && document.getElementById('grad-chart').data?.length > 0")
+    chart = "document.getElementById('grad-chart')"
+    until(page, f"{chart}.data.filter(d => d.showlegend === false && d.mode === 'lines').length >= 10")
+    legend = page.evaluate(f"{chart}.data.filter(d => d.showlegend !== false).map(d => d.name)")
+    assert 1 <= len(legend) <= 2  # the run (and a comparison), not one entry per layer: was 22
+    assert page.evaluate(f"{chart}.data.some(d => d.marker?.showscale === true)")  # one colour bar for depth
+    ticks = page.evaluate(f"{chart}._fullLayout.yaxis.ticktext")
+    plain = [bool(re.fullmatch(r"[0-9.]+", text)) for text in ticks]
+    assert all(plain) or all(re.fullmatch(r"(\d×)?10<sup>−?\d+</sup>", text) for text in ticks), ticks

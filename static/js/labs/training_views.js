@@ -2,7 +2,7 @@
 // with misclassified images), loss and accuracy curves, per-layer gradient norms and weight histograms.
 /* global Plotly */
 import { t } from "../i18n.js";
-import { HistogramGrid, LineChart, PALETTE, baseLayout } from "../charts.js";
+import { HistogramGrid, LineChart, PALETTE, baseLayout, logAxisTicks } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const CLASS_COLORS = ["#f59322", "#0877bd", ...PALETTE.slice(2)]; // Playground's orange and blue first
@@ -163,9 +163,13 @@ export class Gradients {
   }
 
   update(frame, scene) {
+    // one line per layer, coloured by depth (one colour bar); the run and the comparison by dash: a deep
+    // network's 22 legend entries would squash the plot
     const series = [];
+    let depth = 1;
     frame.runs.forEach((part, r) => {
       const n = part.grad_norms.layers.length;
+      depth = Math.max(depth, n);
       part.grad_norms.layers.forEach((values, i) => series.push({
         name: `${r ? t("training.compare_short") : t("training.run")} · ${t("common.layer")} ${i + 1}`,
         x: part.grad_norms.step, y: values, color: layerColor(i, n), dash: r ? "dot" : "solid",
@@ -175,13 +179,26 @@ export class Gradients {
     const values = series.flatMap((x) => x.y).filter((v) => v > 0 && Number.isFinite(v));
     const top = values.length ? Math.log10(Math.max(...values)) + 0.3 : 1;
     const bottom = values.length ? Math.max(Math.log10(Math.min(...values)) - 0.3, top - 10) : -3;
-    Plotly.react(this.chart, series.map((x) => ({
-      type: "scatter", mode: "lines", name: x.name, x: x.x, y: x.y, line: { color: x.color, dash: x.dash, width: 1.5 },
-    })), baseLayout({
+    const traces = series.map((x) => ({
+      type: "scatter", mode: "lines", name: x.name, x: x.x, y: x.y, showlegend: false,
+      line: { color: x.color, dash: x.dash, width: 1.5 },
+    }));
+    frame.runs.forEach((_, r) => traces.push({ // the legend: which dash is which run
+      type: "scatter", mode: "lines", x: [null], y: [null], name: r ? t("training.compare_short") : t("training.run"),
+      line: { color: "#5b6475", dash: r ? "dot" : "solid", width: 2 }, hoverinfo: "skip",
+    }));
+    traces.push({ // the colour bar: layer 1 (input side) to the last (output side)
+      type: "scatter", mode: "markers", x: [null], y: [null], showlegend: false, hoverinfo: "skip",
+      marker: { color: [1, depth], cmin: 1, cmax: depth, showscale: depth > 1,
+        colorscale: Array.from({ length: depth }, (_, i) => [depth > 1 ? i / (depth - 1) : 0, layerColor(i, depth)]),
+        colorbar: { title: { text: t("common.layer"), side: "right" }, thickness: 12, len: 0.8,
+          tickvals: depth > 6 ? [1, Math.round(depth / 2), depth] : Array.from({ length: depth }, (_, i) => i + 1) } },
+    });
+    Plotly.react(this.chart, traces, baseLayout({
       height: 340, title: { text: t("training.grad_title"), font: { size: 14 } },
       xaxis: { title: { text: t("common.step") } },
-      yaxis: { title: { text: t("training.grad_axis") }, type: "log", range: [bottom, top], exponentformat: "power",
-        dtick: top - bottom > 4 ? 1 : "D2" },
+      yaxis: { title: { text: t("training.grad_axis") }, type: "log", range: [bottom, top],
+        ...logAxisTicks(values, 10 ** bottom) },
       uirevision: "keep",
     }), CONFIG);
     const layers = scene.runs[0].layers;
