@@ -36,7 +36,9 @@ def test_training_draws_a_boundary_that_changes_and_curves_that_grow(page, live_
     after = heatmap(page)
     assert before != middle != after
     assert len(page.evaluate("document.getElementById('acc-chart').data")) == 2  # train and test accuracy
-    assert len(page.evaluate("document.getElementById('grad-chart').data")) == 3  # one line per layer
+    # one line per layer (the legend and the colour bar are traces of their own)
+    assert page.evaluate("document.getElementById('grad-chart').data.filter(d => d.showlegend === false"
+                         " && d.mode === 'lines').length") == 3
     assert "epoch" in page.inner_text("#progress").lower()
     assert "nn.Linear(2, 8)" in page.inner_text("#code")
     screenshot(page, "training_en")
@@ -51,7 +53,8 @@ def test_a_comparison_draws_two_boundaries_and_changes_live(page, live_server):
     page.dispatch_event("#lr", "change")
     page.wait_for_timeout(500)
     page.click("[data-action=step]")
-    page.wait_for_function("document.getElementById('grad-chart').data?.length === 6")
+    page.wait_for_function("document.getElementById('grad-chart').data?.filter(d => d.showlegend === false"
+                           " && d.mode === 'lines').length === 6")
 
 
 def test_digits_show_a_confusion_matrix_and_wrong_images(page, live_server):
