@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import redis
+import websockets
 
 from bench.bench_classroom import LAB, RUN, _explorers, _open, _percentile
 from bench.harness import setup_torch
@@ -101,9 +102,11 @@ async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: 
         own = owner.window(t0, t1)
         theirs = [r.window(t0, t1) for r in readers]
     finally:
-        await owner.ws.send(json.dumps({"type": "stop"}))
+        with contextlib.suppress(websockets.ConnectionClosed):  # a client this busy may lose a socket
+            await owner.ws.send(json.dumps({"type": "stop"}))
         for r in [*readers, owner]:
-            await r.close()
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await r.close()
     lags = [[at - own[step] for arrivals in theirs[side::2] for step, at in arrivals.items() if step in own]
             for side in (0, 1)]
     return {"p95_p1_ms": 1000 * _percentile(lags[0], 0.95), "p95_p2_ms": 1000 * _percentile(lags[1], 0.95),

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 PREFIX = "gradlab:"
 HEARTBEAT_S = 1.0
 ALIVE_MS = 3000  # a process silent this long is gone
+POOL = 64  # connections to Redis per process, the pub/sub one included
 # hset's two forms (see base.Broker), each one step in Redis so no other process comes in between
 HSET_NEW = ("if redis.call('hsetnx', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end "
             "if redis.call('pttl', KEYS[1]) < 0 then redis.call('pexpire', KEYS[1], ARGV[3]) end return 1")
@@ -44,7 +45,9 @@ class RedisBroker:
 
     def __init__(self, url: str) -> None:
         self.process_id = uuid.uuid4().hex[:12]
-        self._redis = aioredis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
+        # a request beyond the pool's connections waits for one (redis-py's plain pool refuses it)
+        self._redis = aioredis.Redis(connection_pool=aioredis.BlockingConnectionPool.from_url(
+            url, max_connections=POOL, timeout=5, socket_connect_timeout=2, socket_timeout=5))
         self._inbox = f"{PREFIX}proc:{self.process_id}"
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
         self._pubsub: Any = None
@@ -68,7 +71,7 @@ class RedisBroker:
                 await task
         with contextlib.suppress(RedisError, OSError):
             await self._redis.delete(f"{PREFIX}alive:{self.process_id}")
-        await self._redis.aclose()
+        await self._redis.aclose(close_connection_pool=True)
 
     # -- keys ------------------------------------------------------------------------------------
 

@@ -45,6 +45,7 @@ class RunDirectory:
         self.broker = broker
         self._stand_ins: dict[str, RemoteRun] = {}
         self._publishers: dict[str, Publisher] = {}
+        self._finding: dict[str, asyncio.Future[tuple[RemoteRun, bool]]] = {}
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -144,6 +145,17 @@ class RunDirectory:
         stand_in = self._stand_ins.get(run_id)
         if stand_in is not None and (not token or hmac.compare_digest(token.encode(), stand_in.token.encode())):
             return stand_in, bool(token)
+        if token:  # a controller: the owner checks its token
+            return await self._look_up(run_id, token)
+        # a lecture hall attaching at once: one look-up and one watch request, however many sockets ask
+        pending = self._finding.get(run_id)
+        if pending is None:
+            pending = self._finding[run_id] = asyncio.ensure_future(self._look_up(run_id, None))
+            pending.add_done_callback(lambda _: self._finding.pop(run_id, None))
+        return await asyncio.shield(pending)
+
+    async def _look_up(self, run_id: str, token: str | None) -> tuple[RemoteRun, bool]:
+        stand_in = self._stand_ins.get(run_id)
         try:
             entry = await self.broker.get(f"run:{run_id}")
         except BrokerError as exc:
