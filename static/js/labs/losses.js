@@ -1,52 +1,54 @@
-// The Loss-functions page: one state object in the URL hash; the live outlier fit; the one-shot panels.
+// The Loss-functions page: `{config, view}` in the URL hash (config: the live outlier fit, from the lab's
+// spec; view: the one-shot panels' questions), the fit's form from the spec; the one-shot panels.
 import { loadStrings, t } from "../i18n.js";
-import { livePlayer } from "../controls.js";
+import { bindForm, livePlayer, writeForm } from "../controls.js";
 import { LineChart, seriesStyle } from "../charts.js";
-import { $, api, fixed, loadHash, saveHash, table } from "./losses_util.js";
+import { fieldSchema, loadSpec, saveState } from "../state.js";
+import { $, api, fixed, table } from "./losses_util.js";
 import { renderTex } from "./tex_mathml.js";
 import { initRegression } from "./losses_regression.js";
 import { initClassification } from "./losses_classify.js";
 import { initInformation } from "./losses_info.js";
+import { loadLossesState } from "./losses_state.js";
 
-const FIT_FIELDS = ["samples", "outliers", "outlier_offset", "noise", "lr", "beta", "steps", "seed"];
 // each loss's colour and dash, by name (the regression panel's too)
 const FIT_STYLES = { l1: seriesStyle(0), mse: seriesStyle(1), smooth_l1: seriesStyle(3), huber: seriesStyle(4) };
-const DEFAULTS = {
-  fit: { losses: ["l1", "mse", "smooth_l1"], samples: 30, outliers: 4, outlier_offset: 8, noise: 0.3,
-    optimizer: "sgd", lr: 0.05, beta: 1, steps: 3000, seed: 0 },
-  curves: { beta: 1, delta: 1 },
-  logits: [[1.5, 2.0, 0.5], [0.5, 1.0, 1.5]],
-  labels: [1, 2],
-  bceTarget: 0,
-  p: [0.5, 0.25, 0.15, 0.1],
-  q: [0.25, 0.25, 0.25, 0.25],
-  unit: "nats",
-};
 
-const state = loadHash(DEFAULTS);
-const save = () => saveHash(state);
+let spec = null;
+let state = null; // {config, view}; only config goes to the server
+const save = () => saveState(state);
 let frame = null;
 
-function readFitForm() {
-  for (const f of FIT_FIELDS) state.fit[f] = Number($(f).value);
-  state.fit.optimizer = $("optimizer").value;
-  state.fit.losses = [...document.querySelectorAll("#fit-losses input:checked")].map((i) => i.value);
-  save();
-}
-
-function writeFitForm() {
-  for (const f of FIT_FIELDS) $(f).value = state.fit[f];
-  $("optimizer").value = state.fit.optimizer;
-  for (const box of document.querySelectorAll("#fit-losses input")) box.checked = state.fit.losses.includes(box.value);
-}
-
 function fitConfig() {
-  readFitForm();
-  if (!state.fit.losses.length) {
-    $("form-error").textContent = `${t("losses.outliers.losses")}: ≥ 1`;
-    return null;
+  return state.config; // only the config goes to the server; the view stays here
+}
+
+// The losses fitted side by side: a checkbox per choice the spec gives, at least minItems ticked.
+function bindLosses(onChange) {
+  const node = fieldSchema(spec, "losses");
+  const box = $("fit-losses");
+  const boxes = node.items.enum.map((name) => {
+    const input = Object.assign(document.createElement("input"), { type: "checkbox", value: name });
+    const label = document.createElement("label");
+    label.append(input, ` ${t(`losses.loss.${name}`)}`);
+    box.append(label);
+    return input;
+  });
+  for (const input of boxes) {
+    input.addEventListener("change", () => {
+      const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
+      if (chosen.length < (node.minItems ?? 1)) {
+        input.checked = true; // the last one stays: a fit needs a loss
+        return;
+      }
+      state.config.losses = chosen;
+      onChange();
+    });
   }
-  return { ...state.fit };
+}
+
+function writeLosses() {
+  for (const box of document.querySelectorAll("#fit-losses input")) box.checked = state.config.losses.includes(box.value);
 }
 
 const fitChart = new LineChart($("fit-chart"), { height: 340 });
@@ -81,23 +83,32 @@ function renderFit() {
 }
 
 function initLive() {
-  writeFitForm();
+  const form = $("fit-form");
   const { player } = livePlayer({
     lab: "losses",
     getConfig: fitConfig,
     code: "/api/losses/code", // the code panel shows the run on screen
     onFrame: (message) => { frame = message; renderFit(); },
     onRestart: () => { frame = null; },
-    applyConfig: (config) => { Object.assign(state.fit, config); writeFitForm(); save(); },
+    applyConfig: (config) => { Object.assign(state.config, config); writeForm(form, state.config); writeLosses(); save(); },
   });
-  for (const f of [...FIT_FIELDS, "optimizer"]) $(f).addEventListener("change", readFitForm);
-  for (const box of document.querySelectorAll("#fit-losses input")) box.addEventListener("change", readFitForm);
-  $("lr").addEventListener("change", () => player.setLive({ lr: Number($("lr").value) }));
+  bindLosses(save);
+  bindForm(form, spec, state.config, {
+    label: (field, value) => t(`losses.opt.${value}`),
+    onChange: (field, value) => {
+      save();
+      if (spec.live.includes(field)) player.setLive({ [field]: value });
+    },
+  });
+  writeLosses();
   player.open();
 }
 
 async function main() {
   await loadStrings();
+  spec = await loadSpec("losses");
+  state = loadLossesState(spec);
+  save(); // the URL now shows the state in force, whatever the hash held
   renderTex();
   for (const link of document.querySelectorAll(".section-nav a")) {
     link.addEventListener("click", (event) => {
@@ -113,9 +124,9 @@ async function main() {
   const examples = await api("/api/losses/examples");
   $("examples-code").textContent = examples.code;
   await Promise.all([
-    initRegression(state, save, examples),
-    initClassification(state, save),
-    initInformation(state, save),
+    initRegression(state.view, save, examples),
+    initClassification(state.view, save, spec.tools.cross_entropy.defaults),
+    initInformation(state.view, save, spec.tools.information.schema.properties.unit.enum),
   ]);
   document.body.dataset.ready = "true"; // the browser tests wait for this
 }

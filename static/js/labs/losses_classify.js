@@ -3,10 +3,8 @@ import { t } from "../i18n.js";
 import { LineChart, PALETTE } from "../charts.js";
 import { $, BarChart, api, fixed, slider, table } from "./losses_util.js";
 
-const NOTES_LOGITS = [[1.5, 2.0, 0.5], [0.5, 1.0, 1.5]];
-const NOTES_LABELS = [1, 2];
-
-export async function initClassification(state, save) {
+// `notes`: the walkthrough's defaults, the notes' example (the lab's CrossEntropyConfig, served in the spec).
+export async function initClassification(state, save, notes) {
   const probs = new BarChart($("ce-probs"), { height: 300 });
   let pending = 0;
 
@@ -59,8 +57,8 @@ export async function initClassification(state, save) {
   }
 
   $("ce-reset").addEventListener("click", () => {
-    state.logits = structuredClone(NOTES_LOGITS);
-    state.labels = [...NOTES_LABELS];
+    state.logits = structuredClone(notes.logits);
+    state.labels = [...notes.labels];
     save();
     buildSliders();
     compute();

@@ -3,7 +3,8 @@ import { t } from "../i18n.js";
 import { PALETTE } from "../charts.js";
 import { $, BarChart, api, fixed, slider, table } from "./losses_util.js";
 
-export async function initInformation(state, save) {
+// `units`: the unit choices the lab declares (nats, bits).
+export async function initInformation(state, save, units) {
   const chart = new BarChart($("info-chart"), { height: 300 });
   let pending = 0;
 
@@ -50,6 +51,7 @@ export async function initInformation(state, save) {
     })));
     box.append(column);
   }
+  $("info-unit").replaceChildren(...units.map((u) => new Option(t(`losses.info.${u}`), u)));
   $("info-unit").value = state.unit;
   $("info-unit").addEventListener("change", () => { state.unit = $("info-unit").value; save(); compute(); });
   await compute();

@@ -1,88 +1,65 @@
-// The Optimiser lab page: one state object, serialised to the URL hash; each frame -> render().
-import { lang, loadStrings, t, errorText } from "../i18n.js";
-import { livePlayer } from "../controls.js";
-import { loadHash, saveHash } from "../state.js";
+// The Optimiser lab page: `{config, view}` in the URL hash, the form from the lab's spec; each frame -> render().
+import { errorText, lang, loadStrings, t } from "../i18n.js";
+import { bindForm, livePlayer, writeForm as writeFields } from "../controls.js";
+import { clampNumber, fieldSchema, loadSpec, loadState, saveState as saveHashState } from "../state.js";
 import { LineChart, seriesStyle } from "../charts.js";
 import { SurfaceViews } from "./optimizers_views.js";
 import { EwaPanel, renderBasins, renderCounts, renderStateCards } from "./optimizers_panels.js";
-import { RESTART_ONLY, RacerCards } from "./optimizers_racers.js";
+import { RacerCards, withoutNulls } from "./optimizers_racers.js";
+import { conformView, oldFlatHash } from "./optimizers_state.js";
 
-const NUMBER_FIELDS = ["steps", "swarm_size", "seed"];
-const DEFAULTS = {
-  mode: "race", surface: "saddle_bounded", expression: "x^2 - y^2 + 0.2*x*y", start: null, steps: 300,
-  optimizers: [{ name: "sgd", lr: 0.02 }, { name: "momentum", lr: 0.02 }, { name: "adam", lr: 0.02 }],
-  swarm_size: 2500, swarm_layout: "grid", seed: 0, beta: 0.9, bias: true, scene: null,
-};
-
-let state = loadState();
+let spec = null; // GET /api/labs/optimizers/spec: the config's schema and defaults, the EWA panel's too
+let state = null; // {config, view}; only config goes to the server
 let surfaces = [];
 let scenes = [];
 let info = null; // the surface being shown: {name, formula, domain, start, minima}
 let frame = null;
 let ewaTimer = 0;
 const $ = (id) => document.getElementById(id);
-
-function loadState() {
-  return loadHash(DEFAULTS);
-}
-
-function saveState() {
-  saveHash(state);
-}
+const saveState = () => saveHashState(state);
 
 function custom() {
-  return state.surface === "custom";
+  return state.config.expression !== null && state.config.expression !== undefined;
 }
 
+// The start in force: the form's, else the surface's classic one, else where the paths began.
 function currentStart() {
-  return state.start ?? info?.start ?? null;
+  return state.config.start ?? info?.start ?? frame?.racers?.[0]?.points?.[0] ?? null;
 }
 
-function readForm() {
-  state.surface = $("surface").value;
-  state.expression = $("expression").value;
-  state.swarm_layout = $("swarm_layout").value;
-  for (const f of NUMBER_FIELDS) state[f] = Number($(f).value);
-  const x = $("start-x").value;
-  const y = $("start-y").value;
-  if (x !== "" && y !== "") state.start = [Number(x), Number(y)];
-  saveState();
-}
-
+// The whole form from the state: on opening, for a scene, for a watched run.
 function writeForm() {
-  $("surface").value = state.surface;
-  $("expression").value = state.expression;
-  $("swarm_layout").value = state.swarm_layout;
-  for (const f of NUMBER_FIELDS) $(f).value = state[f];
+  writeFields($("lab-controls"), state.config);
+  $("surface").value = custom() ? "custom" : state.config.surface;
+  $("expression").value = state.config.expression ?? "";
+  racerCards.render(state.config.optimizers);
+  writeDerived();
+}
+
+// What follows from the config and the surface shown (the start in force, which panels show), written
+// after a restart without touching a field the user may be typing in.
+function writeDerived() {
+  const { config, view } = state;
   const start = currentStart();
   $("start-x").value = start ? start[0] : "";
   $("start-y").value = start ? start[1] : "";
   $("expression-field").hidden = !custom();
   $("expression-hint").hidden = !custom();
-  $("swarm-panel").hidden = state.mode !== "swarm";
-  $("basins-section").hidden = state.mode !== "swarm";
-  $("start-field").hidden = state.mode === "swarm";
-  $("start-hint").hidden = state.mode === "swarm";
-  for (const b of document.querySelectorAll("#mode-tabs button")) b.setAttribute("aria-pressed", String(b.dataset.mode === state.mode));
-  for (const b of document.querySelectorAll("#scenes button")) b.setAttribute("aria-pressed", String(b.dataset.scene === state.scene));
-  const scene = scenes.find((s) => s.name === state.scene);
+  $("swarm-panel").hidden = config.mode !== "swarm";
+  $("basins-section").hidden = config.mode !== "swarm";
+  $("start-field").hidden = config.mode === "swarm";
+  $("start-hint").hidden = config.mode === "swarm";
+  for (const b of document.querySelectorAll("#mode-tabs button")) b.setAttribute("aria-pressed", String(b.dataset.mode === config.mode));
+  for (const b of document.querySelectorAll("#scenes button")) b.setAttribute("aria-pressed", String(b.dataset.scene === view.scene));
+  const scene = scenes.find((s) => s.name === view.scene);
   $("scene-question").hidden = !scene;
   $("scene-question").textContent = scene ? scene.question[lang] ?? scene.question.en : "";
-  $("ewa-beta").value = state.beta;
-  $("ewa-bias").checked = state.bias;
-  racerCards.render(state.optimizers);
+  $("ewa-beta").value = view.beta;
+  $("ewa-bias").checked = view.bias;
 }
 
-// The run config of the page's state (every control reads itself into the state on change). It reads no
-// control itself: it is asked at any time (is the run on screen still the form's?), also while a scene's
-// state waits for its surface before the form shows it.
 function runConfig() {
-  const config = {
-    mode: state.mode, surface: custom() ? "saddle" : state.surface, expression: custom() ? state.expression : null,
-    start: state.mode === "race" ? currentStart() : null, steps: state.steps, optimizers: state.optimizers,
-  };
-  if (state.mode === "swarm") Object.assign(config, { swarm_size: state.swarm_size, swarm_layout: state.swarm_layout, seed: state.seed });
-  return config;
+  return state.config; // only the config goes to the server; the view stays here
 }
 
 async function post(path, body) {
@@ -98,15 +75,16 @@ function showError(detail) {
 }
 
 async function loadSurface() {
-  const surface = custom() ? { expression: state.expression } : { name: state.surface };
+  const surface = custom() ? { expression: state.config.expression } : { name: state.config.surface };
   const { ok, body } = await post("grid", { surface, resolution: 61 });
   if (!ok) {
     showError(body.detail);
     return false;
   }
-  const builtIn = surfaces.find((s) => s.name === state.surface);
-  info = builtIn ?? { name: "custom", formula: state.expression, minima: [], start: [-2, 1.5],
-    domain: [[body.x[0], body.x[body.x.length - 1]], [body.y[0], body.y[body.y.length - 1]]] };
+  info = surfaces.find((s) => !custom() && s.name === state.config.surface) ?? {
+    name: "custom", formula: state.config.expression, minima: [],
+    domain: [[body.x[0], body.x[body.x.length - 1]], [body.y[0], body.y[body.y.length - 1]]],
+  };
   views.setSurface(body, info);
   return true;
 }
@@ -114,7 +92,7 @@ async function loadSurface() {
 const views = new SurfaceViews($("contour"), $("surface3d"), $("arrow-note"), { onPick: pickStart });
 const lossChart = new LineChart($("loss-chart"), { height: 330, robust: true }); // runaways off the axis
 const ewaPanel = new EwaPanel($("ewa-chart"), $("ewa-window"));
-const racerCards = new RacerCards($("racers"), $("add-racer"), { kinds: {}, onEdit: editRacer, onStructure: changed });
+let racerCards;
 let player;
 
 // "momentum lr=0.05" (the server's label) as "SGD + 动量 lr=0.05": the optimiser by the page's name for it.
@@ -133,7 +111,7 @@ function leftNote(step) {
 }
 
 function render() {
-  views.render(frame, state.mode === "race" ? currentStart() : null);
+  views.render(frame, state.config.mode === "race" ? currentStart() : null);
   if (!frame) return;
   const race = frame.mode === "race";
   const lines = race
@@ -165,30 +143,30 @@ function render() {
 // restarts only if the run on screen is not already the form's (Play pressed meanwhile starts it).
 async function restart(play = player.status === "running", always = false) {
   if (!(await loadSurface())) return;
-  writeForm();
+  writeDerived();
   if (always || player.isStale()) player.start(!play);
 }
 
 function pickStart(point) {
-  if (state.mode !== "race") return;
-  state.start = point.map((v) => Math.round(v * 1000) / 1000);
-  state.scene = null;
-  writeForm();
-  saveState();
-  restart();
+  if (state.config.mode !== "race") return;
+  state.config.start = point.map((v) => Math.round(v * 1000) / 1000);
+  changed();
 }
 
-function editRacer(index, key, value) {
+// A hyperparameter torch reads every step changes the run on screen; one read only when the state is
+// made (amsgrad, centered, ...) marks it out of date, for the next Play.
+function editRacer(index, key, value, live) {
   saveState();
-  if (!RESTART_ONLY.includes(key)) {
+  if (live) {
     player.setLive({ racers: [{ index, [key]: value }] }, (config) => {
       if (config.optimizers?.[index]) config.optimizers[index][key] = value;
     });
   }
 }
 
+// A change of the config: the scene's question no longer applies; a new run.
 function changed() {
-  state.scene = null;
+  state.view.scene = "";
   saveState();
   restart();
 }
@@ -196,29 +174,28 @@ function changed() {
 function refreshEwa() {
   clearTimeout(ewaTimer);
   ewaTimer = setTimeout(async () => {
-    const { ok, body } = await post("ewa", { beta: state.beta });
-    if (ok) ewaPanel.render(body, state.bias);
+    const { ok, body } = await post("ewa", { beta: state.view.beta });
+    if (ok) ewaPanel.render(body, state.view.bias);
   }, 120);
 }
 
+// A scene is a config of its own: the lab's defaults with the scene's fields.
 function applyScene(scene) {
-  const c = scene.config;
-  Object.assign(state, {
-    mode: c.mode, surface: c.surface ?? "saddle", start: c.start ?? null, steps: c.steps,
-    optimizers: structuredClone(c.optimizers), scene: scene.name,
-    swarm_size: c.swarm_size ?? state.swarm_size, swarm_layout: c.swarm_layout ?? state.swarm_layout,
-  });
-  if (scene.ewa) state.beta = scene.ewa.beta;
+  state.config = { ...structuredClone(spec.defaults), ...structuredClone(scene.config) };
+  state.config.optimizers = state.config.optimizers.map(withoutNulls);
+  state.view.scene = scene.name;
+  if (scene.ewa) state.view.beta = scene.ewa.beta;
   saveState();
+  writeForm();
   refreshEwa();
   restart(true, true);
 }
 
 // A run's config (watched or re-attached) into the page's state; the surface follows.
 function applyConfig(c) {
-  Object.assign(state, { mode: c.mode, surface: c.expression ? "custom" : c.surface, expression: c.expression ?? state.expression,
-    start: c.start ?? null, steps: c.steps, optimizers: c.optimizers, scene: null });
-  if (c.mode === "swarm") Object.assign(state, { swarm_size: c.swarm_size, swarm_layout: c.swarm_layout, seed: c.seed });
+  Object.assign(state.config, structuredClone(c));
+  state.config.optimizers = state.config.optimizers.map(withoutNulls);
+  state.view.scene = "";
   saveState();
   loadSurface().then(() => { writeForm(); render(); });
 }
@@ -234,18 +211,57 @@ function renderScenes() {
   }));
 }
 
-function bindForm() {
-  $("surface").addEventListener("change", () => { readForm(); state.start = null; changed(); });
-  $("expression").addEventListener("change", () => { readForm(); changed(); });
-  for (const id of ["start-x", "start-y", "steps", "swarm_size", "swarm_layout", "seed"]) {
-    $(id).addEventListener("change", () => { readForm(); changed(); });
+// The start: a pair of numbers, each clamped to the spec's bounds; both empty is the surface's own.
+function readStart() {
+  const node = fieldSchema(spec, "start");
+  const [x, y] = [$("start-x").value, $("start-y").value];
+  if (x === "" && y === "") {
+    state.config.start = null;
+    return;
   }
+  const pair = [x, y].map((v, i) => clampNumber(node.prefixItems[i], Number(v)));
+  if (pair.every((v) => v !== undefined)) state.config.start = pair;
+}
+
+function bindControls() {
+  const select = $("surface");
+  const enumeration = fieldSchema(spec, "surface").enum;
+  const label = (name) => (t(`optimizers.surface.${name}`) === `optimizers.surface.${name}`
+    ? name.replaceAll("_", " ") : t(`optimizers.surface.${name}`));
+  select.replaceChildren(...enumeration.map((name) => new Option(label(name), name)),
+    new Option(t("optimizers.custom"), "custom"));
+  select.addEventListener("change", () => {
+    if (select.value === "custom") {
+      state.config.expression = $("expression").value || info?.formula || "";
+      $("expression").value = state.config.expression; // the formula of the surface shown, to edit
+    } else {
+      Object.assign(state.config, { surface: select.value, expression: null });
+      $("expression").value = ""; // as a reload would show it: a formula is picked afresh from the surface
+    }
+    state.config.start = null;
+    changed();
+  });
+  $("expression").maxLength = fieldSchema(spec, "expression").maxLength;
+  $("expression").addEventListener("change", () => { state.config.expression = $("expression").value; changed(); });
+  for (const id of ["start-x", "start-y"]) $(id).addEventListener("change", () => { readStart(); changed(); });
+  bindForm($("lab-controls"), spec, state.config, {
+    label: (field, value) => t(`optimizers.layout.${value}`),
+    onChange: changed,
+  });
+  const modes = fieldSchema(spec, "mode").enum;
   for (const b of document.querySelectorAll("#mode-tabs button")) {
-    b.addEventListener("click", () => { state.mode = b.dataset.mode; changed(); });
+    b.hidden = !modes.includes(b.dataset.mode);
+    b.addEventListener("click", () => { state.config.mode = b.dataset.mode; changed(); });
   }
   $("basin-of").addEventListener("change", render);
-  $("ewa-beta").addEventListener("input", () => { state.beta = Number($("ewa-beta").value); saveState(); refreshEwa(); });
-  $("ewa-bias").addEventListener("change", () => { state.bias = $("ewa-bias").checked; saveState(); refreshEwa(); });
+  const beta = spec.tools.ewa.schema.properties.beta;
+  Object.assign($("ewa-beta"), { min: beta.minimum, max: beta.maximum });
+  $("ewa-beta").addEventListener("input", () => {
+    state.view.beta = clampNumber(beta, Number($("ewa-beta").value)) ?? state.view.beta;
+    saveState();
+    refreshEwa();
+  });
+  $("ewa-bias").addEventListener("change", () => { state.view.bias = $("ewa-bias").checked; saveState(); refreshEwa(); });
   document.querySelector("[data-action=copy-code]").addEventListener("click", async (event) => {
     await navigator.clipboard?.writeText($("code").textContent);
     event.target.textContent = t("common.copied");
@@ -254,17 +270,19 @@ function bindForm() {
 
 async function main() {
   await loadStrings();
-  const [surfaceList, kinds, sceneList] = await Promise.all(
-    ["surfaces", "optimizers", "presets"].map(async (p) => (await fetch(`/api/optimizers/${p}`)).json()));
+  const [loaded, surfaceList, kinds, sceneList] = await Promise.all([loadSpec("optimizers"),
+    ...["surfaces", "optimizers", "presets"].map(async (p) => (await fetch(`/api/optimizers/${p}`)).json())]);
+  spec = loaded;
   surfaces = surfaceList;
   scenes = sceneList;
-  racerCards.kinds = Object.fromEntries(kinds.map((k) => [k.name, k]));
-  const select = $("surface");
-  for (const s of surfaces) {
-    const key = `optimizers.surface.${s.name}`;
-    select.add(new Option(t(key) === key ? s.name.replaceAll("_", " ") : t(key), s.name));
-  }
-  select.add(new Option(t("optimizers.custom"), "custom"));
+  const flat = oldFlatHash();
+  state = loadState(spec, { scene: "", beta: spec.tools.ewa.defaults.beta, bias: true });
+  state.view = conformView(state.view, spec, scenes);
+  state.config.optimizers = state.config.optimizers.map(withoutNulls);
+  if (flat && flat.surface !== "custom") state.config.expression = null; // the old page kept a formula always
+  racerCards = new RacerCards($("racers"), $("add-racer"), {
+    kinds: Object.fromEntries(kinds.map((k) => [k.name, k])), spec, onEdit: editRacer, onStructure: changed,
+  });
   renderScenes();
   ({ player } = livePlayer({
     lab: "optimizers",
@@ -274,9 +292,10 @@ async function main() {
     onRestart: () => { frame = null; },
     applyConfig,
   }));
-  bindForm();
+  bindControls();
   await loadSurface();
   writeForm();
+  saveState(); // the URL now shows the state in force, whatever the hash held
   refreshEwa();
   player.open(); // this tab's run, or the start paused at step 0
 }
