@@ -48,3 +48,16 @@ def test_the_deep_sigmoid_gradients_are_coloured_by_depth_with_uniform_log_ticks
     ticks = page.evaluate(f"{chart}._fullLayout.yaxis.ticktext")
     plain = [bool(re.fullmatch(r"[0-9.]+", text)) for text in ticks]
     assert all(plain) or all(re.fullmatch(r"(\d×)?10<sup>−?\d+</sup>", text) for text in ticks), ticks
+
+
+def test_the_theory_table_shows_every_methods_columns(page, live_server):
+    page.set_default_timeout(60000)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_server}/labs/initialization?lang=en")
+    wait_status(page, "paused")
+    until(page, "document.querySelectorAll('#theory-table th').length > 0")
+    methods = page.evaluate("document.querySelectorAll('#methods .method-card').length")
+    assert page.evaluate("document.querySelectorAll('#theory-table thead th').length") == 1 + 2 * methods
+    assert methods >= 3
+    assert page.evaluate("(() => { const e = document.getElementById('theory-table');"
+                         " return e.scrollWidth <= e.clientWidth; })()")
