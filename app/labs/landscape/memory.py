@@ -29,7 +29,7 @@ def run_memory(config: Any, copies: int = COPIES) -> tuple[int, tuple[str, ...]]
         weights = layers(widths) + 4 * sum(cfg.hidden)
         shared[blame] = shared.get(blame, 0) + (MAX_CHECKPOINTS + 1) * (weights * FLOAT + TENSOR)
         state[blame] = state.get(blame, 0) + (4 + optimizer_buffers(cfg.optimizer)) * weights * FLOAT
-        work[blame] = 3 * (MAX_CHECKPOINTS + 2) * weights * FLOAT  # the path's PCA
+        work[blame] = 2 * (MAX_CHECKPOINTS + 2) * weights * FLOAT  # the path stacked for its PCA, and its axes
         work[blame] += 3 * 3 * n * max(widths) * FLOAT  # the first layer's products with the data, per plane
         work[(*blame, "batch_size")] = 4 * min(cfg.batch_size, n) * sum(widths) * FLOAT + 4 * n * sum(widths) * FLOAT
     return total(shared, state, work, copies)
