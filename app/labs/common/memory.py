@@ -9,6 +9,7 @@ err on the large side; tests/web/test_memory_labs.py measures real runs against 
 """
 
 from collections.abc import Mapping
+from typing import Any
 
 FLOAT, DOUBLE = 4, 8  # bytes of a float32, a float64
 TENSOR = 700  # bytes of one small tensor's Python and ATen objects, beside its data
@@ -17,7 +18,9 @@ MB = 1 << 20
 COPIES = 10  # a live run and the hub's checkpoints of it
 FRAMES = 16 * MB  # the hub's cache of encoded frames (8 MB) and frames on their way to sockets
 
-Terms = Mapping[tuple[str, ...], float]  # (fields to blame) -> bytes
+# (fields to blame, a tuple of names) -> bytes; Any because a Mapping's key type is invariant and each
+# lab's terms are tuples of their own length
+Terms = Mapping[Any, float]
 
 
 def total(shared: Terms, state: Terms, work: Terms, copies: int = COPIES,
