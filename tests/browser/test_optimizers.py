@@ -69,13 +69,15 @@ def test_the_state_panel_shows_the_apis_numbers_for_the_same_step(page, live_ser
 
 def test_a_scene_opens_asks_its_question_and_runs(page, live_server):
     open_lab(page, live_server)
+    page.click("[data-action=speed-max]")  # 200 steps at the classroom pace would take 20 s
     page.click("#scenes button[data-scene=ravine]")
     page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'")
     assert "SGD zig-zags" in page.inner_text("#scene-question")
     assert page.input_value("#surface") == "ravine" and page.input_value("#start-x") == "-9"
     assert drawn_step(page) == 200
     names = page.evaluate(f"{PATHS}.map(t => t.name)")
-    assert names == ["sgd lr=0.45", "momentum lr=0.45 momentum=0.5", "nesterov lr=0.2 momentum=0.7"]
+    # the server's labels ("momentum lr=0.45 ...") with the optimiser by the page's name for it
+    assert names == ["SGD lr=0.45", "SGD + Momentum lr=0.45 momentum=0.5", "SGD + Nesterov lr=0.2 momentum=0.7"]
     assert "scene" in page.evaluate("decodeURIComponent(location.hash)")
 
 
@@ -137,7 +139,7 @@ def test_a_learning_rate_changed_mid_run_reaches_the_optimizer(page, live_server
     page.fill(lr, "0.3")
     page.dispatch_event(lr, "change")
     label = "document.querySelector(\"#state-panel .state-card[data-racer='0'] h4\").textContent"
-    page.wait_for_function(f"{label} === 'sgd lr=0.3'")
+    page.wait_for_function(f"{label} === 'SGD lr=0.3'")
     page.click("[data-action=step]")
     page.wait_for_function("document.getElementById('contour').layout.title.text.endsWith(' 2')")
     body = {"surface": {"name": "saddle_bounded"}, "start": [-1.5, 0.01], "steps": 1, "optimizers": [RACERS[0]]}
