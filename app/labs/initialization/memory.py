@@ -9,6 +9,7 @@ on the large side.
 
 from typing import Any
 
+from app.labs.common.memory import COPIES
 from app.labs.initialization.network import CLASSES, IN_FEATURES
 
 FLOAT = 4  # bytes of a float32
@@ -30,10 +31,12 @@ def run_memory(config: Any) -> tuple[int, tuple[str, ...]]:
     """Bytes a live comparison holds, and its config fields from the most to the least to blame.
 
     Per method: weights, gradients and the frame's copies of the largest tensors (2.5 x parameters);
-    the activations of a batch kept for backward and for the histograms (4 x batch x width x depth)."""
+    the activations of a batch kept for backward and for the histograms (4 x batch x width x depth);
+    and each deep-copied checkpoint the run hub keeps to rewind from: its weights, gradients and the
+    batch's activations it holds for the histograms."""
     methods = len(config.methods)
-    tensors = int(2.5 * methods * parameters(config.depth, config.width))
-    activations = 4 * methods * config.batch_size * config.width * config.depth
+    tensors = int((2.5 + 2 * (COPIES - 1)) * methods * parameters(config.depth, config.width))
+    activations = (4 + COPIES - 1) * methods * config.batch_size * config.width * config.depth
     return _estimate(tensors, activations, ("width", "depth", "methods"), ("batch_size", "width", "depth", "methods"))
 
 
