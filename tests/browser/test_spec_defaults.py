@@ -2,22 +2,17 @@
 OpenAPI schema, the page's form, and a run started with {} (issue 8: one source of truth)."""
 
 import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import _free_port
+from tests.browser.changed_server import changed_server as serve_changed
+from tests.browser.changed_server import get
 
-ROOT = Path(__file__).resolve().parents[2]
 # A server whose Initialisation lab declares depth 12 and activation relu by default instead of 10 and
 # tanh (and the Back-propagation and Training labs other defaults too): the dataclasses are the only
 # thing changed, before the web layer derives anything from them.
-SERVER = """
+SCRIPT = """
 import dataclasses, sys
 import uvicorn
 import app.labs.initialization as lab
@@ -53,35 +48,13 @@ class TrainingConfig(training_config.TrainingConfig):
     activation: training_config.Activation = "tanh"
 
 training.TrainingConfig = training_config.TrainingConfig = TrainingConfig
-from app.__main__ import server_config
-from app.settings import Settings
-uvicorn.Server(server_config(Settings(port=int(sys.argv[1])), log_level="warning")).run()
 """
 
 
 @pytest.fixture(scope="module")
 def changed_server() -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("the changed-default server did not start") from None
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
-
-
-def get(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.loads(response.read())
+    with serve_changed(SCRIPT) as url:
+        yield url
 
 
 def test_a_changed_default_reaches_spec_openapi_and_form(page, changed_server):

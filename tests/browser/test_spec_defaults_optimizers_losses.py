@@ -1,22 +1,16 @@
 """Change a default where the Optimiser and Loss labs declare it, and the page's form follows: the
 served spec, the OpenAPI schema, the form, and a run started with {} (issue 8: one source of truth)."""
 
-import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import _free_port
+from tests.browser.changed_server import changed_server as serve_changed
+from tests.browser.changed_server import get
 
-ROOT = Path(__file__).resolve().parents[2]
 # The labs' dataclasses are the only things changed, before the web layer derives anything from them:
 # the race runs 120 steps on the ravine, the outlier fit 40 points with Adam and the Huber loss too.
-SERVER = """
+SCRIPT = """
 import dataclasses, sys
 from typing import Annotated
 import uvicorn
@@ -38,35 +32,13 @@ class OutlierConfig(outliers.OutlierConfig):
 
 optimizers.OptimizersConfig = race.OptimizersConfig = OptimizersConfig
 losses.OutlierConfig = outliers.OutlierConfig = OutlierConfig
-from app.__main__ import server_config
-from app.settings import Settings
-uvicorn.Server(server_config(Settings(port=int(sys.argv[1])), log_level="warning")).run()
 """
 
 
 @pytest.fixture(scope="module")
 def changed_server() -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen([sys.executable, "-c", SERVER, str(port)], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/healthz", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("the changed-default server did not start") from None
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
-
-
-def get(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.loads(response.read())
+    with serve_changed(SCRIPT) as url:
+        yield url
 
 
 def schema_of(openapi: dict, path: str) -> dict:
