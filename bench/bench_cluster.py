@@ -18,17 +18,15 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 
 import redis
 import websockets
 
 from bench.bench_classroom import LAB, RUN, _explorers, _open, _percentile
-from bench.harness import setup_torch
+from bench.harness import server_process, setup_torch
 
 
 def _free_port() -> int:
@@ -59,25 +57,9 @@ def redis_server() -> Iterator[int]:
 @contextlib.contextmanager
 def gradlab(redis_port: int) -> Iterator[str]:
     """One GradLab process on the shared Redis (its start may take minutes on a busy machine)."""
-    port = _free_port()
-    env = {**os.environ, "GRADLAB_BROKER_URL": f"redis://127.0.0.1:{redis_port}/0", "GRADLAB_RUN_GRACE_S": "5",
-           "GRADLAB_MAX_CONNECTIONS_PER_CLIENT": "2000", "GRADLAB_MAX_RUNS": "64"}
-    server = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 240
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("a GradLab process did not start") from None
-                time.sleep(0.2)
-        yield f"ws://127.0.0.1:{port}/ws/runs"
-    finally:
-        server.terminate()
-        server.wait(20)
+    with server_process(240, broker_url=f"redis://127.0.0.1:{redis_port}/0", run_grace_s="5",
+                        max_connections_per_client="2000", max_runs="64") as (url, _):
+        yield url
 
 
 def _publishes(redis_port: int) -> int:

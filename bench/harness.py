@@ -35,8 +35,9 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def server_process(**env: str) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]]:
-    """As ``running_server``, yielding the WebSocket URL and the server's process."""
+def server_process(start_s: float = 60, **env: str) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]]:
+    """As ``running_server``, yielding the WebSocket URL and the server's process (given ``start_s`` to
+    answer ``/healthz``)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -44,7 +45,7 @@ def server_process(**env: str) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]
     server = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], env=environment,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_s
         while True:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
