@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from tests.browser.conftest import until
 from tests.browser.test_runs_page import STATUS, wait_status
+from tests.conftest import screenshot
 
 ROSENBROCK = {"mode": "race", "surface": "rosenbrock", "start": None, "steps": 300}  # the default racers
 SWARM = {"mode": "swarm", "surface": "himmelblau", "steps": 60, "swarm_size": 400, "swarm_layout": "grid", "seed": 0,
@@ -40,12 +41,14 @@ def domain(page, surface):
 
 def test_a_race_on_rosenbrock_keeps_the_page_and_marks_sgd_and_momentum(page, live_server):
     console = run_to_the_end(page, live_server, ROSENBROCK)
+    screenshot(page, "optimizers-rosenbrock-diverged")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1440  # was 1,499 px
     assert page.evaluate("[...document.querySelectorAll('.state-card')].every(c => c.scrollWidth <= c.clientWidth)")
     paths = page.evaluate("document.getElementById('contour').data.filter(d => d.mode === 'lines+markers')"
                           ".map(d => [d.name, d.x, d.y])")
     names = [name for name, _, _ in paths]
-    assert names == ["sgd lr=0.02 (diverged)", "momentum lr=0.02 (diverged)", "adam lr=0.02"]
+    # legends name the optimiser as the page does ("momentum lr=0.02" from the server: "SGD + Momentum")
+    assert names == ["SGD lr=0.02 (diverged)", "SGD + Momentum lr=0.02 (diverged)", "Adam lr=0.02"]
     (x0, x1), (y0, y1) = domain(page, "rosenbrock")
     mx, my = MARGIN * (x1 - x0), MARGIN * (y1 - y0)
     for _, xs, ys in paths:  # drawn up to where they left: no runaway coordinate reaches the SVG
@@ -71,8 +74,8 @@ def test_a_swarm_cloud_that_leaves_is_marked_and_the_others_run_on(page, live_se
     clouds = page.evaluate("document.getElementById('contour').data.filter(d => d.mode === 'markers' && d.x.length > 4)"
                            ".map(d => [d.name, d.x.length, d.marker.opacity])")
     sgd, adam = clouds
-    assert sgd[0].startswith("sgd lr=0.3 (left the surface after step ") and sgd[1] == 400 and sgd[2] < 0.5
-    assert adam == ["adam lr=0.05", 400, 0.7]  # Adam's cloud runs on, drawn in full
+    assert sgd[0].startswith("SGD lr=0.3 (left the surface after step ") and sgd[1] == 400 and sgd[2] < 0.5
+    assert adam == ["Adam lr=0.05", 400, 0.7]  # Adam's cloud runs on, drawn in full
     marks = page.evaluate("document.getElementById('contour').data.filter(d => d.mode === 'markers+text')"
                           ".map(d => d.text[0])")
     assert marks == [sgd[0].split("(", 1)[1].rstrip(")")]

@@ -6,7 +6,12 @@ import { PALETTE, baseLayout, formatValue, seriesStyle } from "../charts.js";
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const ARROW = 0.08; // arrow length as a share of the plotting box
 // where each racer's "left after step n" note goes: two racers leaving from one point do not overprint
-const TEXT_AT = ["top center", "bottom center", "top right", "bottom right", "top left", "bottom left"];
+// a mark's label goes above or below it by racer, and towards the middle of the map, so it is never cut
+// at the map's edge (where a racer leaving the map is marked)
+function textAt(i, x, [x0, x1]) {
+  const side = x < x0 + (x1 - x0) / 3 ? " right" : x > x1 - (x1 - x0) / 3 ? " left" : " center";
+  return (i % 2 ? "bottom" : "top") + side;
+}
 
 export function hasWebGL() {
   try {
@@ -142,7 +147,8 @@ export class SurfaceViews {
       } else if (x.length) { // where and when it left: its last point on the map, marked
         const left = t("optimizers.left_at", { step: leftAt });
         traces.push({ type: "scatter", mode: "markers+text", x: x.slice(-1), y: y.slice(-1), showlegend: false,
-          legendgroup: String(i), text: [left], textposition: TEXT_AT[i % TEXT_AT.length], textfont: { color, size: 12 },
+          legendgroup: String(i), text: [left], textposition: textAt(i, x[x.length - 1], this.info.domain[0]),
+          textfont: { color, size: 12 },
           marker: { symbol: "x-thin", size: 16, line: { color, width: 3 } }, hoverinfo: "text" });
       }
       traces3d.push({ type: "scatter3d", mode: "lines", name: r.label, x, y,
