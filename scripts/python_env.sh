@@ -66,5 +66,7 @@ ensure_torch() {
   .venv/bin/python -c 'import torch' >/dev/null 2>&1 && return 0
   [ -n "$index" ] || return 0
   echo "GradLab: installing $pin from $index (about 200 MB; TORCH_INDEX_URL= uses pip's own index)." >&2
-  .venv/bin/python -m pip install -q --index-url "$index" "$pin"
+  # torch alone from there; its own dependencies come with GradLab's from pip's index (an index that
+  # cannot be reached is then asked once, not once per dependency)
+  .venv/bin/python -m pip install -q --no-deps --index-url "$index" "$pin"
 }

@@ -4,11 +4,12 @@
 // again, instead of the server's English message in the error box and the status line.
 import { t } from "../i18n.js";
 
-const GONE_FIELDS = ["upload", "config.upload"]; // the server's FieldError for a missing upload id
+// The server's FieldError for a missing upload id names the field "upload" or "config.upload"; the
+// page reports it as "<field>: <text>", with a full-width colon on zh pages ("upload:…").
+const GONE = /^(config\.)?upload\s*[:\uff1a]/;
 
-// The player reports a socket error as "<field>: <message>"; the scene's 422 as "<loc>: <msg>".
 export function reportsUploadGone(text) {
-  return GONE_FIELDS.some((field) => text.startsWith(`${field}: `));
+  return GONE.test(text);
 }
 
 export function showUploadGone() {
