@@ -7,26 +7,11 @@ from typing import Any
 
 import websockets
 
+from tests.cluster.clients import kind, receive, status
 from tests.web.test_socket_server import run_async
 from tests.web.wsutil import TINY
 
 CONFIG = {**TINY, "steps": 100_000}
-
-
-async def receive(ws: Any, predicate: Any, timeout: float = 30.0) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        message = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
-        if predicate(message):
-            return message
-
-
-def kind(name: str) -> Any:
-    return lambda m: m["type"] == name
-
-
-def status(name: str) -> Any:
-    return lambda m: m["type"] == "status" and m["status"] == name
 
 
 def test_a_run_on_one_process_is_watched_and_controlled_from_the_other(two_processes):
