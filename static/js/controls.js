@@ -6,6 +6,7 @@ import { Player } from "./player.js";
 import { bindKeys } from "./keys.js";
 import { clampNumber, fieldSchema } from "./state.js";
 import { trackRun } from "./export.js";
+import { showValue } from "./typing.js";
 
 export { Player };
 
@@ -96,5 +97,5 @@ function readControl(el, node) {
 
 function writeControl(el, value) {
   if (el.type === "checkbox") el.checked = Boolean(value);
-  else el.value = value ?? "";
+  else showValue(el, value ?? "");
 }

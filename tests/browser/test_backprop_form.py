@@ -130,3 +130,20 @@ def test_an_old_or_hand_edited_hash_is_cleaned_not_fatal(page, live_server):
     state = hash_state(page)
     assert state["config"]["activation"] == "tanh" and state["config"]["lr"] == 0.2
     assert state["view"]["walk"] == [1, 1]
+
+
+def test_a_value_being_typed_survives_an_answer_that_lands_meanwhile(page, live_server):
+    """w1 typed, not yet committed, when another field's change is answered and the form rewritten: the
+    typing stays, and committing it sends it (the answer used to overwrite it, and `change` sent 0.15)."""
+    open_page(page, live_server)
+    page.fill("[data-value=w1]", "0.37")  # typed: `input` fired, `change` not yet
+    loss = page.get_attribute("#graph", "data-loss")
+    # w2 committed without taking the focus (as a teacher's scene or a restart would rewrite the form)
+    page.evaluate("() => { const w2 = document.querySelector('[data-value=w2]'); w2.value = '0.9';"
+                  " w2.dispatchEvent(new Event('change')); }")
+    page.wait_for_function(f"document.getElementById('graph').dataset.loss !== '{loss}'")
+    assert page.input_value("[data-value=w1]") == "0.37"
+    assert hash_state(page)["config"]["weights"]["w1"] == 0.15  # not committed yet
+    page.dispatch_event("[data-value=w1]", "change")
+    page.wait_for_function("JSON.parse(decodeURIComponent(location.hash.slice(1))).config.weights.w1 === 0.37")
+    assert hash_state(page)["config"]["weights"]["w2"] == 0.9

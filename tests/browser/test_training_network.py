@@ -28,7 +28,7 @@ def snapshot(page):
 
 
 def test_the_view_draws_every_neuron_and_edge_and_changes_as_it_trains(page, live_server):
-    open_lab(page, live_server)
+    open_lab(page, live_server, {**SMALL, "lr": 0.3})  # steps large enough to move every 8-bit map
     assert page.locator("#net-graph .neuron").count() == 2 + 6 + 5 + 2  # inputs, two hidden layers, outputs
     assert page.locator("#net-graph .edge").count() == 2 * 6 + 6 * 5 + 5 * 2
     before = snapshot(page)
@@ -37,7 +37,7 @@ def test_the_view_draws_every_neuron_and_edge_and_changes_as_it_trains(page, liv
     page.click("[data-action=toggle]")
     page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 3", timeout=30000)
     middle = snapshot(page)
-    page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 6", timeout=30000)
+    page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 12", timeout=30000)
     after = snapshot(page)
     for key in ("maps", "widths"):
         assert before[key][2:] != middle[key][2:] != after[key][2:]  # hidden maps and edges move

@@ -1,6 +1,7 @@
 // The network's numbers in the Back-propagation form: inputs, targets, weights and biases, one input per
 // value, built from the lab's spec (its names, bounds and defaults), never from the template.
 import { clampNumber, fieldSchema, resolve } from "../state.js";
+import { showValue } from "../typing.js";
 
 // The number a nested value may be: the non-null branch of its schema.
 function numberNode(node, root) {
@@ -60,7 +61,7 @@ export class ValueInputs {
   }
 
   write() {
-    for (const { input, group, key } of this.inputs) input.value = this.config[group]?.[key] ?? "";
+    for (const { input, group, key } of this.inputs) showValue(input, this.config[group]?.[key] ?? "");
   }
 }
 

@@ -6,6 +6,7 @@ import { LineChart, seriesStyle } from "../charts.js";
 import { SurfaceViews } from "./optimizers_views.js";
 import { EwaPanel, renderBasins, renderCounts, renderStateCards } from "./optimizers_panels.js";
 import { RacerCards, withoutNulls } from "./optimizers_racers.js";
+import { showValue } from "../typing.js";
 import { conformView, oldFlatHash } from "./optimizers_state.js";
 
 let spec = null; // GET /api/labs/optimizers/spec: the config's schema and defaults, the EWA panel's too
@@ -30,8 +31,8 @@ function currentStart() {
 // The whole form from the state: on opening, for a scene, for a watched run.
 function writeForm() {
   writeFields($("lab-controls"), state.config);
-  $("surface").value = custom() ? "custom" : state.config.surface;
-  $("expression").value = state.config.expression ?? "";
+  showValue($("surface"), custom() ? "custom" : state.config.surface);
+  showValue($("expression"), state.config.expression ?? "");
   racerCards.render(state.config.optimizers);
   writeDerived();
 }
@@ -41,8 +42,8 @@ function writeForm() {
 function writeDerived() {
   const { config, view } = state;
   const start = currentStart();
-  $("start-x").value = start ? start[0] : "";
-  $("start-y").value = start ? start[1] : "";
+  showValue($("start-x"), start ? start[0] : "");
+  showValue($("start-y"), start ? start[1] : "");
   $("expression-field").hidden = !custom();
   $("expression-hint").hidden = !custom();
   $("swarm-panel").hidden = config.mode !== "swarm";
