@@ -3,17 +3,14 @@
 A run is not the property of the socket that started it. Any socket may attach to it (with its
 token to control it, without to watch); it ends when a controller stops it, or ``grace_s`` after the
 last socket left. Starts with the same lab and canonical config share one timeline, so thirty
-identical starts cost one computation; admission is by estimated memory and a count of distinct
-computations, not by a handful of slots. When a start finds no room, computations nobody has moved
-for ``idle_s`` (tabs left paused) are put to sleep, least recently used first, and rebuilt when
-asked for again: open tabs never lock others out.
+identical starts cost one computation; admission (admission.py) is by estimated memory and a count of
+distinct computations, not by a handful of slots.
 """
 
 import asyncio
 import hmac
 import logging
 import secrets
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -22,6 +19,7 @@ from typing import Any, Protocol
 import anyio
 
 from app.broker import Broker, MemoryBroker
+from app.runs.admission import MB, Admission
 from app.runs.errors import RunError
 from app.runs.protocol import LiveRun
 from app.runs.remote import RemoteRun, RunDirectory
@@ -30,7 +28,6 @@ from app.runs.scheduler import Scheduler
 from app.runs.timeline import Timeline
 
 log = logging.getLogger(__name__)
-MB = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -74,10 +71,7 @@ class RunHub:
         self.scheduler.unshared = self._unshare
         self.runs: dict[str, Run] = {}
         self._shared: dict[str, Timeline] = {}  # worker thread only
-        self._memory: dict[int, int] = {}  # id(timeline) -> estimated bytes; worker thread only
-        self._asleep: dict[int, int] = {}  # the same for timelines asleep: they count again when woken
-        self._reserved = 0  # memory of admitted starts still being built; worker thread only
-        self._pending = 0  # how many of those
+        self.admission = Admission(limits.max_runs, limits.max_memory, limits.idle_s, self.scheduler.timelines)
         self._building: dict[str, asyncio.Future[Timeline]] = {}  # loop only
         self._grace: dict[str, asyncio.TimerHandle] = {}
         self._listeners: list[Callable[[Run], None]] = []
@@ -119,7 +113,7 @@ class RunHub:
         try:
             timeline = await anyio.to_thread.run_sync(self._build, prepared)
         except BaseException as exc:
-            self.scheduler.post(lambda: self._unreserve(prepared.memory))
+            self.scheduler.post(lambda: self.admission.release(prepared.memory))
             future.set_exception(exc)
             future.exception()  # retrieved: a waiter re-admits on its own
             raise
@@ -140,69 +134,19 @@ class RunHub:
         shared = self._shared.get(prepared.key)
         if shared is not None and shared.cursors:
             return shared
-        self._make_room(prepared.memory)
-        if len(self._memory) + self._pending >= self.limits.max_runs:  # builds under way count too
-            raise RunError("lab", f"this server is computing {self.limits.max_runs} different runs, its limit; "
-                             "start one of the runs already going (a preset) or try again when one ends",
-                           code="server_busy", params={"limit": self.limits.max_runs})
-        used = sum(self._memory.values()) + self._reserved
-        if used + prepared.memory > self.limits.max_memory:
-            fields = ", ".join(f"config.{f}" for f in prepared.memory_fields) or "config"
-            raise RunError(f"config.{prepared.memory_fields[0]}" if prepared.memory_fields else "config",
-                             f"this run needs about {prepared.memory / MB:.0f} MB and the server has "
-                             f"{max(0, self.limits.max_memory - used) / MB:.0f} MB left for runs; "
-                             f"make it smaller ({fields})", code="run_too_big",
-                           params={"need_mb": round(prepared.memory / MB),
-                                   "left_mb": round(max(0, self.limits.max_memory - used) / MB), "fields": fields})
-        self._reserved += prepared.memory
-        self._pending += 1
+        self.admission.reserve(prepared.memory, prepared.memory_fields)
         return None
 
     def _register(self, tl: Timeline, prepared: Prepared) -> None:
-        self._reserved -= prepared.memory
-        self._pending -= 1
-        self._memory[id(tl)] = prepared.memory
+        self.admission.register(tl, prepared.memory)
         self._shared.setdefault(prepared.key, tl)
-
-    def _make_room(self, memory: int) -> None:
-        """On the worker: put idle computations to sleep, least recently moved first, until a new one
-        of ``memory`` bytes fits."""
-        def full() -> bool:
-            used = sum(self._memory.values()) + self._reserved
-            return (len(self._memory) + self._pending >= self.limits.max_runs
-                    or used + memory > self.limits.max_memory)
-
-        if not full():
-            return
-        now = time.monotonic()
-        idle = sorted((tl for tl in self.scheduler.timelines() if id(tl) in self._memory and not tl.asleep
-                       and now - tl.last_active >= self.limits.idle_s and not any(r.busy for r in tl.cursors)),
-                      key=lambda tl: tl.last_active)
-        for tl in idle:
-            if not full():
-                return
-            tl.sleep()
-            tl.on_wake = self._woke
-            self._asleep[id(tl)] = self._memory.pop(id(tl))
-            log.info("put an idle run to sleep at step %d to make room", tl.head)
-
-    def _woke(self, tl: Timeline) -> None:
-        self._memory[id(tl)] = self._asleep.pop(id(tl), 0)
-
-    def _unreserve(self, memory: int) -> None:
-        self._reserved -= memory
-        self._pending -= 1
 
     def _unshare(self, tl: Timeline) -> None:
         """On the worker: a timeline that changed its history or lost its last run."""
         for key, shared in list(self._shared.items()):
             if shared is tl:
                 del self._shared[key]
-        if not tl.cursors:
-            self._memory.pop(id(tl), None)
-            self._asleep.pop(id(tl), None)
-        elif id(tl) not in self._memory:
-            self._memory[id(tl)] = 0
+        self.admission.unshared(tl)
 
     def _launch(self, run: Run, paused: bool) -> None:
         self.scheduler.add(run)
