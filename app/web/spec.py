@@ -11,7 +11,7 @@ import functools
 import types
 import typing
 from collections.abc import Callable, Iterable, Mapping
-from typing import Annotated, Any, ClassVar, Union
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, Union
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, create_model
 from pydantic.fields import FieldInfo
@@ -32,6 +32,28 @@ class SpecModel(BaseModel):
     def lab_config(self) -> Any:
         """The lab's own dataclass, nested dataclasses included."""
         return to_lab(self)
+
+    if TYPE_CHECKING:  # its fields are made at run time from the lab's dataclass: mypy cannot list them
+        def __getattr__(self, name: str) -> Any: ...
+
+
+Route = TypeVar("Route", bound=Callable[..., Any])
+
+
+def takes(**models: type[BaseModel]) -> Callable[[Route], Route]:
+    """Give a route's parameters the models derived at run time, for FastAPI to validate and document.
+
+    A derived model is a value, not a type mypy can read, so the route is written ``body: SpecModel``
+    (what it is to mypy) and FastAPI reads the derived model from the annotation set here; without this,
+    every route of a derived model carried a ``type: ignore[valid-type]``.
+    """
+    def give(route: Route) -> Route:
+        for name, model in models.items():
+            if name not in route.__annotations__:
+                raise TypeError(f"{route.__name__} has no parameter {name!r}")
+            route.__annotations__[name] = model
+        return route
+    return give
 
 
 _MODELS: dict[tuple[Any, ...], type[SpecModel]] = {}

@@ -24,6 +24,8 @@ def test_every_control_restarts_cleanly_and_survives_a_reload(page, live_server)
     messages = open_page(page, live_server)
     boxes = page.eval_on_selector_all("#variants input", "els => els.map(e => e.value)")
     assert boxes == props["variants"]["items"]["enum"]
+    # the trade-offs table has a row per variant of the spec too (it was a list typed into the template)
+    assert page.eval_on_selector_all("#tradeoffs tr", "els => els.map(e => e.dataset.variant)") == boxes
     for v in boxes:  # each checkbox, both ways
         box = f"#variants input[value={v}]"
         page.set_checked(box, not page.is_checked(box))
@@ -46,9 +48,18 @@ def test_every_control_restarts_cleanly_and_survives_a_reload(page, live_server)
         set_number(page, f"#{name}", BASE["config"][name])
         set_number(page, "#samples", BASE["config"]["samples"])
         set_number(page, "#batch_size", BASE["config"]["batch_size"])
+    # lr > 0: 0 is refused and the lr in force stays; just above 0 and the maximum both run
+    assert props["lr"]["exclusiveMinimum"] == 0
+    set_number(page, "#lr", 0)
+    assert page.input_value("#lr") == str(BASE["config"]["lr"]) and hash_state(page)["config"]["lr"] == 0.01
     for value in (1e-4, props["lr"]["maximum"]):
         set_number(page, "#lr", value)
         restart_cleanly(page, messages)
+        assert hash_state(page)["config"]["lr"] == value
+    # the code panel shows the run on screen, from the same config
+    page.wait_for_function("document.getElementById('code').textContent.includes('lr=10')")
+    code = page.text_content("#code")
+    assert "range(1, 3)" in code and "# batch gradient descent: batch size 100" in code
     # lr at its maximum diverges: the paths run off towards 1e300, and the view follows them only so far
     # (a view that followed them squeezed the contour under a pixel: Plotly threw "createImageData: source
     # width is zero", the JavaScript error the guard of every browser test fails on)

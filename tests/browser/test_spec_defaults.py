@@ -10,7 +10,7 @@ from tests.browser.changed_server import changed_server as serve_changed
 from tests.browser.changed_server import get
 
 # A server whose Initialisation lab declares depth 12 and activation relu by default instead of 10 and
-# tanh (and the Back-propagation and Training labs other defaults too): the dataclasses are the only
+# tanh (and the Back-propagation, Training and Gradient-descent labs other defaults too): the dataclasses are the only
 # thing changed, before the web layer derives anything from them.
 SCRIPT = """
 import dataclasses, sys
@@ -48,6 +48,19 @@ class TrainingConfig(training_config.TrainingConfig):
     activation: training_config.Activation = "tanh"
 
 training.TrainingConfig = training_config.TrainingConfig = TrainingConfig
+
+# The Gradient-descent lab: a race of stochastic and mini-batch descent over 7 epochs of 40 points
+# instead of all three variants over the notes' 50 epochs of 100.
+import app.labs.descent as descent
+from app.labs.descent import config as descent_config
+
+@dataclasses.dataclass(frozen=True)
+class DescentConfig(descent_config.DescentConfig):
+    epochs: descent_config.DescentData.__annotations__["epochs"] = 7
+    samples: descent_config.DescentData.__annotations__["samples"] = 40
+    variants: descent_config.DescentConfig.__annotations__["variants"] = ("stochastic", "minibatch")
+
+descent.DescentConfig = descent_config.DescentConfig = DescentConfig
 """
 
 
@@ -97,3 +110,27 @@ def test_a_changed_training_default_reaches_spec_form_and_run(page, changed_serv
     page.wait_for_function("document.getElementById('view-0').data?.length > 0")
     assert page.input_value("#epochs") == "7" and page.input_value("#activation") == "tanh"
     assert started and started[-1]["config"]["epochs"] == 7 and started[-1]["config"]["activation"] == "tanh"
+
+
+def test_a_changed_descent_default_reaches_spec_openapi_form_run_and_code(page, changed_server):
+    spec = get(f"{changed_server}/api/labs/descent/spec")
+    assert (spec["defaults"]["epochs"], spec["defaults"]["samples"], spec["defaults"]["variants"]) == \
+        (7, 40, ["stochastic", "minibatch"])
+    assert spec["schema"]["properties"]["variants"]["items"]["enum"] == ["batch", "stochastic", "minibatch"]
+    openapi = get(f"{changed_server}/openapi.json")
+    body = openapi["paths"]["/api/descent/code"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert openapi["components"]["schemas"][body["$ref"].rsplit("/", 1)[1]]["properties"]["epochs"]["default"] == 7
+    started = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: started.extend(
+        m for m in [json.loads(payload)] if m.get("type") == "started")))
+    page.goto(f"{changed_server}/labs/descent?lang=en")
+    page.wait_for_function("document.querySelectorAll('#updates-table tbody tr').length === 3")  # 2 + the target
+    assert page.input_value("#epochs") == "7" and page.input_value("#samples") == "40"
+    assert page.eval_on_selector_all("#variants input:checked", "els => els.map(e => e.value)") == \
+        ["stochastic", "minibatch"]
+    assert started and (started[-1]["config"]["epochs"], started[-1]["config"]["variants"]) == \
+        (7, ["stochastic", "minibatch"])
+    # the code panel is the run's: 7 epochs of the first variant, stochastic, on 40 points
+    page.wait_for_function("document.getElementById('code').textContent.includes('range(1, 8)')")
+    code = page.text_content("#code")
+    assert "np.random.rand(40, 1)" in code and "# stochastic gradient descent: batch size 1" in code

@@ -1,6 +1,6 @@
 """The notes' script behind the Gradient-descent lab, fixed to use each batch and seeded."""
 
-from app.labs.descent.config import DescentConfig
+from app.labs.descent.config import NOTES_DATA_SEED, DescentConfig
 
 
 def pytorch_code(config: DescentConfig) -> str:
@@ -10,7 +10,7 @@ def pytorch_code(config: DescentConfig) -> str:
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-np.random.seed({config.data_seed})
+np.random.seed({NOTES_DATA_SEED})
 x = 2 * np.random.rand({config.samples}, 1)
 y = 3 + 2 * x + np.random.randn({config.samples}, 1) * 0.5
 x = torch.from_numpy(x).float()

@@ -3,49 +3,50 @@
 The notes (002) fit ``y = w·x + b`` to 100 points ``y = 3 + 2x + 0.5·noise`` drawn with NumPy
 seed 0, by mini-batches from a shuffling ``DataLoader`` and MSE. ``seed`` sets what the notes say
 varies between runs (the start ``w, b`` and the shuffle); the data is always the notes' (NumPy
-seed ``data_seed``, 0 by default).
+seed ``NOTES_DATA_SEED``).
+
+Each field is declared once here (type, default, bounds, choices, the settings cap and help; see
+app/labs/fields.py): the web layer derives the race's config, the one-shot run's request, their
+validation, OpenAPI schema, the page's form and the code panel from these declarations.
 """
 
 import math
-from dataclasses import dataclass
-from typing import Any
+import typing
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from app.labs.errors import FieldError
+from app.labs.fields import Cap, Ge, Help, LearningRate, MaxLen, MinLen, Seed, within
 
-VARIANTS = ("batch", "stochastic", "minibatch")
+Variant = Literal["batch", "stochastic", "minibatch"]  # the choices; size_of is keyed by them
+VARIANTS: tuple[Variant, ...] = typing.get_args(Variant)
+LIVE_PARAMS = ("lr",)  # what a ``set`` message may change during a race
+NOTES_DATA_SEED = 0  # the notes' np.random.seed(0): the data never varies, only the start and shuffle
 X_RANGE = (0.0, 2.0)  # x = 2·rand: the fitted line is drawn over this span
 
 
 @dataclass(frozen=True)
-class DescentConfig:
-    variants: tuple[str, ...] = VARIANTS  # raced side by side, same start and data
-    batch_size: int = 20  # mini-batch size; batch uses all samples, stochastic 1
-    epochs: int = 50  # passes over the data (notes: 50)
-    lr: float = 0.01  # learning rate (notes: 0.01)
-    samples: int = 100  # points (notes: 100)
-    seed: int = 0  # start (w, b) and shuffle order
-    data_seed: int = 0  # NumPy seed of the data (notes: 0)
+class DescentData:
+    """What every variant shares: the data, the batches, the step size and the seed."""
 
-    def __post_init__(self) -> None:
-        if not self.variants:
-            raise FieldError("variants", "pick at least one variant")
-        for v in self.variants:
-            if v not in VARIANTS:
-                raise FieldError("variants", f"unknown variant {v!r}; choose from {', '.join(VARIANTS)}")
-        if len(set(self.variants)) != len(self.variants):
-            raise FieldError("variants", f"each variant at most once, got {list(self.variants)}")
-        if self.samples < 2:
-            raise FieldError("samples", f"need at least 2 samples, got {self.samples}")
-        if not 1 <= self.batch_size <= self.samples:
+    batch_size: Annotated[int, Ge(1), Cap("max_batch_size"),
+                          Help("mini-batch size; batch uses every sample, stochastic one")] = 20
+    epochs: Annotated[int, Ge(1), Cap("max_epochs"), Help("passes over the data (notes: 50)")] = 50
+    lr: LearningRate = 0.01  # the notes' 0.01
+    samples: Annotated[int, Ge(2), Cap("max_samples"),
+                       Help("points of the notes' data, y = 3 + 2x + 0.5·noise")] = 100
+    seed: Annotated[Seed, Help("the start (w, b) and the shuffle order")] = 0
+
+    def _check_data(self, batch_limited: bool) -> None:
+        """Each number within its declared bounds; a batch of at most ``samples`` where it is used."""
+        for f in fields(DescentData):
+            within(_HINTS[f.name], getattr(self, f.name), f.name)
+        if batch_limited and self.batch_size > self.samples:
             raise FieldError("batch_size", f"must be between 1 and samples={self.samples}, got {self.batch_size}")
-        if self.epochs < 1:
-            raise FieldError("epochs", f"must be at least 1, got {self.epochs}")
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise FieldError("lr", f"must be a positive finite number, got {self.lr}")
 
     def size_of(self, variant: str) -> int:
         return {"batch": self.samples, "stochastic": 1, "minibatch": self.batch_size}[variant]
@@ -54,7 +55,49 @@ class DescentConfig:
         return self.epochs * math.ceil(self.samples / self.size_of(variant))
 
 
-def notes_data(samples: int = 100, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+_HINTS = typing.get_type_hints(DescentData, include_extras=True)
+
+
+def _check_variant(variant: Any, where: str) -> None:
+    if variant not in VARIANTS:
+        raise FieldError(where, f"unknown variant {variant!r}; choose from {', '.join(VARIANTS)}")
+
+
+@dataclass(frozen=True)
+class DescentConfig(DescentData):
+    """A live race; ``{}`` races batch, stochastic and mini-batch descent on the notes' data."""
+
+    variants: Annotated[tuple[Variant, ...], MinLen(1), MaxLen(len(VARIANTS)),
+                        Help("raced side by side, same start and data, each at most once")] = VARIANTS
+
+    def __post_init__(self) -> None:
+        if not self.variants:
+            raise FieldError("variants", "pick at least one variant")
+        for v in self.variants:
+            _check_variant(v, "variants")
+        if len(set(self.variants)) != len(self.variants):
+            raise FieldError("variants", f"each variant at most once, got {list(self.variants)}")
+        self._check_data(batch_limited="minibatch" in self.variants)
+
+
+@dataclass(frozen=True)
+class OneRun(DescentData):
+    """One variant to the end; ``{}`` is the notes' run, by mini-batches."""
+
+    variant: Annotated[Variant, Help("the variant run to the end")] = "minibatch"
+
+    def __post_init__(self) -> None:
+        _check_variant(self.variant, "variant")
+        self._check_data(batch_limited=self.variant == "minibatch")  # ignored otherwise, so never refused
+
+    def race(self) -> DescentConfig:
+        """The race of this one variant (a batch size it ignores held within the samples)."""
+        size = self.batch_size if self.variant == "minibatch" else min(self.batch_size, self.samples)
+        data = {f.name: getattr(self, f.name) for f in fields(DescentData)}
+        return DescentConfig(**{**data, "batch_size": size}, variants=(self.variant,))
+
+
+def notes_data(samples: int = DescentData.samples, seed: int = NOTES_DATA_SEED) -> tuple[np.ndarray, np.ndarray]:
     """The notes' data; a private RandomState gives the same numbers as ``np.random.seed`` did."""
     rng = np.random.RandomState(seed)
     x = 2 * rng.rand(samples, 1)

@@ -9,7 +9,7 @@ A live race runs several variants side by side on one clock: a *tick* is the sma
 size worth of examples. At the end of every tick each variant has seen the same examples, so all of
 them finish after ``epochs`` epochs: stochastic descent updates every tick, batch descent once per
 epoch. ``seed`` sets what the notes say varies between runs (the start ``w, b`` and the shuffle);
-the data is always the notes' (NumPy seed ``data_seed``, 0 by default).
+the data is always the notes' (NumPy seed ``NOTES_DATA_SEED``).
 """
 
 import math
@@ -23,9 +23,11 @@ from app.labs.common.copying import copy_sharing
 from app.labs.common.params import only_lr, set_lr
 from app.labs.common.series import evenly
 from app.labs.descent.config import (
-    VARIANTS,
+    NOTES_DATA_SEED,
     X_RANGE,
     DescentConfig,
+    OneRun,
+    Variant,
     least_squares,
     make_loader,
     mse_grid,
@@ -109,7 +111,7 @@ class DescentRun:
 
     def __init__(self, config: DescentConfig) -> None:
         self.config = config
-        x_np, y_np = notes_data(config.samples, config.data_seed)
+        x_np, y_np = notes_data(config.samples, NOTES_DATA_SEED)
         self.x_np, self.y_np = x_np, y_np
         x, y = torch.from_numpy(x_np).float(), torch.from_numpy(y_np).float()
         self.x, self.y = x, y
@@ -187,27 +189,22 @@ class DescentRun:
         }
 
 
-def run(
-    variant: str = "minibatch",
-    batch_size: int = 20,
-    epochs: int = 50,
-    lr: float = 0.01,
-    samples: int = 100,
-    seed: int = 0,
-    max_updates: int | None = None,
-) -> dict[str, Any]:
+def run(variant: Variant | None = None, *, max_updates: int | None = None, **data: Any) -> dict[str, Any]:
     """One variant to the end: every update's (w, b) and loss, as ``POST /api/descent/run``.
 
-    ``path`` starts with the initial (w, b), so it holds ``updates + 1`` points; ``losses[i]`` is the
-    batch MSE that update ``i + 1`` descended (before it). ``batch_size`` matters for minibatch only.
+    ``run()`` is the notes' run (``OneRun``'s defaults); ``run("batch", epochs=1)`` changes the
+    variant and any of ``DescentData``'s fields. ``path`` starts with the initial (w, b), so it holds
+    ``updates + 1`` points; ``losses[i]`` is the batch MSE that update ``i + 1`` descended (before it).
     """
-    if variant not in VARIANTS:
-        raise FieldError("variant", f"unknown variant {variant!r}; choose from {', '.join(VARIANTS)}")
-    if variant != "minibatch":
-        batch_size = min(max(batch_size, 1), samples)  # ignored, but must not fail validation
-    cfg = DescentConfig(variants=(variant,), batch_size=batch_size, epochs=epochs, lr=lr, samples=samples, seed=seed)
-    if max_updates is not None and cfg.updates_of(variant) > max_updates:
-        raise FieldError("epochs", f"{cfg.updates_of(variant)} updates exceed the limit of {max_updates}")
+    one = OneRun(**data) if variant is None else OneRun(variant=variant, **data)
+    return run_one(one, max_updates)
+
+
+def run_one(one: OneRun, max_updates: int | None = None) -> dict[str, Any]:
+    """``run`` of a validated request; at most ``max_updates`` updates (FieldError on epochs beyond)."""
+    cfg = one.race()
+    if max_updates is not None and cfg.updates_of(one.variant) > max_updates:
+        raise FieldError("epochs", f"{cfg.updates_of(one.variant)} updates exceed the limit of {max_updates}")
     live = DescentRun(cfg)
     while not live.finished:
         live.step()

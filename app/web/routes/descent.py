@@ -1,48 +1,28 @@
-"""Gradient-descent lab on the wire: one variant to the end, the static scene, the race, the code."""
+"""Gradient-descent lab on the wire: one variant to the end, the static scene, the race, the code.
 
-from typing import Any, Literal
+Every request model is derived from the lab's declarations (app/labs/descent/config.py)."""
+
+from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from app.labs import descent as lab
-from app.labs import fields
 from app.labs.descent.memory import one_run_memory, run_memory, scene_memory
 from app.labs.errors import FieldError
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.limits import estimate_of, refuse_over_budget
 from app.web.live import LiveLab, check_caps
-from app.web.spec import wire_type
-from app.web.wire import Integer, cap, caps_of
+from app.web.spec import SpecModel, model_of, takes
 
 router = APIRouter(prefix="/api/descent", tags=["descent"])
 
-Variant = Literal["batch", "stochastic", "minibatch"]
-LearningRate = wire_type(fields.LearningRate)  # one bound for every lab
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Data(_Strict):
-    batch_size: Integer = Field(20, ge=1, json_schema_extra=cap("max_batch_size"),
-                          description="mini-batch size; batch uses every sample, stochastic one")
-    epochs: Integer = Field(50, ge=1, json_schema_extra=cap("max_epochs"))
-    lr: LearningRate = 0.01
-    samples: Integer = Field(100, ge=2, json_schema_extra=cap("max_samples"),
-                       description="points of the notes' data, y = 3 + 2x + 0.5·noise")
-    seed: Integer = Field(0, ge=0, le=2**31 - 1, description="the start (w, b) and the shuffle order")
-
-
-CAPS = caps_of(_Data)
-
-
-class RunRequest(_Data):
-    """``{}`` is the notes' run: mini-batches of 20, 50 epochs, lr 0.01, 100 samples."""
-
-    variant: Variant = "minibatch"
+RunRequest = model_of(lab.OneRun, name="RunRequest")
+RaceConfig = model_of(lab.DescentConfig, name="RaceConfig")
+RaceParams = model_of(lab.DescentConfig, name="RaceParams", only=lab.LIVE_PARAMS, optional=True,
+                      doc="What a race may change mid-way; absent fields stay as they are.")
+CAPS = RaceConfig.caps  # the same caps as RunRequest's: the fields they share
 
 
 class LeastSquares(BaseModel):
@@ -61,31 +41,18 @@ class RunResponse(BaseModel):
 
 
 @router.post("/run", response_model=RunResponse, summary="One descent variant from start to end")
-def run(body: RunRequest, settings: SettingsDep) -> dict[str, Any]:
-    check_caps(body, CAPS, settings)
-    config = lab.DescentConfig(variants=(body.variant,), **body.model_dump(exclude={"variant"}))
-    updates = min(config.updates_of(body.variant), settings.max_descent_updates)
-    refuse_over_budget(one_run_memory(body.samples, updates), settings.max_request_memory_mb)
-    return lab.run(body.variant, body.batch_size, body.epochs, body.lr, body.samples, body.seed,
-                   max_updates=settings.max_descent_updates)
+@takes(body=RunRequest)
+def run(body: SpecModel, settings: SettingsDep) -> dict[str, Any]:
+    check_caps(body, RunRequest.caps, settings)
+    one: lab.OneRun = body.lab_config()
+    updates = min(one.race().updates_of(one.variant), settings.max_descent_updates)
+    refuse_over_budget(one_run_memory(one.samples, updates), settings.max_request_memory_mb)
+    return lab.run_one(one, max_updates=settings.max_descent_updates)
 
 
-class RaceConfig(_Data):
-    """A live race; ``{}`` races batch, stochastic and mini-batch descent on the notes' data."""
-
-    variants: list[Variant] = Field(default_factory=lambda: list(lab.VARIANTS), min_length=1, max_length=3)
-
-    def lab_config(self) -> lab.DescentConfig:
-        return lab.DescentConfig(variants=tuple(self.variants), **self.model_dump(exclude={"variants"}))
-
-
-class RaceParams(_Strict):
-    lr: LearningRate | None = None
-
-
-def lab_config(config: RaceConfig, settings: Settings) -> lab.DescentConfig:
+def lab_config(config: SpecModel, settings: Settings) -> lab.DescentConfig:
     """The lab's config, refusing a race longer than the server's step limit."""
-    cfg = config.lab_config()
+    cfg: lab.DescentConfig = config.lab_config()
     ticks = lab.DescentRun.ticks_for(cfg)
     if ticks > settings.max_steps:
         raise FieldError("epochs", f"{ticks} ticks exceed this server's limit of {settings.max_steps}")
@@ -101,7 +68,8 @@ class SceneResponse(BaseModel):
 
 
 @router.post("/scene", response_model=SceneResponse, summary="The data, the MSE contour and the target of a race")
-def scene(body: RaceConfig, settings: SettingsDep) -> dict[str, Any]:
+@takes(body=RaceConfig)
+def scene(body: SpecModel, settings: SettingsDep) -> dict[str, Any]:
     check_caps(body, CAPS, settings)
     config = lab_config(body, settings)
     refuse_over_budget(scene_memory(config), settings.max_request_memory_mb)
@@ -113,12 +81,13 @@ class CodeResponse(BaseModel):
 
 
 @router.post("/code", response_model=CodeResponse, summary="The notes' script for the first chosen variant")
-def code(body: RaceConfig, settings: SettingsDep) -> dict[str, str]:
+@takes(body=RaceConfig)
+def code(body: SpecModel, settings: SettingsDep) -> dict[str, str]:
     check_caps(body, CAPS, settings)
     return {"code": lab.pytorch_code(body.lab_config())}
 
 
-def build(config: RaceConfig, settings: Settings) -> lab.DescentRun:
+def build(config: SpecModel, settings: Settings) -> lab.DescentRun:
     return lab.DescentRun(lab_config(config, settings))
 
 

@@ -38,6 +38,19 @@ function variantChecks() {
   }
 }
 
+// The trade-offs table: a row per variant the spec lists, its cells from the strings.
+function tradeoffs() {
+  const rows = spec.schema.properties.variants.items.enum.map((v) => {
+    const row = document.createElement("tr");
+    row.dataset.variant = v;
+    for (const key of [`descent.v.${v}`, ...["data", "stable", "speed", "minima"].map((c) => `descent.${v}.${c}`)]) {
+      row.append(Object.assign(document.createElement("td"), { textContent: t(key) }));
+    }
+    return row;
+  });
+  $("tradeoffs").replaceChildren(...rows);
+}
+
 function runConfig() {
   if (!state.config.variants.length) {
     $("form-error").textContent = t("descent.pick_one");
@@ -150,6 +163,7 @@ async function main() {
     },
   });
   variantChecks();
+  tradeoffs();
   bindForm($("descent-form"), spec, state.config, {
     onChange: (field, value) => {
       save();
