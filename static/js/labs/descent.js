@@ -128,9 +128,12 @@ async function post(path, config) {
   return body;
 }
 
+let scenesAsked = 0; // two quick edits ask twice; the older answer may come last and must not be drawn
+
 async function loadScene(config) {
+  const ticket = ++scenesAsked;
   const scene = await post("/api/descent/scene", config);
-  if (scene) {
+  if (scene && ticket === scenesAsked) {
     contour.setScene(scene);
     fit.setScene(scene);
     render();

@@ -16,6 +16,7 @@ let scenes = [];
 let info = null; // the surface being shown: {name, formula, domain, start, minima}
 let frame = null;
 let ewaTimer = 0;
+let ewaAsked = 0; // only the latest beta's answer is drawn
 const $ = (id) => document.getElementById(id);
 const saveState = () => saveHashState(state);
 
@@ -75,9 +76,14 @@ function showError(detail) {
   $("form-error").textContent = d ? errorText(d) : "";
 }
 
+let surfacesAsked = 0; // two quick edits ask twice; the older answer may come last and must not be drawn
+
+// The surface of the config into the views; false when it failed, or when a later edit asked again.
 async function loadSurface() {
+  const ticket = ++surfacesAsked;
   const surface = custom() ? { expression: state.config.expression } : { name: state.config.surface };
   const { ok, body } = await post("grid", { surface, resolution: 61 });
+  if (ticket !== surfacesAsked) return false;
   if (!ok) {
     showError(body.detail);
     return false;
@@ -174,9 +180,10 @@ function changed() {
 
 function refreshEwa() {
   clearTimeout(ewaTimer);
+  const ticket = ++ewaAsked;
   ewaTimer = setTimeout(async () => {
     const { ok, body } = await post("ewa", { beta: state.view.beta });
-    if (ok) ewaPanel.render(body, state.view.bias);
+    if (ok && ticket === ewaAsked) ewaPanel.render(body, state.view.bias);
   }, 120);
 }
 

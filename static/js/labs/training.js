@@ -76,9 +76,12 @@ async function post(path, body) {
   return data;
 }
 
+let scenesAsked = 0; // two quick restarts (presets clicked in turn) ask twice; the older answer may come last
+
 async function loadScene(cfg) {
+  const ticket = ++scenesAsked;
   const s = await post("/api/training/scene", cfg); // the code panel is the live controller's
-  if (!s) return;
+  if (!s || ticket !== scenesAsked) return;
   scene = s;
   const two = s.runs.length > 1;
   views[1].el.parentElement.hidden = !two;

@@ -60,6 +60,7 @@ export class PolynomialScene {
     this.state = state;
     this.onError = onError;
     this.data = null;
+    this.asked = 0; // only the latest question's answer is drawn
     this.errors = new LineChart($("poly-errors"), { height: 380, logY: true });
   }
 
@@ -87,11 +88,14 @@ export class PolynomialScene {
   }
 
   async load() {
+    const ticket = ++this.asked; // two quick edits ask twice; the older answer may come last
     try {
-      this.data = await post("/api/training/polynomial", this.state.view.poly);
+      const data = await post("/api/training/polynomial", this.state.view.poly);
+      if (ticket !== this.asked) return;
+      this.data = data;
       this.render();
     } catch (error) {
-      this.onError(error.message);
+      if (ticket === this.asked) this.onError(error.message);
     }
   }
 
@@ -136,6 +140,7 @@ export class VanishingScene {
   constructor(state, onError) {
     this.state = state;
     this.onError = onError;
+    this.asked = 0; // only the latest question's answer is drawn
     this.chart = new LineChart($("van-chart"), { height: 380, logY: true });
   }
 
@@ -171,8 +176,10 @@ export class VanishingScene {
   }
 
   async load() {
+    const ticket = ++this.asked; // a deep net's answer asked before a shallow one's may come last
     try {
       const d = await post("/api/training/vanishing", this.state.view.van);
+      if (ticket !== this.asked) return;
       this.chart.update(d.nets.map((n, i) => ({
         name: t(`training.van.${n.name}`), x: d.layers, y: n.grad_norms, color: PALETTE[i], mode: "lines+markers",
       })), { title: t("training.van.chart_title"), xTitle: t("training.van.layer_axis"), yTitle: t("training.grad_axis") });
@@ -190,7 +197,7 @@ export class VanishingScene {
       }
       $("van-table").replaceChildren(table);
     } catch (error) {
-      this.onError(error.message);
+      if (ticket === this.asked) this.onError(error.message);
     }
   }
 }
