@@ -1,11 +1,13 @@
 """A class experiment: one point per student's run, a config field against a result, anonymous."""
 
 import math
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-METRICS = ("final_loss", "current_loss", "test_accuracy", "steps_to_target")
+Metric = Literal["final_loss", "current_loss", "test_accuracy", "steps_to_target"]
+METRICS: tuple[Metric, ...] = typing.get_args(Metric)
 MAX_FIELD = 60  # characters of a field path like "methods[0].method"
 
 

@@ -3,6 +3,7 @@ language (``error.<code>`` in static/i18n/errors.json), while the English messag
 clients. Pydantic's errors are named by their type; the numbers and choices come from its context."""
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 # pydantic error type -> (code, the context key holding the limit)
@@ -33,7 +34,7 @@ CODES = frozenset({code for code, _ in _LIMITS.values()} | set(_PLAIN.values()) 
 })
 
 
-def error_code(err: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def error_code(err: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """The code and params of one pydantic error (``exc.errors()`` entry)."""
     kind = str(err.get("type", ""))
     ctx = err.get("ctx") or {}

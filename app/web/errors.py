@@ -17,7 +17,7 @@ from app.web.error_codes import error_code
 
 def field_error_detail(field: str | None, message: str, where: str = "body", code: str = "invalid",
                        params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    loc: list[str | int] = [where] + (_split(field) if field else [])
+    loc: list[str | int] = [where, *(_split(field) if field else [])]
     return [{"loc": loc, "msg": message, "type": "value_error", "code": code, "params": params or {}}]
 
 

@@ -43,7 +43,7 @@ def check_caps(model: BaseModel, caps: Mapping[str, str], settings: Settings, pr
         items = list(enumerate(value)) if isinstance(value, (list, tuple)) else [(None, value)]
         for i, item in items:
             nested = getattr(type(item), "caps", None) if isinstance(item, BaseModel) else None
-            if nested:
+            if nested and isinstance(item, BaseModel):
                 where = name if i is None else f"{name}[{i}]"
                 check_caps(item, nested, settings, prefix=f"{prefix}{where}.")
 

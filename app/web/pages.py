@@ -4,14 +4,16 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
 
 from app.web.deps import TemplatesDep, TranslationsDep
-from app.web.i18n import COOKIE, LANGUAGES, choose_language
+from app.web.i18n import COOKIE, LANGUAGES, Translations, choose_language
 
 router = APIRouter(include_in_schema=False)
 
 
-def _render(request: Request, templates: Any, translations: Any, name: str, **context: Any) -> HTMLResponse:
+def _render(request: Request, templates: Jinja2Templates, translations: Translations, name: str,
+            **context: Any) -> HTMLResponse:
     from app.web.registry import PAGES  # the registry imports this module
 
     lang = choose_language(request)

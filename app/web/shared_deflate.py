@@ -12,8 +12,7 @@ the server's compression no longer borrows from earlier messages (frames compres
 """
 
 from collections import OrderedDict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from websockets.extensions.base import Extension
 from websockets.extensions.permessage_deflate import PerMessageDeflate, ServerPerMessageDeflateFactory
@@ -35,7 +34,7 @@ class CompressedFrames:
         self.size = 0
         self.compressions = 0  # how many times zlib ran: tests and benchmarks read it
 
-    def get(self, window_bits: int, payload: bytes, compress: Any) -> bytes:
+    def get(self, window_bits: int, payload: bytes, compress: Callable[[bytes], bytes]) -> bytes:
         key = (window_bits, payload)
         found = self.held.get(key)
         if found is not None:
@@ -58,11 +57,11 @@ class SharedDeflate(PerMessageDeflate):
     """A negotiated permessage-deflate whose whole messages come from ``CACHE``."""
 
     def encode(self, frame: Frame) -> Frame:
-        shareable = (self.local_no_context_takeover and frame.fin and frame.opcode in (Opcode.TEXT, Opcode.BINARY)
-                     and type(frame.data) is bytes and len(frame.data) >= SHARED_FROM_BYTES)
-        if not shareable:
+        payload = frame.data
+        if not (self.local_no_context_takeover and frame.fin and frame.opcode in (Opcode.TEXT, Opcode.BINARY)
+                and type(payload) is bytes and len(payload) >= SHARED_FROM_BYTES):
             return super().encode(frame)
-        data = CACHE.get(self.local_max_window_bits, frame.data, lambda payload: bytes(super(SharedDeflate, self)
+        data = CACHE.get(self.local_max_window_bits, payload, lambda payload: bytes(super(SharedDeflate, self)
                                                                                        .encode(frame).data))
         return Frame(frame.opcode, data, frame.fin, True, frame.rsv2, frame.rsv3)
 

@@ -40,7 +40,7 @@ class SpecModel(BaseModel):
 Route = TypeVar("Route", bound=Callable[..., Any])
 
 
-def takes(**models: type[BaseModel]) -> Callable[[Route], Route]:
+def takes(**models: Any) -> Callable[[Route], Route]:
     """Give a route's parameters the models derived at run time, for FastAPI to validate and document.
 
     A derived model is a value, not a type mypy can read, so the route is written ``body: SpecModel``
@@ -103,7 +103,7 @@ def convert(annotation: Any) -> Any:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is Annotated:
         base, *meta = args
-        return Annotated[(convert(base), *[_field(m) for m in meta])]  # type: ignore[return-value]
+        return Annotated[(convert(base), *[_field(m) for m in meta])]
     if dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
         return model_of(annotation)
     if origin in (Union, types.UnionType):
@@ -189,11 +189,12 @@ def to_lab(value: Any) -> Any:
     """A validated model back to the lab's dataclass (recursively; fields only the wire knows are left
     out); a subset model (``only=``) becomes the mapping of the fields given; lists and tuples keep
     their kind."""
-    if isinstance(value, SpecModel) and value.lab_class is None:
-        return {n: to_lab(v) for n, v in value if v is not None}
     if isinstance(value, SpecModel):
-        known = {f.name for f in dataclasses.fields(value.lab_class)}
-        return value.lab_class(**{n: to_lab(v) for n, v in value if n in known})
+        cls = value.lab_class
+        if cls is None:
+            return {n: to_lab(v) for n, v in value if v is not None}
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{n: to_lab(v) for n, v in value if n in known})
     if isinstance(value, list):
         return [to_lab(v) for v in value]
     if isinstance(value, tuple):

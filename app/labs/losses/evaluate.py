@@ -16,7 +16,7 @@ gradient is that of its sum, which is what ``loss.backward(torch.ones_like(loss)
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from torch import nn
@@ -42,6 +42,8 @@ class LossSpec:
     options: tuple[str, ...]  # option names accepted, as in torch.nn
 
 
+# the choices of the evaluate endpoint; LOSSES covers exactly these names, in order (tests/labs/common)
+LossName = Literal["l1", "mse", "smooth_l1", "huber", "cross_entropy", "nll", "bce", "bce_with_logits"]
 LOSSES: dict[str, LossSpec] = {
     "l1": LossSpec("L1Loss", "regression", ("reduction",)),
     "mse": LossSpec("MSELoss", "regression", ("reduction",)),

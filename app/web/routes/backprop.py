@@ -11,7 +11,7 @@ from app.labs.backprop.memory import run_memory
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.live import LiveLab, check_caps
-from app.web.spec import model_of
+from app.web.spec import SpecModel, model_of, takes
 
 router = APIRouter(prefix="/api/backprop", tags=["backprop"])
 
@@ -37,19 +37,22 @@ class ExampleResponse(BaseModel):
 
 
 @router.post("/example", response_model=ExampleResponse, summary="The 2-2-2 network by hand, checked by autograd")
-def example(body: ExampleRequest | None = None) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=ExampleRequest | None)
+def example(body: SpecModel | None = None) -> dict[str, Any]:
     """Forward values, E, each gradient by the chain rule, one SGD update, and autograd's agreement."""
-    given = body.lab_config() if body is not None else {}
+    given: dict[str, Any] = body.lab_config() if body is not None else {}
     return lab.example(lab.BackpropConfig(**given))
 
 
 @router.post("/chain-rule", summary="d f(wx + b)/dw and /db for one neuron: 0.25 at w = b = 0, x = 1")
-def chain_rule(body: ChainRuleRequest) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=ChainRuleRequest)
+def chain_rule(body: SpecModel) -> dict[str, Any]:
     return lab.chain_rule_demo(body.lab_config())
 
 
 @router.post("/code", summary="The notes' MyNet with optim.SGD, with these values")
-def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:  # type: ignore[valid-type]
+@takes(body=RunConfig)
+def code(body: SpecModel, settings: SettingsDep) -> dict[str, str]:
     check_caps(body, RunConfig.caps, settings)
     return {"code": lab.pytorch_code(body.lab_config())}
 

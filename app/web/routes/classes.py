@@ -1,7 +1,7 @@
 """Classes over HTTP: create one, join it, read its roster, pick its experiment, end it; and its pages."""
 
 import io
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import segno
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Request, Response
@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
 from app.broker.base import BrokerError
-from app.classes.experiment import MAX_FIELD, METRICS
+from app.classes.experiment import MAX_FIELD, Metric
 from app.classes.names import MAX_NAME
 from app.classes.store import ClassFull, ClassRecord, Experiment, TooManyClasses
 from app.web.class_socket import Classroom
@@ -55,7 +55,7 @@ class ExperimentBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     lab: str = Field(max_length=40)
     field: str = Field(max_length=MAX_FIELD, pattern=r"^[A-Za-z_][A-Za-z0-9_.\[\]]*$", examples=["lr"])
-    metric: Literal[METRICS]  # type: ignore[valid-type]
+    metric: Metric
     target: float | None = Field(None, allow_inf_nan=False, description="the loss 'steps_to_target' waits for")
 
 

@@ -13,7 +13,7 @@ from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.limits import refuse_over_budget
 from app.web.live import LiveLab, check_caps
-from app.web.spec import model_of
+from app.web.spec import SpecModel, model_of, takes
 
 router = APIRouter(prefix="/api/init", tags=["initialization"])
 
@@ -55,7 +55,8 @@ class InspectResponse(BaseModel):
 
 
 @router.post("/inspect", response_model=InspectResponse, summary="Per-layer statistics of a fresh network")
-def inspect(body: InspectRequest, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=InspectRequest)
+def inspect(body: SpecModel, settings: SettingsDep) -> dict[str, Any]:
     """One forward and backward pass (cross-entropy on a batch of digits), no update: per layer the
     weight, activation and weight-gradient summaries beside the method's theoretical weight std."""
     check_caps(body, InspectRequest.caps, settings)
@@ -91,7 +92,8 @@ def presets() -> dict[str, dict[str, Any]]:
 
 
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a comparison")
-def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:  # type: ignore[valid-type]
+@takes(body=RunConfig)
+def code(body: SpecModel, settings: SettingsDep) -> dict[str, str]:
     check_caps(body, RunConfig.caps, settings)
     return {"code": lab.pytorch_code(body.lab_config())}
 

@@ -17,7 +17,7 @@ from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.limits import estimate_of, refuse_over_budget
 from app.web.live import LiveLab, check_caps
-from app.web.spec import model_of
+from app.web.spec import SpecModel, model_of, takes
 
 router = APIRouter(prefix="/api/landscape", tags=["landscape"])
 
@@ -82,7 +82,8 @@ class SurfaceResponse(BaseModel):
 
 @router.post("/surface", response_model=SurfaceResponse,
              summary="Train a network, then its training loss over a plane of weights around the result")
-def surface(body: SurfaceRequest, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=SurfaceRequest)
+def surface(body: SpecModel, settings: SettingsDep) -> dict[str, Any]:
     config = checked(body, settings)
     refuse_over_budget(surface_memory(config), settings.max_request_memory_mb)
     return lab.surface(config, body.return_parameters, settings.max_landscape_parameters)
@@ -103,7 +104,8 @@ class CodeResponse(BaseModel):
 
 
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a surface")
-def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:  # type: ignore[valid-type]
+@takes(body=RunConfig)
+def code(body: SpecModel, settings: SettingsDep) -> dict[str, str]:
     check_caps(body, RunConfig.caps, settings)
     if body.compare is not None:
         check_caps(body.compare, CompareModel.caps, settings, prefix="compare.")

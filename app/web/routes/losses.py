@@ -7,21 +7,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.labs import losses as lab
 from app.labs.errors import FieldError
-from app.labs.losses import LOSSES, evaluate, examples_code, guide, information, pytorch_code
+from app.labs.losses import evaluate, examples_code, guide, information, pytorch_code
 from app.labs.losses import examples as losses_examples
 from app.labs.losses import loss_curves as losses_curves
+from app.labs.losses.evaluate import LossName
 from app.labs.losses.memory import run_memory
 from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.limits import estimate_of
 from app.web.live import LiveLab, check_caps
-from app.web.spec import model_of
+from app.web.spec import SpecModel, model_of, takes
 from app.web.wire import Integer, Number
 
 router = APIRouter(prefix="/api/losses", tags=["losses"])
 
 Finite = Number
-LossName = Literal[tuple(LOSSES)]  # type: ignore[valid-type]
 Numbers = list[Finite] | list[list[Finite]]
 
 # The live fit's models and the one-shot panels' requests are derived from the lab's declarations.
@@ -82,7 +82,8 @@ def evaluate_loss(body: EvaluateRequest, settings: SettingsDep) -> dict[str, Any
 
 
 @router.post("/curves", summary="L1, MSE, SmoothL1 and Huber loss and gradient against the error")
-def curves(body: CurvesRequest) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=CurvesRequest)
+def curves(body: SpecModel) -> dict[str, Any]:
     return losses_curves.curves(body.beta, body.delta, body.error_range, body.points)
 
 
@@ -96,7 +97,8 @@ def bce() -> dict[str, Any]:
 
 
 @router.post("/cross-entropy", summary="Logits → softmax → log-softmax → NLL, with every intermediate value")
-def cross_entropy(body: CrossEntropyRequest) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=CrossEntropyRequest)
+def cross_entropy(body: SpecModel) -> dict[str, Any]:
     if any(len(row) > losses_examples.MAX_CLASSES for row in body.logits):
         raise FieldError("logits", f"at most {losses_examples.MAX_CLASSES} classes")
     return losses_examples.cross_entropy_walkthrough(body.logits, body.labels, body.label_smoothing)
@@ -108,7 +110,8 @@ def examples() -> dict[str, Any]:
 
 
 @router.post("/information", summary="Information, entropy, cross-entropy and KL of P and Q")
-def info(body: InformationRequest) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=InformationRequest)
+def info(body: SpecModel) -> dict[str, Any]:
     return information.compare(body.p, body.q, body.unit)
 
 
@@ -116,7 +119,8 @@ RUN_CAPS = OutlierRunConfig.caps
 
 
 @router.post("/code", summary="The PyTorch script behind the outlier fit")
-def code(body: OutlierRunConfig, settings: SettingsDep) -> dict[str, str]:  # type: ignore[valid-type]
+@takes(body=OutlierRunConfig)
+def code(body: SpecModel, settings: SettingsDep) -> dict[str, str]:
     check_caps(body, RUN_CAPS, settings)
     return {"code": pytorch_code(body.lab_config())}
 

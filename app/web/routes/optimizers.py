@@ -14,7 +14,7 @@ from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.limits import estimate_of
 from app.web.live import LiveLab, check_caps
-from app.web.spec import model_of, wire_type
+from app.web.spec import SpecModel, model_of, takes
 from app.web.wire import Integer, Number, cap, caps_of
 
 router = APIRouter(prefix="/api/optimizers", tags=["optimizers"])
@@ -30,6 +30,7 @@ RacerParams = model_of(Racer, name="RacerParams", only=LIVE_HYPERPARAMETERS, opt
                        wire={"index": (Annotated[int, Field(ge=0, description="which racer")], ...)})
 RunParams = model_of(Racer, name="OptimizersRunParams", only=("lr",), optional=True,  # lr: for every racer
                      doc="Mid-run: lr for every racer, and/or per-racer changes written into its param group.",
+                     # a derived model inside a type made at run time: mypy reads it as a variable
                      wire={"racers": (list[RacerParams] | None, None)})  # type: ignore[valid-type]
 
 
@@ -41,7 +42,7 @@ class SurfaceModel(_Strict):
     """A built-in surface by ``name`` or a custom ``expression``: exactly one of them."""
 
     name: SurfaceName | None = None
-    expression: wire_type(Formula) | None = Field(None, description="a formula in x and y, e.g. x^2 - y^2")  # type: ignore[valid-type]
+    expression: Formula | None = Field(None, description="a formula in x and y, e.g. x^2 - y^2")
 
     def lab_surface(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)
@@ -65,6 +66,7 @@ class TrajectoriesRequest(_Strict):
     start: Point
     steps: Integer = Field(ge=0, json_schema_extra=cap("max_trajectory_steps"),
                            description="optimiser steps; points holds the start and one point per step")
+    # the racers as the live race takes them: a model derived at run time, which mypy reads as a variable
     optimizers: list[OptimizerModel] = Field(min_length=1, json_schema_extra=cap("max_racers"))  # type: ignore[valid-type]
 
 
@@ -86,8 +88,9 @@ ONE_SHOT_CAPS = caps_of(TrajectoriesRequest)  # one request, answered in seconds
 def trajectories(body: TrajectoriesRequest, settings: SettingsDep) -> dict[str, Any]:
     """Every optimiser from the same start (or its own), stepped by real ``torch.optim``."""
     check_caps(body, ONE_SHOT_CAPS, settings)
+    racers: list[SpecModel] = body.optimizers
     return lab.trajectories(body.surface.lab_surface(), list(body.start), body.steps,
-                            [o.lab_config().wire() for o in body.optimizers],
+                            [o.lab_config().wire() for o in racers],
                             max_steps=settings.max_trajectory_steps, max_racers=settings.max_racers)  # fmt: skip
 
 
@@ -136,7 +139,8 @@ class EwaResponse(BaseModel):
 
 
 @router.post("/ewa", response_model=EwaResponse, summary="The exponentially weighted average of a noisy series")
-def ewa(body: EwaRequest) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=EwaRequest)
+def ewa(body: SpecModel) -> dict[str, Any]:
     """The notes' average with and without bias correction, beside torch.optim's own running averages."""
     return lab.ewa(body.beta, body.n, body.seed)
 
@@ -153,7 +157,8 @@ class CodeResponse(BaseModel):
 
 
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a race or swarm")
-def code(body: RunConfig, settings: SettingsDep) -> dict[str, str]:  # type: ignore[valid-type]
+@takes(body=RunConfig)
+def code(body: SpecModel, settings: SettingsDep) -> dict[str, str]:
     check_caps(body, RUN_CAPS, settings)
     return {"code": lab.pytorch_code(body.lab_config(), limits(settings))}
 

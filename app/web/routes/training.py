@@ -18,7 +18,7 @@ from app.web.deps import SettingsDep
 from app.web.limits import estimate_of, refuse_over_budget
 from app.web.live import LiveLab, check_caps
 from app.web.routes import training_data as store
-from app.web.spec import model_of
+from app.web.spec import SpecModel, model_of, takes
 
 router = APIRouter(prefix="/api/training", tags=["training"])
 
@@ -59,7 +59,8 @@ LIVE = LiveLab("training", RunConfig, build, CAPS, RunParams, warm=lambda: lab.m
 
 
 @router.post("/scene", summary="What stays fixed in a run: points, heatmap axes, classes, layer sizes")
-def scene(body: RunConfig, settings: SettingsDep,  # type: ignore[valid-type]
+@takes(body=RunConfig)
+def scene(body: SpecModel, settings: SettingsDep,
           uploads: store.UploadsDep) -> dict[str, Any]:
     check_caps(body, CAPS, settings)
     refuse_over_budget(run_memory(body.lab_config(), copies=1), settings.max_request_memory_mb)
@@ -72,7 +73,8 @@ class CodeResponse(BaseModel):
 
 
 @router.post("/code", response_model=CodeResponse, summary="The PyTorch script behind a run")
-def code(body: RunConfig, settings: SettingsDep,  # type: ignore[valid-type]
+@takes(body=RunConfig)
+def code(body: SpecModel, settings: SettingsDep,
          uploads: store.UploadsDep) -> dict[str, str]:
     check_caps(body, CAPS, settings)
     task = uploads.get(body.upload).task if body.dataset == "csv" and body.upload else "classification"
@@ -131,13 +133,15 @@ VanishingRequest = model_of(lab.VanishingConfig, name="VanishingRequest")
 
 
 @router.post("/polynomial", summary="Train and test error against polynomial degree, for a small and a large sample")
-def polynomial(body: PolynomialRequest, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=PolynomialRequest)
+def polynomial(body: SpecModel, settings: SettingsDep) -> dict[str, Any]:
     check_caps(body, PolynomialRequest.caps, settings)
     return lab.polynomial_scene(body.lab_config())
 
 
 @router.post("/vanishing", summary="Each layer's weight-gradient norm in deep nets at initialisation")
-def vanishing(body: VanishingRequest, settings: SettingsDep) -> dict[str, Any]:  # type: ignore[valid-type]
+@takes(body=VanishingRequest)
+def vanishing(body: SpecModel, settings: SettingsDep) -> dict[str, Any]:
     check_caps(body, VanishingRequest.caps, settings)
     refuse_over_budget(vanishing_memory(body), settings.max_request_memory_mb)
     return lab.vanishing_scene(body.lab_config())

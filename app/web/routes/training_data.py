@@ -12,6 +12,7 @@ one student's uploads only ever replace their own; all of them together stay und
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +35,7 @@ class Upload:
 
 
 class UploadStore:
-    def __init__(self, settings: Settings, clock: object = time.monotonic) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
         self._items: dict[str, Upload] = {}
         self._by_client: dict[str, list[str]] = {}  # oldest first
         self._lock = threading.Lock()
@@ -49,7 +50,7 @@ class UploadStore:
 
     def put(self, client: str, raw: bytes, task: str) -> str:
         key = hashlib.sha256(raw + task.encode()).hexdigest()[:16]
-        now = self._clock()  # type: ignore[operator]
+        now = self._clock()
         with self._lock:
             self._expire(now)
             mine = self._by_client.setdefault(client, [])
@@ -70,7 +71,7 @@ class UploadStore:
         with self._lock:
             upload = self._items.get(key or "")
             if upload is not None:
-                upload.used = self._clock()  # type: ignore[operator]
+                upload.used = self._clock()
         if upload is None:
             raise FieldError("upload", "no uploaded file with this id on the server; upload the CSV again")
         return upload

@@ -13,6 +13,7 @@ from app.labs.common.optimizers import OPTIMIZERS as SHARED_OPTIMIZERS
 from app.labs.common.optimizers import OptimizerName
 from app.labs.initialization.network import ACTIVATIONS as INIT_ACTIVATIONS
 from app.labs.initialization.network import ActivationName
+from app.labs.losses.evaluate import LOSSES, LossName
 from app.labs.training.config import DATASETS
 from app.labs.training.features import FEATURES, Feature
 from app.labs.training.model import ACTIVATIONS as TRAINING_ACTIVATIONS
@@ -30,6 +31,7 @@ def test_tables_cover_exactly_their_declared_names_in_order():
     assert METHODS == typing.get_args(Method)
     assert tuple(BACKPROP_FORMULAS) == tuple(BACKPROP_TORCH) == BACKPROP_ACTIVATIONS
     assert tuple(VANISHING_NETS) == typing.get_args(NetName)
+    assert tuple(LOSSES) == typing.get_args(LossName)
 
 
 def test_every_lab_choice_has_its_shared_implementation():
