@@ -11,14 +11,19 @@
   over the slowest's (goal <= 2).
 - class: a teacher presenting to 60 students, and the roster with 60 students running
   (bench/bench_classroom_class.py).
+- --cluster: the same classroom over 2 processes and Redis instead (bench/bench_cluster.py, which
+  takes the options that follow): 300 watchers spread over both (p95 lag per process), Redis PUBLISH
+  calls per frame, and 40 runs over 2 processes against 1 (total steps/s ratio).
 
     python -m bench.bench_classroom [--seconds 8] [--skip class]
+    python -m bench.bench_classroom --cluster [--seconds 6] [--watchers 300] [--skip hall explorers]
 """
 
 import argparse
 import asyncio
 import json
 import random
+import sys
 import time
 from typing import Any
 
@@ -212,6 +217,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--skip", nargs="*", default=[])
+    parser.add_argument("--cluster", action="store_true", help="over 2 processes and Redis: bench/bench_cluster.py "
+                        "with the options that follow")
+    if "--cluster" in sys.argv[1:]:  # before parsing: the options are bench_cluster's
+        from bench.bench_cluster import main as cluster  # here: it imports this module's clients
+
+        cluster([a for a in sys.argv[1:] if a != "--cluster"])
+        return
     args = parser.parse_args()
     setup_torch()
     # a lecture hall is one address here: lift the per-address socket bound for the test client

@@ -2,12 +2,15 @@
 
 - hall: one run on process 1 watched by 300 sockets, half on each process: p95 lag of a frame from
   its arrival at the run's own socket to its arrival at each watcher, per process (goal < 250 ms).
-- traffic: Redis PUBLISH calls per frame of that run while the 300 watch (INFO commandstats): a frame
-  crosses Redis once for process 2, not once per watcher (goal: 1 publish per frame).
+- traffic: Redis PUBLISH calls (INFO commandstats) per frame of that run that crossed Redis while the
+  300 watch (a subscriber of the run's channel counts them): a frame crosses once for process 2, not
+  once per watcher (goal: 1 publish per frame). Statuses and requests between processes are counted
+  apart. The run's own socket is no measure of the frames made: a slow client's outbox coalesces.
 - explorers: 40 different runs, 20 on each process, against the same 40 on process 1 alone: total
   steps/s ratio (goal >= 1.6x on a 2-core machine; the machine must not be busy with other work).
 
     python -m bench.bench_cluster [--seconds 6] [--watchers 300] [--skip hall explorers]
+    python -m bench.bench_classroom --cluster [the same options]
 """
 
 import argparse
@@ -19,13 +22,14 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 
 import redis
 import websockets
 
-from bench.bench_classroom import LAB, RUN, _explorers, _open, _percentile
+from bench.bench_classroom import LAB, RUN, _explorers, _open, _percentile, _step_of
 from bench.harness import server_process, setup_torch
 
 
@@ -67,11 +71,47 @@ def _publishes(redis_port: int) -> int:
     return int(stats.get("cmdstat_publish", {}).get("calls", 0))
 
 
+class Tap:
+    """Reads a run's Redis channel as a process does, in a thread of its own (this client's event loop
+    is busy with 300 sockets): when each frame crossed, how many messages, frames and statuses."""
+
+    def __init__(self, redis_port: int, run_id: str) -> None:
+        self.pubsub = redis.Redis(port=redis_port).pubsub(ignore_subscribe_messages=True)
+        self.pubsub.subscribe(f"gradlab:run:{run_id}")
+        self.seen: list[tuple[float, int | None]] = []  # (arrival, a frame's step or None for a status)
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        while not self.done.is_set():
+            message = self.pubsub.get_message(timeout=0.2)
+            if message is not None:
+                seen = _step_of(message["data"])
+                self.seen.append((time.perf_counter(), seen[1] if seen else None))
+
+    def window(self, t0: float, t1: float) -> tuple[dict[int, float], int, int]:
+        """First arrival of each frame, frame messages and status messages between t0 and t1."""
+        inside = [(at, step) for at, step in self.seen if t0 <= at < t1]
+        first: dict[int, float] = {}
+        for at, step in inside:
+            if step is not None:
+                first.setdefault(step, at)
+        frames = sum(step is not None for _, step in inside)
+        return first, frames, len(inside) - frames
+
+    def close(self) -> None:
+        self.done.set()
+        self.thread.join(5)
+        self.pubsub.close()
+
+
 async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: float) -> dict[str, float]:
     owner = await _open(urls[0])
     await owner.ws.send(json.dumps({"type": "start", "lab": LAB, "config": RUN}))
     started = await owner.until("started")
     readers = [await _open(urls[i % 2]) for i in range(watchers)]
+    tap = Tap(redis_port, started["run_id"])
     try:
         for r in readers:
             await r.ws.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))
@@ -83,7 +123,9 @@ async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: 
         published, t1 = _publishes(redis_port) - published0, time.perf_counter()
         own = owner.window(t0, t1)
         theirs = [r.window(t0, t1) for r in readers]
+        crossed, frame_messages, statuses = tap.window(t0, t1)
     finally:
+        tap.close()
         with contextlib.suppress(websockets.ConnectionClosed):  # a client this busy may lose a socket
             await owner.ws.send(json.dumps({"type": "stop"}))
         for r in [*readers, owner]:
@@ -92,8 +134,11 @@ async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: 
     lags = [[at - own[step] for arrivals in theirs[side::2] for step, at in arrivals.items() if step in own]
             for side in (0, 1)]
     return {"p95_p1_ms": 1000 * _percentile(lags[0], 0.95), "p95_p2_ms": 1000 * _percentile(lags[1], 0.95),
-            "owner_fps": len(own) / seconds, "publish_per_frame": published / max(1, len(own)),
-            "p2_fps_p5": _percentile([len(a) / seconds for a in theirs[1::2]], 0.05)}
+            "p95_redis_ms": 1000 * _percentile([at - own[s] for s, at in crossed.items() if s in own], 0.95),
+            "owner_fps": len(own) / seconds, "p2_fps_p5": _percentile([len(a) / seconds for a in theirs[1::2]], 0.05),
+            # a frame is published once however many watch it: its messages on the channel per frame
+            "publish_per_frame": frame_messages / max(1, len(crossed)), "frames": len(crossed),
+            "publishes": published, "statuses": statuses, "other_publishes": published - frame_messages - statuses}
 
 
 async def _explorers_on_two(urls: tuple[str, str], runs: int, seconds: float) -> dict[str, float]:
@@ -101,12 +146,12 @@ async def _explorers_on_two(urls: tuple[str, str], runs: int, seconds: float) ->
     return {"refused": sum(h["refused"] for h in halves), "total_steps_s": sum(h["total_steps_s"] for h in halves)}
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6.0)
     parser.add_argument("--watchers", type=int, default=300)
     parser.add_argument("--skip", nargs="*", default=[])
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     setup_torch()
     print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with redis_server() as port, gradlab(port) as first, gradlab(port) as second:
@@ -115,8 +160,12 @@ def main() -> None:
             print(f"hall {args.watchers} watchers over 2 processes: p95 lag {got['p95_p1_ms']:.0f} ms on the run's "
                   f"process, {got['p95_p2_ms']:.0f} ms on the other (goal < 250); owner {got['owner_fps']:.1f} "
                   f"frames/s, 5th percentile on the other process {got['p2_fps_p5']:.1f}")
+            print(f"  of which Redis: p95 {got['p95_redis_ms']:.0f} ms from the run's own socket to a subscriber "
+                  f"of its channel (the rest is the other process's fan-out and this client)")
             print(f"traffic: {got['publish_per_frame']:.2f} Redis PUBLISH per frame with {args.watchers // 2} "
-                  f"watchers on the other process (goal 1)")
+                  f"watchers on the other process (goal 1); all PUBLISH calls {got['publishes']} for "
+                  f"{got['frames']} frames: besides them {got['statuses']} statuses and {got['other_publishes']} "
+                  f"other messages (requests between processes, classes)")
         if "explorers" not in args.skip:
             one = asyncio.run(_explorers(first, 0, 40, args.seconds))
             two = asyncio.run(_explorers_on_two((first, second), 40, args.seconds))

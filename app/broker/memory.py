@@ -82,6 +82,8 @@ class MemoryBroker:
         for handler in list(self._handlers.get(channel, ())):
             handler(data)
 
+    publish_now = publish
+
     def subscribe(self, channel: str, handler: Handler) -> None:
         self._handlers[channel].append(handler)
 

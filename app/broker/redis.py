@@ -1,8 +1,9 @@
 """The broker through Redis: keys with expiry, pub/sub, requests between processes, liveness.
 
 One pub/sub connection per process carries every channel it listens to, its own inbox included;
-publishing goes through one queue, so a run's messages reach other processes in the order they were
-made. When Redis goes away the process keeps serving its own sockets, retries with back-off, and
+``publish`` goes through one queue, so a class's messages reach other processes in the order they
+were made; a run's publisher coalesces frames in an outbox of its own and sends with ``publish_now``.
+When Redis goes away the process keeps serving its own sockets, retries with back-off, and
 subscribes again once Redis is back.
 """
 
@@ -123,6 +124,10 @@ class RedisBroker:
         except asyncio.QueueFull:  # Redis has been away a while: the oldest news is the least useful
             self._outgoing.get_nowait()
             self._outgoing.put_nowait((PREFIX + channel, data))
+
+    async def publish_now(self, channel: str, data: bytes) -> None:
+        with _reach():
+            await self._redis.publish(PREFIX + channel, data)
 
     def subscribe(self, channel: str, handler: Handler) -> None:
         first = not self._handlers.get(channel)

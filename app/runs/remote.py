@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from app.broker.base import Broker, BrokerError
 from app.runs.errors import RunError
+from app.runs.remote_publisher import Publisher
 from app.runs.remote_run import GONE, RemoteRun
-from app.runs.run import Attachment, Run
+from app.runs.run import Run
 
 if TYPE_CHECKING:
     from app.runs.hub import RunHub
@@ -24,19 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 __all__ = ["GONE", "Publisher", "RemoteRun", "RunDirectory"]
 CHECK_S = 1.0
-
-
-class Publisher:
-    """On the owner: the one subscriber that carries a run's messages to every other process."""
-
-    def __init__(self, run: Run, broker: Broker) -> None:
-        self.run = run
-        self.broker = broker
-        self.processes: set[str] = set()
-        self.attachment: Attachment | None = None
-
-    def put(self, data: bytes, frame: bool = False) -> None:
-        asyncio.ensure_future(self.broker.publish(f"run:{self.run.run_id}", data))
 
 
 class RunDirectory:
@@ -53,6 +41,8 @@ class RunDirectory:
         self._task = asyncio.create_task(self._watch())
 
     async def close(self) -> None:
+        for publisher in self._publishers.values():
+            publisher.close()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -71,8 +61,10 @@ class RunDirectory:
     def retract(self, run_id: str) -> None:
         asyncio.ensure_future(self._delete(run_id))
         publisher = self._publishers.pop(run_id, None)
-        if publisher is not None and publisher.attachment is not None:
-            publisher.run.detach(publisher.attachment)
+        if publisher is not None:
+            publisher.close()
+            if publisher.attachment is not None:
+                publisher.run.detach(publisher.attachment)
 
     async def _delete(self, run_id: str) -> None:
         with contextlib.suppress(BrokerError):
@@ -132,7 +124,9 @@ class RunDirectory:
             publisher = self._publishers[run.run_id] = Publisher(run, self.broker)
         publisher.processes.add(process)
         if publisher.attachment is None:  # held like a socket: the run lives while others watch it
-            publisher.attachment = self.hub.attach(run, publisher, control=False)
+            att = publisher.attachment = self.hub.attach(run, publisher, control=False)
+            # served first: a frame crosses Redis while this process still writes to its own sockets
+            run.attachments = (att, *(a for a in run.attachments if a is not att))
 
     def _maybe_unpublish(self, publisher: Publisher) -> None:
         if not publisher.processes and publisher.attachment is not None:

@@ -28,6 +28,8 @@ class RemoteRun:
         self.attachments: tuple[Attachment, ...] = ()
         self.last_frame: bytes | None = None
         self.last_status: bytes | None = None
+        self._pending: bytes | None = None  # the newest frame read, not yet handed to the sockets
+        self.frames_out = 0  # frames handed to the sockets (tests read it)
 
     @property
     def step(self) -> int:
@@ -39,17 +41,32 @@ class RemoteRun:
     # -- messages from the owner -------------------------------------------------------------------
 
     def receive(self, data: bytes) -> None:
-        frame = data.startswith(b'{"type":"frame"')
-        if frame:
-            self.last_frame = data
-            head = orjson.loads(data[: data.index(b',"total_steps":')] + b"}") if b',"total_steps":' in data[:160] \
-                else {}
-            self.position = int(head.get("step", self.position))
-        else:
-            message = orjson.loads(data)
-            if message.get("type") == "status":
-                self.last_status = data
-                self.status = message["status"]
+        """A message from the owner. A frame goes out at the end of this turn of the event loop, and
+        only the newest of those read meanwhile: a process reading a backlog from Redis (it was busy
+        sending) skips to the present instead of handing every missed frame to every socket."""
+        if data.startswith(b'{"type":"frame"'):
+            if self._pending is None:
+                asyncio.get_running_loop().call_soon(self._flush)
+            self._pending = data
+            return
+        self._flush()  # what came before a status goes before it
+        message = orjson.loads(data)
+        if message.get("type") == "status":
+            self.last_status = data
+            self.status = message["status"]
+        self._fanout(data, frame=False)
+
+    def _flush(self) -> None:
+        data, self._pending = self._pending, None
+        if data is None:
+            return
+        self.last_frame = data
+        if b',"total_steps":' in data[:160]:
+            self.position = int(orjson.loads(data[: data.index(b',"total_steps":')] + b"}").get("step", self.position))
+        self._fanout(data, frame=True)
+
+    def _fanout(self, data: bytes, frame: bool) -> None:
+        self.frames_out += frame
         for att in self.attachments:
             if not att.muted:
                 att.sub.put(data, frame=frame)
