@@ -182,6 +182,45 @@ def test_the_batched_loss_is_the_loaded_models_loss(activation, residual, batch_
     load_flat(model, center)
 
 
+@pytest.mark.parametrize(("residual", "batch_norm", "dataset"), [
+    (False, False, "digits"), (True, True, "spiral"), (True, False, "curve"), ("two linears", False, "moons")])
+def test_chunks_of_points_reuse_their_outputs_without_mixing_points(residual, batch_norm, dataset):
+    """Chunks of 2 over 7 points (2, 2, 2, 1) write into the same output tensors, residual inputs kept
+    apart (also for a block of two Linears, which build_model does not make): each point's loss is the
+    loaded model's, and the same as when all 7 go in one chunk."""
+    from app.labs.common.datasets import make_dataset
+    from app.labs.landscape.batched import PlaneLoss
+    from app.labs.landscape.model import Residual, flat, load_flat, loss_and_accuracy
+
+    data = make_dataset(dataset, 60, 0.1, 0.5, 0)
+    classify = data.task == "classification"
+    model = build_model(data.input_dim, (10, 10, 10), data.outputs, "relu", residual is True, batch_norm,
+                        torch.Generator().manual_seed(3))
+    if residual == "two linears":
+        with torch.random.fork_rng():
+            torch.manual_seed(3)
+            model = nn.Sequential(nn.Linear(data.input_dim, 10), nn.ReLU(),
+                                  Residual(nn.Sequential(nn.Linear(10, 10), nn.Tanh(), nn.Linear(10, 10))),
+                                  nn.ReLU(), nn.Linear(10, data.outputs))
+    model.eval()
+    center = flat(model)
+    directions = torch.randn(2, len(center), generator=torch.Generator().manual_seed(4)) * 0.5
+    coords = torch.randn(7, 2, generator=torch.Generator().manual_seed(5))
+    plane = PlaneLoss(model, center, directions, data.x_train, data.y_train, classify)
+    whole, whole_acc = plane(coords, accuracy=True)
+    plane.chunk = 2
+    chunked, chunked_acc = plane(coords, accuracy=True)
+    torch.testing.assert_close(chunked, whole, atol=1e-6, rtol=0)
+    torch.testing.assert_close(chunked_acc, whole_acc, equal_nan=True)
+    for k, (a, b) in enumerate(coords.tolist()):
+        load_flat(model, center + a * directions[0] + b * directions[1])
+        with torch.no_grad():
+            want, _ = loss_and_accuracy(model(data.x_train), data.y_train, classify)
+        assert float(chunked[k]) == pytest.approx(float(want), abs=1e-5, rel=1e-5)
+    load_flat(model, center)
+    assert not plane.outputs and not plane.kept  # nothing held between calls
+
+
 def test_every_data_set_name_has_its_source_in_order():
     from app.labs.landscape.config import DATASET_SOURCES, DATASETS
 
