@@ -6,8 +6,8 @@
   300 watch (a subscriber of the run's channel counts them): a frame crosses once for process 2, not
   once per watcher (goal: 1 publish per frame). Statuses and requests between processes are counted
   apart. The run's own socket is no measure of the frames made: a slow client's outbox coalesces.
-- explorers: 40 different runs, 20 on each process, against the same 40 on process 1 alone: total
-  steps/s ratio (goal >= 1.6x on a 2-core machine; the machine must not be busy with other work).
+- explorers: 40 different runs, 20 on each process, against the same 40 on one process alone: total
+  steps/s ratio (goal >= 1.6x on a 2-core machine), arms interleaved (bench/cluster_explorers.py).
 
     python -m bench.bench_cluster [--seconds 6] [--watchers 300] [--skip hall explorers]
     python -m bench.bench_classroom --cluster [the same options]
@@ -29,7 +29,8 @@ from collections.abc import Iterator
 import redis
 import websockets
 
-from bench.bench_classroom import LAB, RUN, _explorers, _open, _percentile, _step_of
+from bench import cluster_explorers
+from bench.bench_classroom import LAB, RUN, _open, _percentile, _step_of
 from bench.harness import server_process, setup_torch
 
 
@@ -141,11 +142,6 @@ async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: 
             "publishes": published, "statuses": statuses, "other_publishes": published - frame_messages - statuses}
 
 
-async def _explorers_on_two(urls: tuple[str, str], runs: int, seconds: float) -> dict[str, float]:
-    halves = await asyncio.gather(*(_explorers(url, 0, runs // 2, seconds) for url in urls))
-    return {"refused": sum(h["refused"] for h in halves), "total_steps_s": sum(h["total_steps_s"] for h in halves)}
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6.0)
@@ -167,11 +163,8 @@ def main(argv: list[str] | None = None) -> None:
                   f"{got['frames']} frames: besides them {got['statuses']} statuses and {got['other_publishes']} "
                   f"other messages (requests between processes, classes)")
         if "explorers" not in args.skip:
-            one = asyncio.run(_explorers(first, 0, 40, args.seconds))
-            two = asyncio.run(_explorers_on_two((first, second), 40, args.seconds))
-            print(f"explorers: 40 runs on 1 process {one['total_steps_s']:.0f} steps/s, over 2 processes "
-                  f"{two['total_steps_s']:.0f} steps/s = {two['total_steps_s'] / one['total_steps_s']:.2f}x "
-                  f"(goal >= 1.6x; refused {one['refused']} and {two['refused']})")
+            print(f"explorers start: {cluster_explorers.load()}")
+            print(cluster_explorers.report(cluster_explorers.measure(port, 40, args.seconds), 40))
     print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -35,15 +35,18 @@ def cpu_seconds(pid: int) -> float:
 
 
 @contextmanager
-def server_process(start_s: float = 60, **env: str) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]]:
+def server_process(start_s: float = 60, own_session: bool = False,
+                   **env: str) -> Iterator[tuple[str, "subprocess.Popen[bytes]"]]:
     """As ``running_server``, yielding the WebSocket URL and the server's process (given ``start_s`` to
-    answer ``/healthz``)."""
+    answer ``/healthz``; with ``own_session`` in a session of its own, which Linux's autogroup
+    schedules as a separate job, as a server run as its own service would be)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     environment = {**os.environ, **{f"GRADLAB_{k.upper()}": v for k, v in env.items()}}
     server = subprocess.Popen([sys.executable, "-m", "app", "--port", str(port)], env=environment,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=own_session)
     try:
         deadline = time.monotonic() + start_s
         while True:
