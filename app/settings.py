@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     upload_ttl_s: float = Field(4 * 3600, gt=0)  # an upload unused this long is forgotten
     max_descent_updates: int = Field(10_000, ge=1)  # one POST /api/descent/run: answered within seconds
     max_trajectory_steps: int = Field(5_000, ge=1)  # one POST /api/optimizers/trajectories: 100,000 x 8 took 80 s
-    max_classes: int = Field(20, ge=1)  # classes open at once on this server
+    max_classes: int = Field(20, ge=1)  # classes open at once on this server (with a broker: over all its processes)
     max_class_students: int = Field(100, ge=1)  # students in one class
     class_idle_s: float = Field(1800.0, gt=0)  # a class with no teacher socket for this long ends
     max_failed_joins: int = Field(20, ge=1)  # failed joins a minute from one address before 429

@@ -69,6 +69,20 @@ class MemoryBroker:
     async def exists(self, keys: list[str]) -> list[bool]:
         return [self._hash(k) is not None or await self.get(k) is not None for k in keys]
 
+    async def hcreate_counted(self, key: str, field: str, value: dict[str, Any], ttl: float, registry: str,
+                              cap: int) -> str:
+        # the registry is a hash with no expiry whose fields are the keys it lists (see redis.HCREATE_COUNTED)
+        listed = self._hashes.setdefault(registry, ({}, None))[0]
+        for member in [m for m in listed if self._hash(m) is None]:
+            del listed[member]
+        if self._hash(key) is not None:
+            return "taken"
+        if len(listed) >= cap:
+            return "full"
+        self._hashes[key] = ({field: value}, time.monotonic() + ttl)
+        listed[key] = {}
+        return "made"
+
     def _hash(self, key: str) -> dict[str, dict[str, Any]] | None:
         found = self._hashes.get(key)
         if found is None:

@@ -20,17 +20,13 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from app.broker.base import BrokerError, Handler, Server
+from app.broker.redis_scripts import HCREATE_COUNTED, HSET_LIVE, HSET_NEW
 
 log = logging.getLogger(__name__)
 PREFIX = "gradlab:"
 HEARTBEAT_S = 1.0
 ALIVE_MS = 3000  # a process silent this long is gone
 POOL = 64  # connections to Redis per process, the pub/sub one included
-# hset's two forms (see base.Broker), each one step in Redis so no other process comes in between
-HSET_NEW = ("if redis.call('hsetnx', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end "
-            "if redis.call('pttl', KEYS[1]) < 0 then redis.call('pexpire', KEYS[1], ARGV[3]) end return 1")
-HSET_LIVE = ("if redis.call('exists', KEYS[1]) == 0 then return 0 end "
-             "redis.call('hset', KEYS[1], ARGV[1], ARGV[2]) return 1")
 
 
 @contextlib.contextmanager
@@ -95,6 +91,13 @@ class RedisBroker:
             if ttl is None:
                 return bool(await self._redis.eval(HSET_LIVE, 1, PREFIX + key, field, data))
             return bool(await self._redis.eval(HSET_NEW, 1, PREFIX + key, field, data, max(1, int(ttl * 1000))))
+
+    async def hcreate_counted(self, key: str, field: str, value: dict[str, Any], ttl: float, registry: str,
+                              cap: int) -> str:
+        with _reach():
+            answer = await self._redis.eval(HCREATE_COUNTED, 2, PREFIX + key, PREFIX + registry, field,
+                                            orjson.dumps(value), max(1, int(ttl * 1000)), cap)
+        return answer.decode() if isinstance(answer, bytes) else str(answer)
 
     async def hgetall(self, key: str) -> dict[str, dict[str, Any]]:
         with _reach():

@@ -9,12 +9,12 @@ to the classroom (``on_event``) for this process's sockets.
 
 A class expires ``idle_s`` after the last teacher socket anywhere left: every process holding a
 teacher socket sets the hash's expiry to ``idle_s`` every ``refresh_s``, and a leaving one sets it
-once more, so no count of sockets has to survive a process that dies.
+once more, so no count of sockets has to survive a process that dies. ``max_classes`` counts the
+classes of every process: a new class's hash is made in one step with the count (``records``).
 """
 
 import asyncio
 import contextlib
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -22,8 +22,9 @@ from typing import Any
 import orjson
 
 from app.broker.base import Broker, BrokerError
+from app.classes.broker_writes import Writes
 from app.classes.codes import new_code, new_token, normalise
-from app.classes.records import apply_meta, from_fields, key, meta, student_fields
+from app.classes.records import apply_news, from_fields, key, make_counted, meta, student_fields
 from app.classes.store import (
     ClassFull,
     ClassRecord,
@@ -34,9 +35,6 @@ from app.classes.store import (
     pick_role,
     student_for,
 )
-
-log = logging.getLogger(__name__)
-FLUSH_S = 5.0  # an HTTP answer waits this long for Redis, then says it is out of reach
 
 
 class BrokerClassStore:
@@ -52,8 +50,9 @@ class BrokerClassStore:
         self._teachers: dict[str, int] = {}  # teacher sockets on this process, per class
         self._handlers: dict[str, Callable[[bytes], None]] = {}
         self._gone: list[str] = []
-        self._writes: asyncio.Queue[Callable[[], Any]] | None = None
-        self._tasks: list[asyncio.Task[None]] = []
+        self._writes = Writes()
+        self._admitted: dict[int, asyncio.Future[bool]] = {}  # id(new record) -> counted across processes
+        self._keeper: asyncio.Task[None] | None = None
 
     def __len__(self) -> int:
         return len(self._classes)
@@ -61,13 +60,37 @@ class BrokerClassStore:
     # -- the synchronous face the classroom uses (see store.ClassStore) ----------------------------
 
     def create(self) -> ClassRecord:
-        if len(self._classes) >= self.max_classes:
-            raise TooManyClasses(f"this server already holds {self.max_classes} classes, its limit")
+        if len(self._classes) >= self.max_classes:  # this process knows that many already: no need to ask
+            raise TooManyClasses(self.max_classes)
         now = time.time()
         record = ClassRecord(new_code(self._classes), new_token(), created_at=now, idle_since=now)
         self._cache(record)
-        self._write(lambda: self.broker.hset(key(record.code), "meta", meta(record), ttl=self.idle_s))
+        admitted = self._admitted[id(record)] = asyncio.get_running_loop().create_future()
+
+        async def make() -> None:
+            made = await make_counted(self.broker, record, self.max_classes, self.idle_s, self._recode)
+            if not made:
+                self._drop(record.code)
+            if not admitted.done():
+                admitted.set_result(made)
+        self._write(make)
         return record
+
+    async def admitted(self, record: ClassRecord) -> None:
+        admitted = self._admitted.pop(id(record), None)
+        if admitted is None:
+            return
+        await self.flush()
+        if not admitted.done():  # its write was given up: Redis stayed away
+            raise BrokerError("the class store (Redis) is out of reach; try again in a moment")
+        if not admitted.result():
+            raise TooManyClasses(self.max_classes)
+
+    def _recode(self, record: ClassRecord) -> None:
+        """Another process holds this code: the new class takes another."""
+        self._drop(record.code)
+        record.code = new_code(self._classes)
+        self._cache(record)
 
     def get(self, code: str) -> ClassRecord | None:
         found = normalise(code)
@@ -137,11 +160,7 @@ class BrokerClassStore:
 
     async def flush(self) -> None:
         """Wait until every write so far reached the broker; BrokerError if it cannot be reached."""
-        if self._writes is not None:
-            try:
-                await asyncio.wait_for(self._writes.join(), FLUSH_S)
-            except TimeoutError:
-                raise BrokerError("the class store (Redis) is out of reach; try again in a moment") from None
+        await self._writes.join()
 
     async def load(self, code: str, fresh: bool = False) -> ClassRecord | None:
         """The class, from the cache or (missing, or ``fresh``) from the broker; None if it has none;
@@ -201,14 +220,8 @@ class BrokerClassStore:
         if record is None:
             return
         kind = event.get("kind")
-        if kind == "student":
-            student = Student(**event["student"])
-            record.students.setdefault(student.student_id, student)
-            known = record.students[student.student_id]
-            known.run_id, known.lab = student.run_id, student.lab
-        elif kind == "meta":  # the classroom compares with what was, to re-draw only what changed
-            event["before"] = {"presenting": record.presenting, "frozen": record.frozen}
-            apply_meta(record, event["meta"])
+        if kind in ("student", "meta"):
+            apply_news(record, event)
         elif kind == "rows":
             self.rows.setdefault(code, {})[event["from"]] = event["rows"]
         elif kind == "ended":
@@ -218,26 +231,11 @@ class BrokerClassStore:
     # -- the background: writes in order, expiry kept and noticed -----------------------------------
 
     def _write(self, make: Callable[[], Any]) -> None:
-        if self._writes is None:
-            self._writes = asyncio.Queue()
-            self._tasks = [asyncio.create_task(self._writer()), asyncio.create_task(self._keeper())]
-        self._writes.put_nowait(make)
+        if self._keeper is None:
+            self._keeper = asyncio.create_task(self._keep())
+        self._writes.put(make)
 
-    async def _writer(self) -> None:
-        assert self._writes is not None
-        while True:
-            make = await self._writes.get()
-            for _attempt in range(40):  # about 20 s of Redis away; then the write is given up, said in the log
-                try:
-                    await make()
-                    break
-                except BrokerError:
-                    await asyncio.sleep(0.5)
-            else:
-                log.warning("a class write was lost: Redis stayed out of reach")
-            self._writes.task_done()
-
-    async def _keeper(self) -> None:
+    async def _keep(self) -> None:
         while True:
             await asyncio.sleep(min(self.refresh_s, 1.0))
             with contextlib.suppress(BrokerError):  # Redis away: nothing is judged gone on that evidence
@@ -261,8 +259,8 @@ class BrokerClassStore:
                     self.on_event(code, {"kind": "rows"})
 
     async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
+        await self._writes.close()
+        if self._keeper is not None:
+            self._keeper.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await self._keeper

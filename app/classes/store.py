@@ -22,7 +22,12 @@ class ClassFull(Exception):
 
 
 class TooManyClasses(Exception):
-    pass
+    """As many classes are open as ``max_classes`` allows: in this process, or with a broker in every
+    process sharing it (one message for both: a teacher sees the same refusal)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"this server already holds {limit} classes, its limit")
+        self.limit = limit
 
 
 @dataclass
@@ -60,6 +65,11 @@ class ClassRecord:
 
 class ClassStore(Protocol):
     def create(self) -> ClassRecord: ...
+    async def admitted(self, record: ClassRecord) -> None:
+        """Wait until the class ``create`` just made counts against ``max_classes`` wherever classes are
+        counted; TooManyClasses if there is no room (the class is then gone), BrokerError if the broker
+        cannot be reached."""
+        ...
     def get(self, code: str) -> ClassRecord | None: ...
     def add_student(self, code: str, name: str | None) -> Student: ...
     def role(self, code: str, token: str | None) -> tuple[Role, Student | None] | None: ...
@@ -123,7 +133,7 @@ class MemoryClassStore:
     def create(self) -> ClassRecord:
         self._drop_expired()
         if len(self._classes) >= self.max_classes:
-            raise TooManyClasses(f"this server already holds {self.max_classes} classes, its limit")
+            raise TooManyClasses(self.max_classes)
         now = self.clock()
         record = ClassRecord(new_code(self._classes), new_token(), created_at=now, idle_since=now)
         self._classes[record.code] = record
@@ -176,6 +186,9 @@ class MemoryClassStore:
         return self._drop_expired()
 
     # nothing crosses a process: nothing to write, send or wait for
+    async def admitted(self, record: ClassRecord) -> None:
+        pass  # create counted it already
+
     def save(self, record: ClassRecord) -> None:
         pass
 

@@ -29,7 +29,8 @@ _CHOICE = re.compile(r"'((?:[^'\\]|\\.)*)'|(-?\d+(?:\.\d+)?(?:e-?\d+)?)")
 CODES = frozenset({code for code, _ in _LIMITS.values()} | set(_PLAIN.values()) | {
     "invalid", "not_a_choice", "unknown_type", "above_cap", "server_busy", "run_too_big",
     "message_too_large", "not_json", "too_deep", "not_a_message", "lab_failed", "no_classes",
-    "already_starting", "no_run", "watching", "class_paused", "needs_pause", "step_beyond", "run_ended",
+    "too_many_classes", "already_starting", "no_run", "watching", "class_paused", "needs_pause", "step_beyond",
+    "run_ended",
     "run_stopped", "bad_speed", "teacher_only", "too_many_joins", "no_class", "bad_token", "no_such_run", "bad_formula",
 })
 

@@ -93,7 +93,10 @@ def test_too_many_classes_is_503():
     with TestClient(create_app(Settings(max_classes=1)), base_url=BASE) as api:
         api.app.state.hub = getattr(api.app.state, "hub", None) or StandInHub()
         make_class(api)
-        assert api.post("/api/classes").status_code == 503
+        refused = api.post("/api/classes")
+        assert refused.status_code == 503  # the same refusal across processes: tests/cluster/test_class_cap_*
+        assert refused.json()["detail"] == [{"loc": ["body"], "msg": "this server already holds 1 classes, its limit",
+                                             "type": "value_error", "code": "too_many_classes", "params": {"limit": 1}}]
 
 
 def test_more_than_20_failed_joins_a_minute_is_429_even_for_a_good_code(api):

@@ -119,8 +119,12 @@ async def create_class(request: Request, classroom: ClassroomDep) -> Created:
     classroom.sweep()
     try:
         record = classroom.store.create()
+        await classroom.store.admitted(record)  # counted with every process's classes
     except TooManyClasses as exc:
-        raise HTTPException(503, str(exc)) from None
+        raise HTTPException(503, field_error_detail(None, str(exc), code="too_many_classes",
+                                                    params={"limit": exc.limit})) from None
+    except BrokerError as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": "5"}) from None
     await _stored(classroom)
     return Created(code=record.code, teacher_token=record.teacher_token, join_url=join_url(request, record.code))
 
