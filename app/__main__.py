@@ -26,6 +26,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.workers == 1:
         uvicorn.Server(server_config(settings)).run()
         return
+    settings = settings.per_worker(args.workers)
     settings.export()  # each worker process builds its app and its protocols from the same settings
     uvicorn.run("app.main:create_app", factory=True, workers=args.workers, host=settings.host, port=settings.port,
                 http="app.web.worker_protocols:GuardedHttp", ws="app.web.worker_protocols:GuardedWebSocket",

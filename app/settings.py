@@ -23,11 +23,12 @@ class Settings(BaseSettings):
     keep_alive_s: int = Field(5, ge=1)  # an idle keep-alive connection is closed after this
     handshake_timeout_s: float = Field(10.0, gt=0)  # a WebSocket must be accepted or refused within this
     max_connections_per_client: int = Field(64, ge=1)  # open sockets (HTTP and WebSocket) from one address
-    heavy_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)  # one-shot computations at once
+    # one-shot computations at once in a process (its share of the cores with --workers: see per_worker)
+    heavy_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     heavy_wait_s: float = Field(2.0, ge=0)  # a one-shot computation waits this long for its turn, then 503
     max_request_memory_mb: int = Field(256, ge=1)  # estimated memory of one one-shot computation
 
-    torch_threads: int = Field(1, ge=1, le=64)  # intra-op threads per run: a small shared server
+    torch_threads: int = Field(1, ge=1, le=64)  # intra-op threads per process (see per_worker): a small shared server
     max_runs: int = Field(64, ge=1)  # distinct live computations at once (identical starts share one)
     max_run_memory_mb: int = Field(4096, ge=16)  # the live runs' estimated memory together
     broker_url: str = "memory://"  # redis://host:6379/0 lets several GradLab processes serve one class
@@ -69,6 +70,16 @@ class Settings(BaseSettings):
     max_landscape_parameters: int = Field(20_000, ge=0)  # POST /api/landscape/surface returns them up to this
     fashion_mnist_dir: str = ""  # folder of Fashion-MNIST's IDX files, offered in the Training lab; "" = none
 
+
+    def per_worker(self, workers: int) -> "Settings":
+        """What each of ``workers`` GradLab processes on this machine runs with (``gradlab --workers``):
+        its share of the cores for torch's intra-op threads and for one-shot computations at once, so
+        that the processes together start no more threads than there are cores. Each process keeps a
+        core busy stepping its runs already; more threads than cores only take turns on them. A value
+        set lower is kept."""
+        share = max(1, (os.cpu_count() or 1) // workers)
+        return self.model_copy(update={"torch_threads": min(self.torch_threads, share),
+                                       "heavy_concurrency": min(self.heavy_concurrency, share)})
 
     def export(self) -> None:
         """Write these settings to the environment, for worker processes started from this one."""
