@@ -132,7 +132,7 @@ class PlaneLoss:
             buffer = torch.empty(self.chunk * (self.widest + 1) * h.shape[-1])
             self.outputs.append(buffer)
         out = buffer[:size].view(points, features + 1, h.shape[-1])
-        out[:, -1] = 1.0
+        out[:, -1].fill_(1.0)
         return out
 
     def _at(self, name: str, cf: torch.Tensor) -> torch.Tensor:
