@@ -119,9 +119,10 @@ async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: 
         for r in readers:
             await r.until("attached")
         await asyncio.sleep(1.0)
-        published0, t0 = _publishes(redis_port), time.perf_counter()
+        published0, mine0, t0 = _publishes(redis_port), time.process_time(), time.perf_counter()
         await asyncio.sleep(seconds)
         published, t1 = _publishes(redis_port) - published0, time.perf_counter()
+        mine = (time.process_time() - mine0) / (t1 - t0)
         own = owner.window(t0, t1)
         theirs = [r.window(t0, t1) for r in readers]
         crossed, frame_messages, statuses = tap.window(t0, t1)
@@ -136,7 +137,8 @@ async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: 
             for side in (0, 1)]
     return {"p95_p1_ms": 1000 * _percentile(lags[0], 0.95), "p95_p2_ms": 1000 * _percentile(lags[1], 0.95),
             "p95_redis_ms": 1000 * _percentile([at - own[s] for s, at in crossed.items() if s in own], 0.95),
-            "owner_fps": len(own) / seconds, "p2_fps_p5": _percentile([len(a) / seconds for a in theirs[1::2]], 0.05),
+            "client_cpu": mine, "owner_fps": len(own) / seconds,
+            "p2_fps_p5": _percentile([len(a) / seconds for a in theirs[1::2]], 0.05),
             # a frame is published once however many watch it: its messages on the channel per frame
             "publish_per_frame": frame_messages / max(1, len(crossed)), "frames": len(crossed),
             "publishes": published, "statuses": statuses, "other_publishes": published - frame_messages - statuses}
@@ -157,7 +159,8 @@ def main(argv: list[str] | None = None) -> None:
                   f"process, {got['p95_p2_ms']:.0f} ms on the other (goal < 250); owner {got['owner_fps']:.1f} "
                   f"frames/s, 5th percentile on the other process {got['p2_fps_p5']:.1f}")
             print(f"  of which Redis: p95 {got['p95_redis_ms']:.0f} ms from the run's own socket to a subscriber "
-                  f"of its channel (the rest is the other process's fan-out and this client)")
+                  f"of its channel (the rest is the other process's fan-out and this client, which used "
+                  f"{got['client_cpu']:.0%} of a core: near 100% the lag is the client's)")
             print(f"traffic: {got['publish_per_frame']:.2f} Redis PUBLISH per frame with {args.watchers // 2} "
                   f"watchers on the other process (goal 1); all PUBLISH calls {got['publishes']} for "
                   f"{got['frames']} frames: besides them {got['statuses']} statuses and {got['other_publishes']} "
