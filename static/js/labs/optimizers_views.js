@@ -187,8 +187,7 @@ export class SurfaceViews {
       yaxis: { range: [y0, y1], title: { text: "y" }, zeroline: false },
       annotations: this.arrows(racers),
       uirevision: this.key,
-    }), CONFIG);
-    this.bindClick();
+    }), CONFIG).then(() => this.bindClick()); // Plotly may load after the first frame: the chart's `on` comes with it
     this.render3d(traces3d);
   }
 
