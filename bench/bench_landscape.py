@@ -18,8 +18,9 @@ the mean cross-entropy at every point of a 21x21 grid (and the lab alone on 51x5
 
 Timings are CPU seconds of this process (on a shared machine the wall clock mostly measures the
 others), the methods interleaved in each of ``--repeats`` rounds, so a busy machine hurts them alike.
-Printed: the median seconds, the best, and the median over rounds of naive/method (each round's two
-timings taken minutes apart at most); every result is checked equal to the naive loop's within 1e-5.
+Printed: the median seconds, the best, and the median over rounds of naive/method (a round's timings
+are seconds apart, so a ratio compares like with like); every result is checked equal to the naive
+loop's within 1e-5.
 The same comparison then runs for the lab's default network (2-16-16-2 on 200 moons), where a point is
 little arithmetic and a loop's overhead rules.
 """

@@ -17,9 +17,9 @@ a grid cheaper than loading each point's weights into the model and calling it (
 
 Activations are kept with samples last: then the softmax of the cross-entropy reduces over rows of
 contiguous samples, which vectorises, where ``F.cross_entropy`` on ``[samples, 10]`` does not. A chunk's
-activations stay within ``CHUNK_FLOATS``, well inside a core's L2 cache: a chunk of two or three
-points of the 64-wide digits network was the fastest (measured; larger chunks spill out of the cache
-and slow every pass), and small chunks bound the memory a surface takes.
+activations stay within ``CHUNK_FLOATS``, about a core's L2 cache: chunks of two to four points of the
+64-wide digits network were the fastest (measured; from nine on, every pass slows as a chunk spills
+out of the cache), and small chunks bound the memory a surface takes.
 
 Batch norm is evaluated as in ``model.eval()``: an affine map per feature from its running statistics,
 with its scale and shift moved along the directions like every other parameter. Results agree with the
