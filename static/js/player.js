@@ -42,8 +42,9 @@ export class Player {
     this.buttons.start.addEventListener("click", () => this.start());
     this.buttons.toggle.addEventListener("click", () => this.toggle());
     this.buttons.step.addEventListener("click", () => this.stepOnce());
+    this.speed.max = SPEEDS.length - 1; // a notch per speed; without a pace, as fast as it goes
     const pace = SPEEDS.indexOf(Number(root.dataset.pace)); // the lab's default pace, from its page
-    if (pace >= 0) this.speed.value = pace;
+    this.speed.value = pace >= 0 ? pace : SPEEDS.length - 1;
     this.speedMax = $("[data-action=speed-max]");
     this.speedMax?.addEventListener("click", () => {
       this.speed.value = SPEEDS.length - 1;

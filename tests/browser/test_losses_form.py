@@ -84,7 +84,14 @@ def test_every_control_restarts_cleanly_and_survives_a_reload(page, live_server)
     restart_cleanly(page, messages)
     assert hash_state(page)["config"]["lr"] == props["lr"]["maximum"]
 
-    # the view: each panel's controls; none of it goes to the server
+    # the view: each panel's controls; none of it goes to the server. The β and δ sliders' ends are the
+    # spec's: their lower bounds (δ > 0: one step up), and the error range the curves are drawn over
+    curves = served["tools"]["curves"]
+    ends = {name: [float(page.get_attribute(f"#curve-{name}", a)) for a in ("min", "max", "step")]
+            for name in ("beta", "delta")}
+    reach = curves["defaults"]["error_range"]
+    assert ends == {"beta": [curves["schema"]["properties"]["beta"]["minimum"], reach, 0.05],
+                    "delta": [curves["schema"]["properties"]["delta"]["exclusiveMinimum"] + 0.05, reach, 0.05]}
     for slider, value in (("#curve-beta", "3"), ("#curve-delta", "0.05"), ("#logit-1-2", "4"), ("#info-p-0", "0.9")):
         page.fill(slider, value)
         page.dispatch_event(slider, "input")
@@ -133,6 +140,15 @@ def test_an_old_or_hand_edited_hash_is_cleaned_not_fatal(page, live_server):
                              "p": tools["information"]["defaults"]["p"], "q": tools["information"]["defaults"]["q"],
                              "unit": tools["information"]["defaults"]["unit"]}
     assert page.inner_text("#form-error") == ""
+    # a view beyond the sliders' ends is brought within them, so each slider shows what the panel draws
+    far = {"config": {}, "view": {"curves": {"beta": 50, "delta": 1e-6}, "logits": [[90, -90, 0]], "labels": [1],
+                                  "p": [4, 0], "q": [0.5, 0.5]}}
+    open_page(page, live_server, far)
+    view = hash_state(page)["view"]
+    reach = tools["curves"]["defaults"]["error_range"]
+    assert view["curves"] == {"beta": reach, "delta": 0.05} and view["logits"] == [[5, -5, 0]]
+    assert view["p"] == [1, 0] and float(page.input_value("#curve-beta")) == reach
+    assert page.input_value("#logit-0-0") == "5"
     # the page of before {config, view}: its fit came under "fit"
     old = {"fit": {"samples": 12, "optimizer": "adam", "losses": ["huber"]}, "unit": "bits", "bceTarget": 1}
     open_page(page, live_server, old)

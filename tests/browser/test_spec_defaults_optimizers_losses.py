@@ -9,7 +9,8 @@ from tests.browser.changed_server import changed_server as serve_changed
 from tests.browser.changed_server import get
 
 # The labs' dataclasses are the only things changed, before the web layer derives anything from them:
-# the race runs 120 steps on the ravine, the outlier fit 40 points with Adam and the Huber loss too.
+# the race runs 120 steps on the ravine, the outlier fit 40 points with Adam and the Huber loss too, and
+# the regression curves are drawn over errors in ±2.
 SCRIPT = """
 import dataclasses, sys
 from typing import Annotated
@@ -24,6 +25,10 @@ class OptimizersConfig(race.OptimizersConfig):
     steps: Annotated[int, race.Ge(1), race.Cap("max_steps")] = 120
     surface: race.SurfaceName = "ravine"
 
+@dataclasses.dataclass(frozen=True)
+class CurvesConfig(losses.CurvesConfig):  # the regression curves over errors in ±2 instead of ±3
+    error_range: losses.CurvesConfig.__annotations__["error_range"] = 2.0
+
 @dataclasses.dataclass
 class OutlierConfig(outliers.OutlierConfig):
     samples: Annotated[int, outliers.Ge(2), outliers.Cap("max_samples")] = 40
@@ -32,6 +37,7 @@ class OutlierConfig(outliers.OutlierConfig):
 
 optimizers.OptimizersConfig = race.OptimizersConfig = OptimizersConfig
 losses.OutlierConfig = outliers.OutlierConfig = OutlierConfig
+losses.CurvesConfig = CurvesConfig
 """
 
 
@@ -70,3 +76,16 @@ def test_a_changed_default_reaches_spec_openapi_and_both_forms(page, changed_ser
     page.wait_for_function("document.getElementById('fit-chart').data?.length > 0")
     assert page.evaluate("document.getElementById('fit-chart').data[0].x.length") + \
         page.evaluate("document.getElementById('fit-chart').data[1].x.length") == 40  # points and outliers
+
+
+def test_a_changed_curves_default_moves_the_sliders_and_the_curves(page, changed_server):
+    """The β and δ sliders reach the error range the curves are drawn over: the lab's default, not a number
+    in the page."""
+    assert get(f"{changed_server}/api/labs/losses/spec")["tools"]["curves"]["defaults"]["error_range"] == 2.0
+    page.goto(f"{changed_server}/labs/losses?lang=en#" + '{"view":{"curves":{"beta":2.5,"delta":1}}}')
+    page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+    assert page.get_attribute("#curve-beta", "max") == page.get_attribute("#curve-delta", "max") == "2"
+    assert page.input_value("#curve-beta") == "2"  # the hash's 2.5, within the slider's reach
+    page.wait_for_function("document.getElementById('curve-loss').data?.length > 0")
+    x = page.evaluate("document.getElementById('curve-loss').data[0].x")
+    assert (x[0], x[-1]) == (-2, 2)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.requests import HTTPConnection
 
 from app.broker.base import BrokerError
-from app.classes.experiment import MAX_FIELD, Metric
+from app.classes.experiment import MAX_FIELD, METRICS, Metric
 from app.classes.names import MAX_NAME
 from app.classes.store import ClassFull, ClassRecord, Experiment, TooManyClasses
 from app.web.class_socket import Classroom
@@ -190,7 +190,7 @@ async def join_qr(code: str, request: Request, classroom: ClassroomDep,
 
 @router.get("/class/{code}", response_class=HTMLResponse, include_in_schema=False)
 def dashboard_page(code: str, request: Request, templates: TemplatesDep, translations: TranslationsDep) -> Any:
-    return render(request, templates, translations, "class.html", page=None, code=code.upper()[:6])
+    return render(request, templates, translations, "class.html", page=None, code=code.upper()[:6], metrics=METRICS)
 
 
 @router.get("/join", response_class=HTMLResponse, include_in_schema=False)

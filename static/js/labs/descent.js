@@ -8,7 +8,6 @@ import { ContourPaths, FitChart, LossPerUpdate } from "./descent_charts.js";
 
 // each variant's colour, dash and marker, kept by name: batch and mini-batch differ in more than colour
 const STYLE_INDEX = { batch: 0, stochastic: 1, minibatch: 3 };
-const DEFAULT_SPEED = 7; // 200 ticks/s: the notes' race lasts about half a minute
 
 let spec = null;
 let state = null; // {config, view}: this page has no view settings of its own
@@ -145,7 +144,6 @@ async function main() {
   spec = await loadSpec("descent");
   state = loadState(spec, {});
   save(); // the URL now shows the state in force, whatever the hash held
-  document.querySelector("#player [data-action=speed]").value = String(DEFAULT_SPEED);
   const { player } = livePlayer({
     lab: "descent",
     getConfig: runConfig,

@@ -9,7 +9,7 @@ import { renderTex } from "./tex_mathml.js";
 import { initRegression } from "./losses_regression.js";
 import { initClassification } from "./losses_classify.js";
 import { initInformation } from "./losses_info.js";
-import { loadLossesState } from "./losses_state.js";
+import { loadLossesState, sliderRanges } from "./losses_state.js";
 
 // each loss's colour and dash, by name (the regression panel's too)
 const FIT_STYLES = { l1: seriesStyle(0), mse: seriesStyle(1), smooth_l1: seriesStyle(3), huber: seriesStyle(4) };
@@ -124,9 +124,9 @@ async function main() {
   const examples = await api("/api/losses/examples");
   $("examples-code").textContent = examples.code;
   await Promise.all([
-    initRegression(state.view, save, examples),
-    initClassification(state.view, save, spec.tools.cross_entropy.defaults),
-    initInformation(state.view, save, spec.tools.information.schema.properties.unit.enum),
+    initRegression(state.view, save, examples, sliderRanges(spec)),
+    initClassification(state.view, save, spec.tools.cross_entropy.defaults, sliderRanges(spec).logit),
+    initInformation(state.view, save, spec.tools.information.schema.properties.unit.enum, sliderRanges(spec).probability),
   ]);
   document.body.dataset.ready = "true"; // the browser tests wait for this
 }

@@ -2,9 +2,11 @@
 import { t } from "../i18n.js";
 import { LineChart, PALETTE } from "../charts.js";
 import { $, BarChart, api, fixed, slider, table } from "./losses_util.js";
+import { BCE_TARGETS } from "./losses_state.js";
 
-// `notes`: the walkthrough's defaults, the notes' example (the lab's CrossEntropyConfig, served in the spec).
-export async function initClassification(state, save, notes) {
+// `notes`: the walkthrough's defaults, the notes' example (the lab's CrossEntropyConfig, served in the spec);
+// `range`: the score sliders' ends (losses_state.js).
+export async function initClassification(state, save, notes, range) {
   const probs = new BarChart($("ce-probs"), { height: 300 });
   let pending = 0;
 
@@ -49,7 +51,7 @@ export async function initClassification(state, save, notes) {
       head.append(label);
       sample.append(head);
       row.forEach((v, c) => sample.append(slider({
-        label: `x${c}`, min: -5, max: 5, step: 0.1, value: v, id: `logit-${n}-${c}`,
+        label: `x${c}`, ...range, value: v, id: `logit-${n}-${c}`,
         onInput: (value) => { state.logits[n][c] = value; save(); compute(); },
       })));
       box.append(sample);
@@ -88,9 +90,12 @@ async function initBce(state, save) {
       b.setAttribute("aria-pressed", String(Number(b.dataset.target) === state.bceTarget));
     }
   }
-  for (const b of document.querySelectorAll("#bce-target button")) {
-    b.addEventListener("click", () => { state.bceTarget = Number(b.dataset.target); save(); drawLogits(); });
-  }
+  $("bce-target").replaceChildren(...BCE_TARGETS.map((target) => {
+    const b = Object.assign(document.createElement("button"), { type: "button", textContent: `t = ${target}` });
+    b.dataset.target = target;
+    b.addEventListener("click", () => { state.bceTarget = target; save(); drawLogits(); });
+    return b;
+  }));
   drawLogits();
   const rows = data.table.rows.map((r) => [String(r.sample), String(r.y), String(r.t), { text: fixed(r.term), className: "label-cell" }]);
   rows.push([t("losses.bce.mean"), "", "", { text: fixed(data.table.bce_loss), className: "label-cell" }]);

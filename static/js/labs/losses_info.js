@@ -3,8 +3,8 @@ import { t } from "../i18n.js";
 import { PALETTE } from "../charts.js";
 import { $, BarChart, api, fixed, slider, table } from "./losses_util.js";
 
-// `units`: the unit choices the lab declares (nats, bits).
-export async function initInformation(state, save, units) {
+// `units`: the unit choices the lab declares (nats, bits); `range`: the probability sliders' ends (losses_state.js).
+export async function initInformation(state, save, units, range) {
   const chart = new BarChart($("info-chart"), { height: 300 });
   let pending = 0;
 
@@ -46,7 +46,7 @@ export async function initInformation(state, save, units) {
     head.textContent = name.toUpperCase();
     column.append(head);
     state[name].forEach((v, i) => column.append(slider({
-      label: `x${i + 1}`, min: 0, max: 1, step: 0.01, value: v, id: `info-${name}-${i}`,
+      label: `x${i + 1}`, ...range, value: v, id: `info-${name}-${i}`,
       onInput: (value) => { state[name][i] = value; save(); compute(); },
     })));
     box.append(column);

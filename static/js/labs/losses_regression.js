@@ -5,14 +5,16 @@ import { $, api, fixed, table } from "./losses_util.js";
 
 const COLORS = { l1: PALETTE[0], mse: PALETTE[1], smooth_l1: PALETTE[3], huber: PALETTE[4] };
 
-export async function initRegression(state, save, examples) {
+// `ranges`: the β and δ sliders' ends (losses_state.js)
+export async function initRegression(state, save, examples, ranges) {
   const lossChart = new LineChart($("curve-loss"), { height: 320 });
   const gradChart = new LineChart($("curve-grad"), { height: 320 });
   let pending = 0;
 
   async function draw() {
     const ticket = ++pending;
-    const c = await api("/api/losses/curves", { beta: state.curves.beta, delta: state.curves.delta, error_range: 3 });
+    // the error range and points are the request's own defaults (the lab's CurvesConfig)
+    const c = await api("/api/losses/curves", { beta: state.curves.beta, delta: state.curves.delta });
     if (ticket !== pending) return; // a later slider move already asked again
     const series = (key) => Object.entries(c.losses).map(([name, v]) => ({
       name: t(`losses.loss.${name}`) + (name === "smooth_l1" ? ` β=${c.beta}` : name === "huber" ? ` δ=${c.delta}` : ""),
@@ -24,6 +26,7 @@ export async function initRegression(state, save, examples) {
 
   for (const name of ["beta", "delta"]) {
     const input = $(`curve-${name}`);
+    Object.assign(input, ranges[name]);
     input.value = state.curves[name];
     $(`curve-${name}-out`).textContent = state.curves[name];
     input.addEventListener("input", () => {
