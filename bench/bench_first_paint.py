@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from app.web.assets import BUNDLES, plotly_bundle
@@ -29,24 +30,7 @@ from bench.harness import server_process
 from tests.browser.conftest import chromium_path
 from tests.conftest import CHROMIUM_FLAGS
 
-WATCH = """
-new MutationObserver((_, observer) => {
-  if (document.querySelector('.main-svg')) { window.__firstChart = performance.now(); observer.disconnect(); }
-}).observe(document, { childList: true, subtree: true });
-// when the real Plotly is in place (its bundle's `var Plotly` assigns the global), and the first socket message
-let plotly;
-Object.defineProperty(window, 'Plotly', { configurable: true, get: () => plotly, set: (value) => {
-  plotly = value;
-  if (value && !value.standIn && window.__plotly === undefined) window.__plotly = performance.now();
-} });
-const NativeSocket = window.WebSocket;
-window.WebSocket = class extends NativeSocket {
-  constructor(...args) {
-    super(...args);
-    this.addEventListener('message', () => { window.__firstMessage ??= performance.now(); });
-  }
-};
-"""
+WATCH = (Path(__file__).parent / "first_paint_watch.js").read_text(encoding="utf-8")
 BARE = """<!doctype html><html><head><meta charset="utf-8"><title>bare</title></head><body>
 <h1>A bare page</h1><div id="chart" style="height:300px"></div><script src="/{bundle}.js"></script>
 <script>Plotly.react(document.getElementById('chart'), [{{type: 'scatter', mode: 'lines', x: [0, 1, 2, 3],
@@ -91,18 +75,30 @@ def bare_server() -> Iterator[str]:
         server.shutdown()
 
 
-def first_chart(page: Any) -> dict[str, float]:
-    """Seconds from navigation to the first chart, the first contentful paint, Plotly in place and
-    the first socket message (the lab's data: the bare pages have none)."""
-    page.wait_for_function("window.__firstChart !== undefined", timeout=120_000)
-    times = page.evaluate("""() => ({chart: window.__firstChart, plotly: window.__plotly ?? null,
-      message: window.__firstMessage ?? null,
-      paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime ?? null})""")
-    return {k: (v if v is not None else float("nan")) / 1000 for k, v in times.items()}
+RESOURCES = {"i18n": "/i18n/", "spec": "/spec", "bundle": "plotly"}
 
 
-def measure(browser: Any, url: str, warm_reloads: int) -> dict[str, dict[str, float]]:
-    """Cold: a fresh context (empty cache); warm: the median of its reloads."""
+def first_chart(page: Any) -> dict[str, Any]:
+    """Seconds from navigation to the first chart with data on screen (first_paint_watch.js), the first
+    contentful paint, Plotly run, the socket's first message and first frame (the bare pages have none);
+    with ``detail``: the page's resources, Plotly calls and long tasks."""
+    page.wait_for_function("window.__paint && window.__paint.chart !== undefined", timeout=120_000)
+    mark = page.evaluate("""(resources) => {
+      const p = window.__paint;
+      const loaded = (part) => (performance.getEntriesByType('resource')
+        .find((r) => r.name.includes(part)) || {}).responseEnd;
+      return {chart: p.chart, dom: p.chartDom, plotly: p.plotly, message: p.message, frame: p.frame,
+        paint: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime,
+        detail: {chartId: p.chartId, socket: p.socket, socketOpen: p.socketOpen, calls: p.calls, long: p.long,
+          chart: p.chart, dom: p.chartDom, plotly: p.plotly, message: p.message, frame: p.frame,
+          ...Object.fromEntries(Object.entries(resources).map(([k, part]) => [k, loaded(part)]))}};
+    }""", RESOURCES)
+    seconds = {k: (v if v is not None else float("nan")) / 1000 for k, v in mark.items() if k != "detail"}
+    return {**seconds, "detail": mark["detail"]}
+
+
+def measure(browser: Any, url: str, warm_reloads: int) -> dict[str, Any]:
+    """Cold: a fresh context (empty cache); warm: the median of its reloads (detail: the last one's)."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
     try:
         page = context.new_page()
@@ -113,39 +109,64 @@ def measure(browser: Any, url: str, warm_reloads: int) -> dict[str, dict[str, fl
         for _ in range(warm_reloads):
             page.reload()
             warm.append(first_chart(page))
-        return {"cold": cold, "warm": {k: statistics.median(w[k] for w in warm) for k in cold} if warm else cold}
+        if not warm:
+            return {"cold": cold, "warm": cold}
+        median = {k: statistics.median(w[k] for w in warm) for k in cold if k != "detail"}
+        return {"cold": cold, "warm": {**median, "detail": warm[-1]["detail"]}}
     finally:
         context.close()
+
+
+def timeline(name: str, r: dict[str, Any]) -> None:
+    """Where a warm load's time went, in milliseconds since navigation."""
+    d = r["detail"]
+    ms = lambda v: "-" if v is None else f"{v:.0f}"  # noqa: E731
+    print(f"{name}: i18n {ms(d['i18n'])}  spec {ms(d['spec'])}  socket new {ms(d['socket'])} open "
+          f"{ms(d['socketOpen'])}  bundle loaded {ms(d['bundle'])} run {ms(d['plotly'])}  1st msg {ms(d['message'])}  "
+          f"1st frame {ms(d['frame'])}  chart #{d['chartId']} in DOM {ms(d['dom'])} painted {ms(d['chart'])}")
+    calls = "  ".join(f"{c['id']} {c['start']:.0f}+{c['end'] - c['start']:.0f}" for c in d["calls"][:12])
+    print(f"    Plotly calls (start+ms): {calls}")
+    print(f"    long tasks (start+ms): {'  '.join(f'{s:.0f}+{t:.0f}' for s, t in d['long'][:12])}")
 
 
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    warm_reloads = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+    args = sys.argv[1:]
+    detail = "--detail" in args
+    numbers = [a for a in args if a.isdigit()]
+    warm_reloads = int(numbers[0]) if numbers else 3
+    slugs = [a for a in args if not a.startswith("--") and not a.isdigit()] or [page.slug for page in PAGES]
     with server_process() as (ws_url, _), bare_server() as bare, sync_playwright() as p:
         base = ws_url.replace("ws://", "http://").removesuffix("/ws/runs")
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         # nobody's first paint: the browser's own start-up, and each lab's first run on the server
-        for url in [f"{bare}/partial", *(f"{base}/labs/{page.slug}" for page in PAGES)]:
+        for url in [f"{bare}/partial", *(f"{base}/labs/{slug}" for slug in slugs)]:
             measure(browser, url, 0)
         rows = {"bare page, full bundle": measure(browser, f"{bare}/full", warm_reloads),
                 "bare page, 2D partial": measure(browser, f"{bare}/partial", warm_reloads)}
-        for page in PAGES:
-            rows[f"/labs/{page.slug}"] = measure(browser, f"{base}/labs/{page.slug}", warm_reloads)
+        for slug in slugs:
+            rows[f"/labs/{slug}"] = measure(browser, f"{base}/labs/{slug}", warm_reloads)
         browser.close()
     full = rows["bare page, full bundle"]
-    print(f"seconds from navigation; chart = first .main-svg; x full = chart / the bare full-bundle page's "
-          f"in the same run; warm = median of {warm_reloads} reloads")
-    print(f"{'page':24} {'cold':>6} {'x full':>6} | {'warm':>5} {'x full':>6} {'paint':>5} {'plotly':>6} {'data':>5}")
+    print(f"seconds from navigation; chart = the first chart with data painted; x full = chart / the bare "
+          f"full-bundle page's in the same run; warm = median of {warm_reloads} reloads")
+    print(f"{'page':24} {'cold':>6} {'x full':>6} | {'warm':>5} {'x full':>6} {'paint':>5} {'plotly':>6} "
+          f"{'msg':>5} {'frame':>5}")
     for name, r in rows.items():
         c, w = r["cold"], r["warm"]
         print(f"{name:24} {c['chart']:6.2f} {c['chart'] / full['cold']['chart']:6.2f} | {w['chart']:5.2f} "
-              f"{w['chart'] / full['warm']['chart']:6.2f} {w['paint']:5.2f} {w['plotly']:6.2f} {w['message']:5.2f}")
+              f"{w['chart'] / full['warm']['chart']:6.2f} {w['paint']:5.2f} {w['plotly']:6.2f} "
+              f"{w['message']:5.2f} {w['frame']:5.2f}")
     labs = {k: v for k, v in rows.items() if k.startswith("/labs/")}
     worst_warm = max(r["warm"]["chart"] for r in labs.values())
     worst_cold = max(r["cold"]["chart"] / full["cold"]["chart"] for r in labs.values())
     print(f"goals: warm <= 0.5 s: worst {worst_warm:.2f} s ({'met' if worst_warm <= 0.5 else 'NOT met'}); "
           f"cold <= 0.6 x full: worst {worst_cold:.2f} ({'met' if worst_cold <= 0.6 else 'NOT met'})")
+    if detail:
+        print("\nwarm, the last reload, milliseconds since navigation:")
+        for name, r in labs.items():
+            timeline(name, r["warm"])
 
 
 if __name__ == "__main__":
