@@ -75,7 +75,7 @@ def bare_server() -> Iterator[str]:
         server.shutdown()
 
 
-RESOURCES = {"i18n": "/i18n/", "spec": "/spec", "bundle": "plotly"}
+RESOURCES = {"i18n": "/i18n/", "spec": "/spec", "bundle": "/plotly-gradlab.", "bundle3d": "/plotly-gradlab-3d."}
 
 
 def first_chart(page: Any) -> dict[str, Any]:
@@ -122,7 +122,8 @@ def timeline(name: str, r: dict[str, Any]) -> None:
     d = r["detail"]
     ms = lambda v: "-" if v is None else f"{v:.0f}"  # noqa: E731
     print(f"{name}: i18n {ms(d['i18n'])}  spec {ms(d['spec'])}  socket new {ms(d['socket'])} open "
-          f"{ms(d['socketOpen'])}  bundle loaded {ms(d['bundle'])} run {ms(d['plotly'])}  1st msg {ms(d['message'])}  "
+          f"{ms(d['socketOpen'])}  bundle loaded {ms(d['bundle'])} run {ms(d['plotly'])} "
+          f"(3D loaded {ms(d['bundle3d'])})  1st msg {ms(d['message'])}  "
           f"1st frame {ms(d['frame'])}  chart #{d['chartId']} in DOM {ms(d['dom'])} painted {ms(d['chart'])}")
     calls = "  ".join(f"{c['id']} {c['start']:.0f}+{c['end'] - c['start']:.0f}" for c in d["calls"][:12])
     print(f"    Plotly calls (start+ms): {calls}")

@@ -7,6 +7,7 @@
 //   (axes, no data) does not count;
 // - chartId: which chart it was;
 // - plotly: the real Plotly in place (its bundle's `var Plotly` assigned the global: it has run);
+//   a second one (the 3D bundle) is timed too;
 // - message / frame: the first socket message, the first `frame` message;
 // - calls: every Plotly.react/newPlot with its chart id, start and end of its synchronous part;
 // - long: the long tasks (over 50 ms), [start, duration].
@@ -65,11 +66,14 @@
   const observer = new MutationObserver(look);
   observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ["d", "href"] });
 
+  // every real Plotly (a page drawing 3D scenes runs a second one for them): its own `version`, unlike
+  // the stand-in and the scheduling wrapper around it
   let plotly;
   Object.defineProperty(window, "Plotly", { configurable: true, get: () => plotly, set: (value) => {
     plotly = value;
-    if (!value || value.standIn || paint.plotly !== undefined) return;
-    paint.plotly = performance.now();
+    if (!value || !Object.prototype.hasOwnProperty.call(value, "version") || value.timedByBench) return;
+    value.timedByBench = true;
+    paint.plotly ??= performance.now();
     for (const name of ["react", "newPlot"]) {
       const real = value[name];
       value[name] = function timed(el, ...rest) {

@@ -4,7 +4,9 @@ cached by browsers for good under a URL that names its content.
 Classrooms may be offline, so nothing comes from a CDN. The full library is 4.8 MB; GradLab draws six
 trace types, so every page gets ``plotly-gradlab`` (scatter, bar, contour, heatmap: 1.2 MB, 0.39 MB
 gzipped) and a page whose scripts draw a surface gets ``plotly-gradlab-3d`` (those plus surface and
-scatter3d: 1.7 MB). Which one a page needs is read from its own scripts, so it is declared nowhere else.
+scatter3d: 1.7 MB). A page that draws a surface runs the 2D one first and the 3D one as a second Plotly
+for its scenes once its 2D charts are drawn. Which pages do is read from their own scripts, so it is
+declared nowhere else.
 """
 
 import base64
@@ -72,13 +74,20 @@ def draws_3d(script: str) -> bool:
     return any(THREE_D_TRACE.search((STATIC / name).read_text(encoding="utf-8")) for name in module_graph(script))
 
 
-def plotly_src(script: str | None = None) -> str:
-    """The URL of the bundle the page whose entry module is ``static/<script>`` needs."""
-    return plotly_bundle(BUNDLES[1] if script and draws_3d(script) else BUNDLES[0]).url
+def plotly_src() -> str:
+    """The URL of the 2D bundle, which every page with charts runs first."""
+    return plotly_bundle(BUNDLES[0]).url
+
+
+def plotly_3d_src(script: str | None = None) -> str:
+    """The URL of the 3D bundle when the page whose entry module is ``static/<script>`` draws a scene,
+    else "": such a page runs it after its first 2D charts (static/js/plotly_loader.js)."""
+    return plotly_bundle(BUNDLES[1]).url if script and draws_3d(script) else ""
 
 
 def with_asset_urls(templates: Jinja2Templates) -> Jinja2Templates:
     templates.env.globals["plotly_src"] = plotly_src
+    templates.env.globals["plotly_3d_src"] = plotly_3d_src
     templates.env.globals["module_graph"] = module_graph
     return templates
 
