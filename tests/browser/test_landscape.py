@@ -51,6 +51,7 @@ def test_a_live_run_grows_its_path_then_fills_in_its_surface(page, live_server):
     explained = page.inner_text("[data-explained]")
     pc1 = float(explained.split("%")[0].split()[-1])
     assert 50 < pc1 <= 100
+    page.wait_for_function("document.getElementById('surface-0').data")  # scenes come after the 2D charts
     assert page.evaluate("document.getElementById('surface-0').data[0].type") == "surface"
     assert "torch.linalg.svd" in page.inner_text("#code") and "vmap" in page.inner_text("#code")
     screenshot(page, "landscape-pca-en")
@@ -61,6 +62,7 @@ def test_a_comparison_draws_two_surfaces_in_one_colour_scale(page, live_server):
     play(page)
     page.wait_for_function(DONE, timeout=60_000)
     page.wait_for_timeout(200)
+    page.wait_for_function("[0, 1].every((i) => document.getElementById('surface-' + i).data)")  # after the 2D ones
     scales = page.evaluate("""[0, 1].map((i) => {
       const c = document.getElementById('contour-' + i).data[0];
       const s = document.getElementById('surface-' + i).data[0];
