@@ -33,6 +33,8 @@ from bench import cluster_explorers
 from bench.bench_classroom import LAB, RUN, _open, _percentile, _step_of
 from bench.harness import server_process, setup_torch
 
+HALL_SPEED = 400  # steps/s of the presented run: frames still come at the server's frame rate
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -109,7 +111,8 @@ class Tap:
 
 async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: float) -> dict[str, float]:
     owner = await _open(urls[0])
-    await owner.ws.send(json.dumps({"type": "start", "lab": LAB, "config": RUN}))
+    # paced, as a lecture is: flat out, its 100,000 steps could end while 300 sockets attach
+    await owner.ws.send(json.dumps({"type": "start", "lab": LAB, "config": RUN, "speed": HALL_SPEED}))
     started = await owner.until("started")
     readers = [await _open(urls[i % 2]) for i in range(watchers)]
     tap = Tap(redis_port, started["run_id"])
