@@ -123,8 +123,8 @@ function showTab(tab) {
 }
 
 async function main() {
-  await Promise.all([loadStrings(), loadPresets()]);
-  spec = await loadSpec("training");
+  const datasets = fetch("/api/training/datasets").then((r) => r.json()); // asked for at once, awaited below
+  [spec] = await Promise.all([loadSpec("training"), loadStrings(), loadPresets()]);
   state = loadState(spec);
   polynomial = new PolynomialScene(state, showError);
   vanishing = new VanishingScene(state, showError);
@@ -162,8 +162,7 @@ async function main() {
     label: (field, value) => t(`training.${{ dataset: "ds", activation: "act", optimizer: "opt" }[field] ?? field}.${value}`),
     onChange: changed,
   });
-  const offered = await (await fetch("/api/training/datasets")).json();
-  for (const d of offered) {
+  for (const d of await datasets) {
     const option = $("dataset").querySelector(`option[value=${d.name}]`);
     option.disabled = !d.available;
     if (!d.available) option.textContent += ` (${t("training.not_offered")})`;
