@@ -7,5 +7,6 @@ document.addEventListener("input", (event) => uncommitted.add(event.target), tru
 document.addEventListener("change", (event) => uncommitted.delete(event.target), true);
 
 export function showValue(el, value) {
-  if (!uncommitted.has(el)) el.value = value;
+  // the same text is not written again: writing moves the caret to the end, out of a selection
+  if (!uncommitted.has(el) && el.value !== String(value)) el.value = value;
 }

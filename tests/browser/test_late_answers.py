@@ -9,7 +9,7 @@ import time
 from urllib.parse import quote
 
 from tests.browser.conftest import until
-from tests.browser.test_initialization_form import set_number
+from tests.browser.test_initialization_form import hash_state, set_number
 from tests.conftest import post_json
 
 # Counts the answers each path's handlers have seen, once the page's code after `await response.json()`
@@ -129,3 +129,22 @@ def test_training_draws_the_vanishing_answer_of_the_last_edit(page, live_server)
     held[0].continue_()  # the deep net's answer arrives last
     until(page, f"{answered('/api/training/vanishing')} === 3")
     assert page.evaluate("document.getElementById('van-chart').data[0].x") == layers[4]
+
+
+def test_a_late_surface_does_not_move_the_caret_out_of_a_selection_being_typed_over(page, live_server):
+    """The start's x committed as typed ("-1000000.0"), then selected to be typed over (as a double-click,
+    or Playwright's fill, does) while the restart's surface is on its way: its arrival used to rewrite the
+    field as "-1000000", which moved the caret to the end, and the new number was appended to the old."""
+    page.add_init_script(COUNT_ANSWERS)
+    page.goto(f"{live_server}/labs/optimizers?lang=en#{quote(json.dumps({'config': OPTIMIZERS, 'view': {}}))}")
+    until(page, f"{answered('/api/optimizers/grid')} === 1 && document.getElementById('contour').data?.length > 0")
+    held = hold_first(page, "**/api/optimizers/grid")
+    set_number(page, "#start-x", "-1000000.0")
+    wait_held(page, held)
+    page.eval_on_selector("#start-x", "el => { el.focus(); el.select(); }")
+    held[0].continue_()
+    until(page, f"{answered('/api/optimizers/grid')} === 2")
+    page.keyboard.insert_text("0.5")
+    page.dispatch_event("#start-x", "change")
+    assert page.input_value("#start-x") == "0.5"
+    assert hash_state(page)["config"]["start"][0] == 0.5

@@ -229,6 +229,9 @@ function readStart() {
   }
   const pair = [x, y].map((v, i) => clampNumber(node.prefixItems[i], Number(v)));
   if (pair.every((v) => v !== undefined)) state.config.start = pair;
+  // the value in force, shown at once (as bindForm does): a restart's later write of it ("-1000000" for
+  // "-1000000.0" typed) would move the caret out of a selection the user is about to type over
+  if (state.config.start) state.config.start.forEach((v, i) => showValue($(["start-x", "start-y"][i]), v));
 }
 
 function bindControls() {
