@@ -129,6 +129,7 @@ async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: 
         own = owner.window(t0, t1)
         theirs = [r.window(t0, t1) for r in readers]
         crossed, frame_messages, statuses = tap.window(t0, t1)
+        closed = sum(r.ws.close_code is not None for r in [owner, *readers])
     finally:
         tap.close()
         with contextlib.suppress(websockets.ConnectionClosed):  # a client this busy may lose a socket
@@ -140,7 +141,7 @@ async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: 
             for side in (0, 1)]
     return {"p95_p1_ms": 1000 * _percentile(lags[0], 0.95), "p95_p2_ms": 1000 * _percentile(lags[1], 0.95),
             "p95_redis_ms": 1000 * _percentile([at - own[s] for s, at in crossed.items() if s in own], 0.95),
-            "client_cpu": mine, "owner_fps": len(own) / seconds,
+            "client_cpu": mine, "closed": closed, "owner_fps": len(own) / seconds,
             "p2_fps_p5": _percentile([len(a) / seconds for a in theirs[1::2]], 0.05),
             # a frame is published once however many watch it: its messages on the channel per frame
             "publish_per_frame": frame_messages / max(1, len(crossed)), "frames": len(crossed),
@@ -161,6 +162,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"hall {args.watchers} watchers over 2 processes: p95 lag {got['p95_p1_ms']:.0f} ms on the run's "
                   f"process, {got['p95_p2_ms']:.0f} ms on the other (goal < 250); owner {got['owner_fps']:.1f} "
                   f"frames/s, 5th percentile on the other process {got['p2_fps_p5']:.1f}")
+            if got["closed"]:  # a starved client misses the server's pings (20 s) and loses its sockets
+                print(f"  {got['closed']} of the {args.watchers + 1} sockets were closed before the end (the "
+                      f"figures are not a measure: this client could not answer the server's pings in time)")
             print(f"  of which Redis: p95 {got['p95_redis_ms']:.0f} ms from the run's own socket to a subscriber "
                   f"of its channel (the rest is the other process's fan-out and this client, which used "
                   f"{got['client_cpu']:.0%} of a core: near 100% the lag is the client's)")
