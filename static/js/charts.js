@@ -1,8 +1,12 @@
 // Chart widgets that own their Plotly calls: each redraws with Plotly.react, never newPlot per frame.
-/* global Plotly */
 import { t } from "./i18n.js";
 import "./export.js"; // a CSV button on every chart; Plotly itself arrives after the first paint (plotly_loader.js)
 import "./chart_table.js"; // every chart gets a "Data table" view of its traces
+import { plot } from "./chart_fit.js";
+
+// Every chart draws through plot(): Plotly.react with the layout fitted to the chart's box (titles clear
+// of the modebar, legends clear of the axis titles, tick labels inside the figure).
+export { plot };
 
 // Okabe & Ito's palette for colour-blind readers (tests/browser/test_lesson_colour.py holds every pair apart
 // under simulated protanopia and deuteranopia); its yellow, faint on white, comes last. Where colour alone
@@ -49,7 +53,7 @@ export class LineChart {
       marker: { color: s.color, size: s.symbol ? 7 : 6, ...(s.symbol ? { symbol: s.symbol } : {}) },
       connectgaps: false,
     }));
-    Plotly.react(this.el, traces, baseLayout({
+    plot(this.el, traces, baseLayout({
       height,
       title: { text: title, font: { size: 14 } },
       xaxis: { title: { text: xTitle }, zeroline: false },
@@ -209,7 +213,7 @@ export class HistogramGrid {
       }
     }
     layout.annotations = annotations;
-    Plotly.react(this.el, traces, layout, CONFIG);
+    plot(this.el, traces, layout, CONFIG);
   }
 }
 

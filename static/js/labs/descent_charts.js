@@ -1,7 +1,6 @@
 // The descent lab's own charts: the MSE contour with each variant's (w, b) path, and the fitted lines.
-/* global Plotly */
 import { t } from "../i18n.js";
-import { PALETTE, baseLayout } from "../charts.js";
+import { PALETTE, baseLayout, plot } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 
@@ -65,7 +64,7 @@ export class ContourPaths {
       type: "scatter", mode: "markers", x: [ls.w], y: [ls.b], name: t("descent.least_squares"),
       marker: { symbol: "star", size: 16, color: PALETTE[4], line: { color: "#1d2433", width: 1 } },
     });
-    Plotly.react(this.el, traces, baseLayout({
+    plot(this.el, traces, baseLayout({
       height: 400,
       title: { text: t("descent.contour_title"), font: { size: 14 } },
       xaxis: { title: { text: "w" }, range: span(contour.w, variants.flatMap((v) => v.path.map((p) => p[0]))) },
@@ -102,7 +101,7 @@ export class FitChart {
         name: `${v.name}: y = ${v.w.toFixed(3)}x + ${v.b.toFixed(3)}`, line: { color: v.color, width: 2.5, dash: v.dash },
       });
     }
-    Plotly.react(this.el, traces, baseLayout({
+    plot(this.el, traces, baseLayout({
       height: 400,
       title: { text: t("descent.fit_title"), font: { size: 14 } },
       xaxis: { title: { text: "x" } },
@@ -123,7 +122,7 @@ export class LossPerUpdate {
       type: "scatter", mode: "lines", x: v.losses.update, y: v.losses.loss, name: v.name,
       line: { color: v.color, width: 1.5, dash: v.dash },
     }));
-    Plotly.react(this.el, traces, baseLayout({
+    plot(this.el, traces, baseLayout({
       height: 320,
       title: { text: t("descent.loss_update_title"), font: { size: 14 } },
       xaxis: { title: { text: t("descent.update") }, type: "log" },

@@ -1,8 +1,7 @@
 // The Loss-landscape lab's charts: a contour and a 3D surface per network in one colour scale, the
 // 1D line from the initial to the trained weights, and the training curves.
-/* global Plotly */
 import { t } from "../i18n.js";
-import { PALETTE, baseLayout, formatValue } from "../charts.js";
+import { PALETTE, baseLayout, formatValue, plot } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const COLORSCALE = "Viridis";
@@ -82,7 +81,7 @@ export function drawContour(el, run, title, range, path) {
     marker: { symbol: "star", size: 13, color: PALETTE[4], line: { color: "#000", width: 1 } } });
   const waiting = !s ? [{ text: t(path ? "landscape.wait_path" : "landscape.wait_surface"), xref: "paper", yref: "paper",
     x: 0.5, y: 0.5, showarrow: false, font: { size: 13, color: "#667" } }] : [];
-  Plotly.react(el, traces, baseLayout({
+  plot(el, traces, baseLayout({
     height: 370, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 60, r: 15, t: 55, b: 40 },
     xaxis: { title: { text: "α (d1)" }, zeroline: false, ...(s ? { range: [s.alphas[0], s.alphas.at(-1)] } : {}) },
     yaxis: { title: { text: "β (d2)" }, zeroline: false, ...(s ? { range: [s.betas[0], s.betas.at(-1)] } : {}) },
@@ -103,7 +102,7 @@ export function drawSurface(el, run, title, range) {
         line: { color: PALETTE[1], width: 5 }, marker: { size: 3, color: PALETTE[1] }, name: t("landscape.path") });
     }
   }
-  Plotly.react(el, traces, baseLayout({
+  plot(el, traces, baseLayout({
     height: 380, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 0, r: 0, t: 55, b: 0 },
     scene: { xaxis: { title: { text: "α" } }, yaxis: { title: { text: "β" } },
       zaxis: { title: { text: t("landscape.loss_log") }, ...(range ? { range, ...lossTicks(range) } : {}) },
@@ -126,7 +125,7 @@ export function drawLine(el, runs, labels) {
     line: { color: "#999", dash: "dash", width: 1 } }));
   const notes = [[0, "landscape.initial"], [1, "landscape.trained"]].map(([x, key]) => ({ x, yref: "paper", y: 0.99,
     text: t(key), showarrow: false, yanchor: "top", xanchor: "left", font: { size: 11, color: "#555" } }));
-  Plotly.react(el, traces, baseLayout({
+  plot(el, traces, baseLayout({
     height: 320, title: { text: t("landscape.line_title"), font: { size: 14 } },
     xaxis: { title: { text: "α" }, zeroline: false }, yaxis: { title: { text: t("common.loss") }, type: "log" },
     shapes: marks, annotations: traces.length ? notes : [], uirevision: "keep",
@@ -141,7 +140,7 @@ export function drawCurves(el, runs, labels) {
         name: `${labels[i]} · ${t(`landscape.${part}`)}`, line: { color: PALETTE[i], dash, width: 2 } });
     }
   });
-  Plotly.react(el, traces, baseLayout({
+  plot(el, traces, baseLayout({
     height: 320, title: { text: t("landscape.curves_title"), font: { size: 14 } },
     xaxis: { title: { text: t("landscape.epoch") }, zeroline: false },
     yaxis: { title: { text: t("common.loss") }, type: "log" }, uirevision: "keep",

@@ -1,6 +1,5 @@
 // Small helpers the Loss-functions and Back-propagation pages share: JSON POST, tables, bar charts.
-/* global Plotly */
-import { baseLayout, formatValue } from "../charts.js";
+import { baseLayout, formatValue, plot } from "../charts.js";
 import { errorText } from "../i18n.js";
 
 export const $ = (id) => document.getElementById(id);
@@ -58,7 +57,7 @@ export class BarChart {
       type: "bar", name: s.name, x: categories, y: s.y, marker: { color: s.color },
       text: s.y.map((v) => fixed(v, 3)), textposition: "outside", cliponaxis: false,
     }));
-    Plotly.react(this.el, traces, baseLayout({
+    plot(this.el, traces, baseLayout({
       height: this.height, barmode: "group", title: { text: title, font: { size: 14 } },
       yaxis: { title: { text: yTitle }, ...(yRange ? { range: yRange } : {}) }, uirevision: "keep",
     }), { displaylogo: false, responsive: true });

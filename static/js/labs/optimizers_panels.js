@@ -1,7 +1,6 @@
 // The panels beside the surface: each racer's optimiser state, the swarm's counts and basins, and the EWA.
-/* global Plotly */
 import { t } from "../i18n.js";
-import { LineChart, PALETTE, baseLayout, formatValue } from "../charts.js";
+import { LineChart, PALETTE, baseLayout, formatValue, plot } from "../charts.js";
 import { renderTexText } from "./tex_mathml.js";
 
 // optimizer.state keys in the order the notes introduce them: velocity, then squared averages, then Adam's
@@ -96,7 +95,7 @@ export function renderBasins(el, starts, cloud, domain) {
   // squares about one grid cell wide: the starts tile the map
   const side = Math.sqrt(starts.length || 1);
   const size = Math.max(3, Math.min(16, (Math.min(el.clientWidth || 400, 300) / side) * 0.9));
-  Plotly.react(el, [{
+  plot(el, [{
     type: "scatter", mode: "markers", x: starts.map((p) => p[0]), y: starts.map((p) => p[1]),
     marker: { color: colors, size, symbol: "square" },
     hoverinfo: "x+y", showlegend: false,

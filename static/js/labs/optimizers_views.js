@@ -1,7 +1,6 @@
 // The surface views: a contour map and a 3D surface, with every path (or cloud) drawn as it grows.
-/* global Plotly */
 import { t } from "../i18n.js";
-import { PALETTE, baseLayout, formatValue, seriesStyle } from "../charts.js";
+import { PALETTE, baseLayout, formatValue, plot, seriesStyle } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const ARROW = 0.08; // arrow length as a share of the plotting box
@@ -180,7 +179,7 @@ export class SurfaceViews {
     }
     const [[x0, x1], [y0, y1]] = this.info.domain;
     const step = frame ? frame.step : 0;
-    Plotly.react(this.contourEl, traces, baseLayout({
+    plot(this.contourEl, traces, baseLayout({
       height: 440,
       title: { text: t("optimizers.contour_title", { step }), font: { size: 14 } },
       xaxis: { range: [x0, x1], title: { text: "x" }, zeroline: false },
@@ -223,7 +222,7 @@ export class SurfaceViews {
       this.surfaceEl.textContent = t("optimizers.no_webgl");
       return;
     }
-    Plotly.react(this.surfaceEl, traces, baseLayout({
+    plot(this.surfaceEl, traces, baseLayout({
       height: 440,
       margin: { l: 0, r: 0, t: 35, b: 0 },
       title: { text: t("optimizers.surface3d_title") + (this.scale.log ? ` · ${t("optimizers.log_scale")}` : ""),

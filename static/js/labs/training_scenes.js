@@ -3,7 +3,7 @@
 // schema in the OpenAPI (derived there from the lab's declarations), never retyped here.
 /* global Plotly */
 import { t, errorText } from "../i18n.js";
-import { LineChart, PALETTE, baseLayout, formatValue } from "../charts.js";
+import { LineChart, PALETTE, baseLayout, formatValue, plot } from "../charts.js";
 import { clampNumber, conform, resolve } from "../state.js";
 
 const CONFIG = { displaylogo: false, responsive: true };
@@ -121,7 +121,7 @@ export class PolynomialScene {
     const lo = Math.min(...ys);
     const hi = Math.max(...ys);
     const pad = 0.25 * (hi - lo);
-    Plotly.react(el, [
+    plot(el, [
       { type: "scatter", mode: "lines", x: d.x, y: d.truth, name: t("training.poly.truth"), line: { color: "#1d2433", dash: "dash", width: 1.5 } },
       { type: "scatter", mode: "markers", x: d.test_points.x, y: d.test_points.y, name: t("training.points.test"),
         marker: { color: "#bbb", size: 4 } },

@@ -2,7 +2,7 @@
 // with misclassified images), loss and accuracy curves, per-layer gradient norms and weight histograms.
 /* global Plotly */
 import { t } from "../i18n.js";
-import { HistogramGrid, LineChart, PALETTE, baseLayout, logAxisTicks } from "../charts.js";
+import { HistogramGrid, LineChart, PALETTE, baseLayout, logAxisTicks, plot } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const CLASS_COLORS = ["#f59322", "#0877bd", ...PALETTE.slice(2)]; // Playground's orange and blue first
@@ -71,7 +71,7 @@ export class ModelView {
       });
     }
     traces.push(...this.points());
-    Plotly.react(this.el, traces, baseLayout({
+    plot(this.el, traces, baseLayout({
       height: 380, title: { text: title, font: { size: 13 } },
       xaxis: { range: [grid.x[0], grid.x[grid.x.length - 1]], zeroline: false, constrain: "domain" },
       yaxis: { range: [grid.y[0], grid.y[grid.y.length - 1]], zeroline: false, scaleanchor: "x", constrain: "domain" },
@@ -85,7 +85,7 @@ export class ModelView {
       traces.push({ type: "scatter", mode: "lines", x: this.scene.curve_x, y: part.curve.y, name: t("training.fit"),
         line: { color: PALETTE[0], width: 3 } });
     }
-    Plotly.react(this.el, traces, baseLayout({ height: 380, title: { text: title, font: { size: 13 } },
+    plot(this.el, traces, baseLayout({ height: 380, title: { text: title, font: { size: 13 } },
       xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" } }, uirevision: "keep" }), CONFIG);
   }
 
@@ -95,7 +95,7 @@ export class ModelView {
     const annotations = z.flatMap((row, i) => row.map((v, j) => ({
       x: classes[j], y: classes[i], text: String(v), showarrow: false, font: { size: 10, color: i === j ? "#fff" : "#1d2433" },
     })));
-    Plotly.react(this.el, [{
+    plot(this.el, [{
       type: "heatmap", x: classes, y: classes, z: z.map((row) => row.map((v) => Math.log1p(v))), showscale: false,
       colorscale: [[0, "#ffffff"], [1, "#2f5aa8"]], customdata: z, hovertemplate: "%{y} → %{x}: %{customdata}<extra></extra>",
     }], baseLayout({
@@ -194,7 +194,7 @@ export class Gradients {
         colorbar: { title: { text: t("common.layer"), side: "right" }, thickness: 12, len: 0.8,
           tickvals: depth > 6 ? [1, Math.round(depth / 2), depth] : Array.from({ length: depth }, (_, i) => i + 1) } },
     });
-    Plotly.react(this.chart, traces, baseLayout({
+    plot(this.chart, traces, baseLayout({
       height: 340, title: { text: t("training.grad_title"), font: { size: 14 } },
       xaxis: { title: { text: t("common.step") } },
       yaxis: { title: { text: t("training.grad_axis") }, type: "log", range: [bottom, top],
