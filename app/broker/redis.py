@@ -79,7 +79,7 @@ class RedisBroker:
     async def get(self, key: str) -> dict[str, Any] | None:
         with _reach():
             raw = await self._redis.get(PREFIX + key)
-        return None if raw is None else orjson.loads(raw)  # type: ignore[no-any-return]
+        return None if raw is None else orjson.loads(raw)
 
     async def delete(self, key: str) -> None:
         with _reach():
@@ -102,7 +102,7 @@ class RedisBroker:
     async def hgetall(self, key: str) -> dict[str, dict[str, Any]]:
         with _reach():
             raw = await self._redis.hgetall(PREFIX + key)
-        return {k.decode(): orjson.loads(v) for k, v in raw.items()}
+        return {k.decode() if isinstance(k, bytes) else k: orjson.loads(v) for k, v in raw.items()}
 
     async def hdel(self, key: str, field: str) -> None:
         with _reach():
@@ -209,7 +209,7 @@ class RedisBroker:
                 backoff = min(backoff * 2, 5.0)
             finally:
                 with contextlib.suppress(RedisError, OSError):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
 
     def _dispatch(self, channel: str, data: bytes) -> None:
         if channel == self._inbox:

@@ -15,6 +15,7 @@ classes of every process: a new class's hash is made in one step with the count 
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -201,7 +202,7 @@ class BrokerClassStore:
     def _cache(self, record: ClassRecord) -> None:
         self._classes[record.code] = record
         if record.code not in self._handlers:
-            handler = self._handlers[record.code] = lambda data, code=record.code: self._event(code, data)
+            handler = self._handlers[record.code] = functools.partial(self._event, record.code)
             self.broker.subscribe(f"class:{record.code}", handler)
 
     def _drop(self, code: str) -> None:

@@ -2,6 +2,7 @@
 
 import hmac
 import secrets
+from collections.abc import Container
 
 # No 0/O, 1/I: a code copied by hand from a projector must not be misread.
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -9,7 +10,7 @@ CODE_LENGTH = 6
 TOKEN_BYTES = 24  # 192 bits: a token cannot be guessed, however many tries an address gets
 
 
-def new_code(taken: set[str] | dict[str, object]) -> str:
+def new_code(taken: Container[str]) -> str:
     """A fresh code not among ``taken`` (32**6, about a billion codes: a clash is rare)."""
     while True:
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))

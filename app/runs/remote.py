@@ -74,7 +74,7 @@ class RunDirectory:
         run = self.hub.runs.get(body.get("run_id", ""))
         if run is None:
             return {"error": {"field": "run_id", "message": "that run ended"}}
-        token, op = body.get("token") or "", body.get("op")
+        token, op = body.get("token") or "", str(body.get("op"))
         control = bool(token) and hmac.compare_digest(str(token).encode(), run.token.encode())
         if token and not control:
             return {"error": {"field": "token", "message": "this token does not control that run"}}

@@ -95,6 +95,8 @@ class Scheduler:
         self.unshared(tl)
 
     def _work(self) -> None:
+        command: Callable[[], None] | None
+        busy: Timeline | None = None
         while True:
             with self._cond:
                 while True:
@@ -111,7 +113,7 @@ class Scheduler:
                     self._cond.wait(self._sleep_for(now))
             if command is not None:
                 self._guard(command)
-            else:
+            elif busy is not None:
                 self._turn(busy)
 
     def _guard(self, fn: Callable[[], Any]) -> None:
