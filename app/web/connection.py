@@ -162,6 +162,8 @@ class RunConnection:
         if isinstance(msg, Set):
             await self._set(run, msg.params)
             return
+        if msg.type == "pause" and run.status in ("finished", "diverged"):
+            return  # it stands still already: a Play pressed as the last step came is not an error
         if run.status not in ("running", "paused"):
             raise FieldError("type", f"cannot {msg.type}: the run is {run.status}; send a start message first",
                              "run_ended", {"status": run.status})

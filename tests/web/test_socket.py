@@ -70,6 +70,12 @@ def test_a_run_finishes_and_reports_every_step(client):
         seen = until(ws, status("finished"))
         last = [m for m in seen if m["type"] == "frame"][-1]
         assert last["step"] == 7 and last["total_steps"] == 7
+        # a pause that crossed the last step (a teacher's click as the run ended) is not an error
+        ws.send_json({"type": "pause"})
+        ws.send_json({"type": "seek", "step": 3})
+        after = until(ws, status("paused"))
+        assert not any(is_error(m) for m in after)
+        assert [m["step"] for m in after if m["type"] == "frame"] == [3]
 
 
 def test_start_paused_opens_at_step_zero(client):
