@@ -49,7 +49,9 @@ def _free_port() -> int:
 def live_server() -> Iterator[str]:
     """A real uvicorn serving GradLab on a free loopback port, for the browser tests."""
     port = _free_port()
-    settings = Settings(port=port)
+    # Pages ask several one-shot questions at once; on a slow CI machine their turns could wait past the
+    # 2 s after which a busy server refuses (that refusal is tested in tests/web): here they wait.
+    settings = Settings(port=port, heavy_wait_s=30)
     server = uvicorn.Server(server_config(settings, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -1,6 +1,7 @@
 """The Training page in headless Chromium: boundaries that change, curves that grow, the scenes, uploads."""
 
 import json
+import math
 from urllib.parse import quote
 
 from tests.conftest import screenshot
@@ -62,9 +63,16 @@ def test_digits_show_a_confusion_matrix_and_wrong_images(page, live_server):
     page.click("[data-action=toggle]")
     page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'",
                            timeout=30000)
-    page.wait_for_timeout(300)
-    assert len(page.evaluate("document.getElementById('view-0').data[0].z")) == 10
-    assert page.locator("#images-0 canvas").count() > 0
+    page.wait_for_function("document.getElementById('view-0').data?.[0]?.type === 'heatmap'"
+                           " && document.querySelectorAll('#images-0 canvas').length > 0")
+    counts = page.evaluate("document.getElementById('view-0').data[0].customdata")
+    notes = page.evaluate("document.getElementById('view-0').layout.annotations.map(a => [a.text, a.font.color])")
+    assert len(counts) == 10 and all(len(row) == 10 for row in counts)
+    assert [text for text, _ in notes] == [str(v) for row in counts for v in row]
+    # each count in the colour that reads on its cell: white on the dark (many), dark on the light (few, zero)
+    top = max(math.log1p(v) for row in counts for v in row)
+    assert [colour for _, colour in notes] == ["#fff" if math.log1p(v) / top > 0.5 else "#1d2433"
+                                               for row in counts for v in row]
 
 
 def test_polynomial_view_draws_error_against_degree(page, live_server):

@@ -92,11 +92,15 @@ export class ModelView {
   confusion(part, title) {
     const classes = this.scene.classes;
     const z = part.confusion || classes.map(() => classes.map(() => 0));
+    const shade = z.map((row) => row.map((v) => Math.log1p(v)));
+    const top = Math.max(1e-9, ...shade.flat());
+    // a count is written in the colour that reads on its own cell (a zero on the diagonal is on white)
     const annotations = z.flatMap((row, i) => row.map((v, j) => ({
-      x: classes[j], y: classes[i], text: String(v), showarrow: false, font: { size: 10, color: i === j ? "#fff" : "#1d2433" },
+      x: classes[j], y: classes[i], text: String(v), showarrow: false,
+      font: { size: 10, color: shade[i][j] / top > 0.5 ? "#fff" : "#1d2433" },
     })));
     plot(this.el, [{
-      type: "heatmap", x: classes, y: classes, z: z.map((row) => row.map((v) => Math.log1p(v))), showscale: false,
+      type: "heatmap", x: classes, y: classes, z: shade, zmin: 0, zmax: top, showscale: false,
       colorscale: [[0, "#ffffff"], [1, "#2f5aa8"]], customdata: z, hovertemplate: "%{y} → %{x}: %{customdata}<extra></extra>",
     }], baseLayout({
       height: 380, title: { text: `${title} · ${t("training.confusion")}`, font: { size: 13 } }, annotations,
