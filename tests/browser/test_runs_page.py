@@ -91,9 +91,12 @@ def test_a_dropped_socket_reattaches_and_says_so(page, live_server):
         window.seen.push([status, player.statusLine.textContent]);
       };
     })""")
-    before = page.evaluate(STEP)
-    page.evaluate("import('/static/js/controls.js').then((m) => m.currentLive().socket.ws.close())")
-    until(page, f"{STATUS} === 'running' && {STEP} > {before + 5}")
+    before = page.evaluate(f"""() => import('/static/js/controls.js').then((m) => {{
+      m.currentLive().socket.ws.close();
+      return {STEP};
+    }})""")  # the step as the socket drops: frames already on their way may still be drawn
+    until(page, f"window.seen.some(([status]) => status === 'reconnecting') && "
+                f"{STATUS} === 'running' && {STEP} > {before + 5}")
     seen = page.evaluate("window.seen")
     reconnecting = [text for status, text in seen if status == "reconnecting"]
     assert reconnecting and reconnecting[0].startswith("Connection lost — reconnecting in")
