@@ -15,6 +15,7 @@
 
 import argparse
 import asyncio
+import collections
 import contextlib
 import json
 import os
@@ -129,7 +130,8 @@ async def _hall(urls: tuple[str, str], redis_port: int, watchers: int, seconds: 
         own = owner.window(t0, t1)
         theirs = [r.window(t0, t1) for r in readers]
         crossed, frame_messages, statuses = tap.window(t0, t1)
-        closed = sum(r.ws.close_code is not None for r in [owner, *readers])
+        closed = collections.Counter(f"{r.ws.close_code} {r.ws.close_reason}".strip()
+                                     for r in [owner, *readers] if r.ws.close_code is not None)
     finally:
         tap.close()
         with contextlib.suppress(websockets.ConnectionClosed):  # a client this busy may lose a socket
@@ -162,9 +164,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"hall {args.watchers} watchers over 2 processes: p95 lag {got['p95_p1_ms']:.0f} ms on the run's "
                   f"process, {got['p95_p2_ms']:.0f} ms on the other (goal < 250); owner {got['owner_fps']:.1f} "
                   f"frames/s, 5th percentile on the other process {got['p2_fps_p5']:.1f}")
-            if got["closed"]:  # a starved client misses the server's pings (20 s) and loses its sockets
-                print(f"  {got['closed']} of the {args.watchers + 1} sockets were closed before the end (the "
-                      f"figures are not a measure: this client could not answer the server's pings in time)")
+            if got["closed"]:  # a starved client (inflating 300 sockets' frames) misses the servers' pings
+                print(f"  {sum(got['closed'].values())} of the {args.watchers + 1} sockets were closed before the "
+                      f"end, {dict(got['closed'])}: the figures are not a measure (1011 'keepalive ping timeout' "
+                      f"is a server closing a socket whose client did not answer its ping within 20 s)")
             print(f"  of which Redis: p95 {got['p95_redis_ms']:.0f} ms from the run's own socket to a subscriber "
                   f"of its channel (the rest is the other process's fan-out and this client, which used "
                   f"{got['client_cpu']:.0%} of a core: near 100% the lag is the client's)")
