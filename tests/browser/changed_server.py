@@ -13,11 +13,12 @@ from pathlib import Path
 from tests.conftest import _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-# appended to every script: serve the app the script has changed
+# appended to every script: serve the app the script has changed. Its one-shot questions wait for their
+# turn, as the live server's do (tests/conftest.py): a busy CI machine would refuse a page's several at once.
 SERVE = """
 from app.__main__ import server_config
 from app.settings import Settings
-uvicorn.Server(server_config(Settings(port=int(sys.argv[1])), log_level="warning")).run()
+uvicorn.Server(server_config(Settings(port=int(sys.argv[1]), heavy_wait_s=30), log_level="warning")).run()
 """
 
 

@@ -7,7 +7,7 @@ open, which would stop later tests from calling asyncio.run.
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -50,6 +50,30 @@ def until(page: object, expression: str, timeout: float = 60.0) -> None:
         page.wait_for_timeout(50)  # type: ignore[attr-defined]
 
 
+def until_reported(page: object, condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
+    """Wait for a condition on what Playwright reports to Python (socket messages, held routes, downloads):
+    its events are delivered only while Playwright is waiting, so wait in small steps, bounded by the clock."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {what}")
+        page.wait_for_timeout(50)  # type: ignore[attr-defined]
+
+
+def settled(page: object, check: Callable[[], None], timeout: float = 60.0) -> None:
+    """Run `check` (assertions on what is drawn) until it passes: a redraw queued for the next screen
+    refresh may still land between two reads. It fails with the check's own message at the deadline."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            check()
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+        page.wait_for_timeout(100)  # type: ignore[attr-defined]
+
+
 @contextmanager
 def guarded_context(browser: object, viewport: dict[str, int] | None = None) -> Iterator[object]:
     """A page in a browser context of its own (another laptop); requests must stay on 127.0.0.1
@@ -58,6 +82,8 @@ def guarded_context(browser: object, viewport: dict[str, int] | None = None) -> 
     # loads every page under the real policy.
     context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1000},  # type: ignore[attr-defined]
                                   bypass_csp=True)
+    # Playwright's own waits (click, wait_for_function, ...) get 60 s, not 30: the CI machine is shared
+    context.set_default_timeout(60_000)  # type: ignore[attr-defined]
     page = context.new_page()
     outside: list[str] = []
     errors: list[str] = []

@@ -4,12 +4,10 @@ import pytest
 
 from tests.conftest import screenshot
 
-pytestmark = pytest.mark.timeout(120)
-
 
 def _open(page, live_server, lang="en"):
     page.goto(f"{live_server}/labs/backprop?lang={lang}")
-    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.wait_for_selector("body[data-ready=true]")
 
 
 def _fixed(v: float, digits: int) -> str:

@@ -30,6 +30,7 @@ class Browser:
 
     def person(self, viewport=(1440, 900)):
         context = self.browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, bypass_csp=True)
+        context.set_default_timeout(60_000)  # a shared 2-core machine: four pages of a class load at once
         self.contexts.append(context)
         return context
 
@@ -138,6 +139,9 @@ def test_a_class_from_join_to_experiment(people):
     lab.eval_on_selector("[data-action=speed]", "s => { s.value = '3'; s.dispatchEvent(new Event('input')); }")
     lab.click("[data-action=toggle]")  # play at 10 steps/s: they see it move
     students[0].wait_for_function(f"{STATUS}.dataset.status === 'running' && Number({STATUS}.dataset.step) > 3")
+    # the teacher's own page must know the run plays before its Play button pauses it (a student seeing it
+    # play first, Play was pressed again: the run played on and no student saw it pause)
+    lab.wait_for_function(f"{STATUS}.dataset.status === 'running'")
     lab.click("[data-action=toggle]")  # pause
     for page in students:
         page.wait_for_function(f"{STATUS}.dataset.status === 'paused'")

@@ -16,6 +16,7 @@ PATHS = ["/", *(f"/labs/{p.slug}" for p in PAGES)]
 @pytest.fixture
 def strict_page(browser: object) -> Iterator[object]:
     context = browser.new_context(viewport={"width": 1280, "height": 720})  # type: ignore[attr-defined]
+    context.set_default_timeout(60_000)  # type: ignore[attr-defined]  # a shared 2-core machine
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -40,7 +41,7 @@ def test_pages_run_under_the_strict_policy(strict_page, live_server, path):
     response = strict_page.goto(live_server + path)
     assert "default-src 'self'" in response.headers["content-security-policy"]
     if path != "/":
-        strict_page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        strict_page.wait_for_selector(".js-plotly-plot .main-svg")
         strict_page.wait_for_timeout(1500)  # frames arrive and charts redraw
     assert refused == []
 
@@ -48,5 +49,5 @@ def test_pages_run_under_the_strict_policy(strict_page, live_server, path):
 def test_the_api_documentation_runs_its_own_script(strict_page, live_server):
     refused = _violations(strict_page)
     strict_page.goto(live_server + "/docs")
-    strict_page.wait_for_selector(".swagger-ui .opblock", timeout=30_000)
+    strict_page.wait_for_selector(".swagger-ui .opblock")
     assert refused == []

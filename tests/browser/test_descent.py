@@ -3,6 +3,8 @@
 import json
 from urllib.parse import quote
 
+from tests.browser.conftest import until
+from tests.browser.test_runs_page import DRAWN_TICK, STEP
 from tests.conftest import screenshot
 
 SHORT = {"variants": ["batch", "stochastic", "minibatch"], "batch_size": 20, "epochs": 3, "lr": 0.05,
@@ -26,9 +28,8 @@ def test_the_race_walks_towards_least_squares_and_counts_updates(page, live_serv
     contour = page.evaluate("document.getElementById('contour').data[0].type")
     assert contour == "contour"
     page.click("[data-action=toggle]")
-    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'",
-                           timeout=30000)
-    page.wait_for_timeout(300)
+    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'")
+    until(page, f"{DRAWN_TICK} === {STEP}")  # the last frame drawn: it comes a screen refresh after its status
     lengths = path_lengths(page)
     assert lengths[0] == 4 and lengths[2] == 16 and 100 < lengths[1] <= 301  # batch 3+1, mini 15+1, sgd thinned
     rows = page.locator("#updates-table tbody tr")
@@ -49,8 +50,7 @@ def test_chinese_page_and_one_variant(page, live_server):
     text = page.inner_text("body")
     assert "梯度下降" in text and "小批量梯度下降" in text and "笔记中的比较" in text
     page.click("[data-action=toggle]")
-    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'",
-                           timeout=30000)
+    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'")
     assert page.locator("#updates-table tbody tr").count() == 2  # the variant and the target
     screenshot(page, "descent_zh")
 

@@ -47,6 +47,8 @@ def number(cell: str) -> float | None:
 def test_a_charts_csv_holds_exactly_what_it_draws(page, live_server):
     open_lab(page, live_server)
     page.click("[data-action=step]")
+    # step 1 drawn (step 0's chart has its points already): no frame is drawn between a CSV and its chart
+    page.wait_for_function("document.getElementById('loss-chart').layout.title.text.endsWith(' 1')")
     page.wait_for_function("document.getElementById('loss-chart').data.every(t => t.y.length >= 1)")
     name, rows = csv_of(page, "histograms")
     assert name == "initialization-histograms.csv"

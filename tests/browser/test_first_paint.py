@@ -6,7 +6,7 @@ Speed is measured by bench/bench_first_paint.py."""
 import pytest
 
 from app.web.assets import BUNDLES, plotly_bundle
-from tests.browser.conftest import guarded_context, until
+from tests.browser.conftest import guarded_context, until, until_reported
 
 
 @pytest.mark.parametrize(("slug", "field", "chart", "scene"), [
@@ -32,6 +32,8 @@ def test_the_frame_is_painted_before_plotly_and_the_charts_follow_it(browser, li
         assert page.evaluate("window.Plotly.standIn") is True
         assert page.locator(".main-svg").count() == 0
         assert page.locator("h2").first.is_visible()
+        # the bundle is asked for after the first paint (a screen refresh later, or 250 ms): it may not be yet
+        until_reported(page, lambda: held, "the page asked for Plotly's bundle")
         assert [r.request.url for r in held] == [live_server + plotly_bundle(BUNDLES[0]).url]  # type: ignore[attr-defined]
         page.wait_for_timeout(300)  # frames arrive meanwhile; their drawing waits for Plotly
         released = True

@@ -92,7 +92,7 @@ def test_the_language_switch_translates_and_is_remembered(page, live_server):
 
 def test_api_docs_render_offline(page, live_server):
     page.goto(f"{live_server}/docs")
-    page.wait_for_selector(".opblock-summary-path", timeout=20000)
+    page.wait_for_selector(".opblock-summary-path")
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/init/inspect" in p for p in paths)
     assert "GradLab" in page.inner_text("body")

@@ -2,10 +2,12 @@
 explained variance, a comparison in one colour scale, English and Chinese, three screen sizes."""
 
 import json
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
 
+from tests.browser.conftest import until
 from tests.conftest import screenshot
 
 PCA = {"directions": "pca", "epochs": 6, "grid": 41, "hidden": [16, 16]}
@@ -21,6 +23,14 @@ RECORD = """() => {
     attributeFilter: ['data-rows', 'data-path'] });
 }"""
 DONE = "document.querySelector('[data-status-line]').dataset.status === 'finished'"
+STRINGS = json.loads((Path(__file__).resolve().parents[2] / "static" / "i18n" / "landscape.json").read_text())
+
+
+def finished_and_drawn(page, lang="en"):
+    """The run finished and its last frame drawn (a screen refresh after its status): the page says so."""
+    page.wait_for_function(DONE)
+    done = STRINGS[lang]["landscape.phase.done"]
+    until(page, f"document.getElementById('progress').textContent === {json.dumps(done)}")
 
 
 def open_lab(page, live_server, config, lang="en"):
@@ -40,8 +50,7 @@ def test_a_live_run_grows_its_path_then_fills_in_its_surface(page, live_server):
     page.evaluate(RECORD)
     page.eval_on_selector("[data-action=speed]", "(el) => { el.value = 3; el.dispatchEvent(new Event('input')); }")
     page.click("[data-action=toggle]")
-    page.wait_for_function(DONE, timeout=60_000)
-    page.wait_for_timeout(200)
+    finished_and_drawn(page)
     seen = page.evaluate("window.seen")
     path, rows = seen["path"], seen["rows"]
     assert path == sorted(path) and path[0] <= 3 and path[-1] == 7  # initial weights + 6 epochs
@@ -60,8 +69,7 @@ def test_a_live_run_grows_its_path_then_fills_in_its_surface(page, live_server):
 def test_a_comparison_draws_two_surfaces_in_one_colour_scale(page, live_server):
     open_lab(page, live_server, COMPARE)
     play(page)
-    page.wait_for_function(DONE, timeout=60_000)
-    page.wait_for_timeout(200)
+    finished_and_drawn(page)
     page.wait_for_function("[0, 1].every((i) => document.getElementById('surface-' + i).data)")  # after the 2D ones
     scales = page.evaluate("""[0, 1].map((i) => {
       const c = document.getElementById('contour-' + i).data[0];
@@ -93,7 +101,7 @@ def test_the_page_in_chinese(page, live_server):
     open_lab(page, live_server, {**COMPARE, "directions": "pca"}, lang="zh")
     assert "损失地形" in page.inner_text("aside")
     play(page)
-    page.wait_for_function(DONE, timeout=60_000)
+    finished_and_drawn(page, "zh")
     assert "完成" in page.inner_text("#progress")
     assert "主成分解释了路径方差" in page.inner_text("#facts")
     assert page.evaluate("document.getElementById('contour-1').layout.title.text").startswith("残差连接 = 开")
@@ -106,8 +114,7 @@ def test_screens(page, live_server, lang, width, height):
     page.set_viewport_size({"width": width, "height": height})
     open_lab(page, live_server, {**COMPARE, "directions": "pca"}, lang=lang)
     play(page)
-    page.wait_for_function(DONE, timeout=60_000)
-    page.wait_for_timeout(300)
+    finished_and_drawn(page, lang)
     # the lab's own panels and charts fit the screen (the shared header is the layout's own)
     widest = page.evaluate("Math.max(...[...document.querySelectorAll('.sidebar, .content, .panel, .chart')]"
                            ".map((e) => e.getBoundingClientRect().right))")

@@ -7,6 +7,7 @@ import math
 from urllib.parse import quote
 
 from tests.browser.conftest import until
+from tests.browser.test_optimizers import ALL_DRAWN
 from tests.browser.test_runs_page import STATUS, wait_status
 from tests.conftest import screenshot
 
@@ -26,7 +27,7 @@ def run_to_the_end(page, live_server, state, width=1440, height=900):
     page.click("[data-action=speed-max]")
     page.click("[data-action=toggle]")
     wait_status(page, "finished", timeout=120000)
-    page.wait_for_timeout(500)  # the last frame drawn
+    until(page, ALL_DRAWN)  # the last frame drawn: it comes a screen refresh after the status
     return console
 
 

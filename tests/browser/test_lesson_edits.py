@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import until
+from tests.browser.conftest import until, until_reported
 from tests.browser.test_runs_page import STATUS, wait_status
 
 STALE = "!document.querySelector('[data-stale]').hidden"
@@ -55,12 +55,14 @@ def open_lab(page, live_server, lab, lang="en"):
 
 def wait_new_run_moving(page, wire, key, value):
     """The run this page started last asks for `key` = `value` and its steps grow."""
-    for _ in range(1200):
+
+    def moving():
         runs = wire.started()
-        if runs and runs[-1]["config"][key] == value and any(f["step"] > 0 for f in wire.frames_of(runs[-1]["run_id"])):
-            return runs[-1]
-        page.wait_for_timeout(50)
-    raise AssertionError(f"no moving run with {key}={value}: {wire.started()[-1:]}, status {page.evaluate(STATUS)}")
+        return runs and runs[-1]["config"][key] == value and any(
+            f["step"] > 0 for f in wire.frames_of(runs[-1]["run_id"]))
+
+    until_reported(page, moving, f"a moving run with {key}={value}")
+    return wire.started()[-1]
 
 
 def until_code_of(page, config):
@@ -105,9 +107,8 @@ def test_initialisation_layers_4_then_play_draws_4_layers(page, live_server):
     run = wait_new_run_moving(page, wire, "depth", 4)
     frames = wire.frames_of(run["run_id"])
     assert all(len(f["layers"]) == 4 for f in frames)
-    until(page, "document.getElementById('histograms').data.length > 0")
-    rows = page.evaluate("document.getElementById('histograms').layout.grid.rows")
-    assert rows == 4
+    # its frames are drawn a screen refresh after they arrive: until then the chart is the old run's
+    until(page, "document.getElementById('histograms').layout.grid.rows === 4")
 
 
 def test_optimisers_an_edited_field_then_one_play_runs(page, live_server):
@@ -126,11 +127,8 @@ def test_optimisers_an_edited_field_then_one_play_runs(page, live_server):
 def test_a_changed_method_card_does_not_leave_the_old_charts(page, live_server):
     wire = open_lab(page, live_server, "initialization")
     page.select_option("#methods .method-card:first-child select[data-arg=method]", "zeros")
-    for _ in range(600):
-        runs = wire.started()
-        if len(runs) == 2 and wire.frames_of(runs[-1]["run_id"]):
-            break
-        page.wait_for_timeout(50)
+    until_reported(page, lambda: len(wire.started()) == 2 and wire.frames_of(wire.started()[-1]["run_id"]),
+                   "a frame of the restarted run")
     assert wire.started()[-1]["config"]["methods"][0]["method"] == "zeros"
     until(page, "[...document.querySelectorAll('#histograms .annotation-text')]"
                 ".some(a => /zeros/i.test(a.textContent))")
@@ -143,10 +141,7 @@ def test_a_learning_rate_still_applies_live(page, live_server):
     wait_status(page, "running")
     page.fill("#lr", "0.02")
     page.dispatch_event("#lr", "change")
-    for _ in range(200):
-        if any(m["type"] == "set" for m in wire.sent):
-            break
-        page.wait_for_timeout(50)
+    until_reported(page, lambda: any(m["type"] == "set" for m in wire.sent), "a set message sent")
     assert [m["params"] for m in wire.sent if m["type"] == "set"][-1] == {"lr": 0.02}
     assert len(wire.starts()) == 1
     assert not page.evaluate(STALE)  # applied to the run on screen: nothing out of date

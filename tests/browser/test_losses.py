@@ -6,12 +6,10 @@ import pytest
 
 from tests.conftest import screenshot
 
-pytestmark = pytest.mark.timeout(120)
-
 
 def _open(page, live_server, lang="en"):
     page.goto(f"{live_server}/labs/losses?lang={lang}")
-    page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    page.wait_for_selector("body[data-ready=true]")
 
 
 def test_logit_slider_changes_probabilities_and_loss(page, live_server):
@@ -55,7 +53,7 @@ def test_live_outlier_fit_draws_lines_that_move(page, live_server):
         data = page.evaluate("document.getElementById('fit-chart').data.map(t => [t.name, t.y])")
         return next(y for name, y in data if name.startswith("MSE"))
 
-    page.wait_for_function("document.getElementById('fit-chart').data?.length >= 6", timeout=30_000)
+    page.wait_for_function("document.getElementById('fit-chart').data?.length >= 6")
     first = mse_line()
     page.wait_for_selector("[data-status-line][data-status=finished]", timeout=60_000)
     last = mse_line()

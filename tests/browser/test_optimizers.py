@@ -3,6 +3,7 @@
 import json
 from urllib.parse import quote
 
+from tests.browser.conftest import until
 from tests.conftest import post_json, screenshot
 
 RACERS = [{"name": "sgd", "lr": 0.02}, {"name": "momentum", "lr": 0.02}, {"name": "adam", "lr": 0.02}]
@@ -16,6 +17,15 @@ def open_lab(page, live_server, state=STATE, lang="en"):
 
 
 DRAWN_STEP = "Number(document.getElementById('contour').layout.title.text.split(' ').pop())"
+# the contour's step in either language ("Contour · step 12", "等高线 · 第 12 步"), against the step reached
+ALL_DRAWN = ("Number(document.getElementById('contour').layout?.title?.text?.match(/\\d+/g)?.at(-1)) === "
+             "Number(document.querySelector('[data-status-line]').dataset.step)")
+
+
+def finished_and_drawn(page):
+    """The run finished and its last frame drawn: the drawing comes a screen refresh after the status."""
+    until(page, "document.querySelector('[data-status-line]').dataset.status === 'finished'")
+    until(page, ALL_DRAWN)
 PATHS = "document.getElementById('contour').data.filter(t => t.mode === 'lines+markers')"
 
 
@@ -71,7 +81,7 @@ def test_a_scene_opens_asks_its_question_and_runs(page, live_server):
     open_lab(page, live_server)
     page.click("[data-action=speed-max]")  # 200 steps at the classroom pace would take 20 s
     page.click("#scenes button[data-scene=ravine]")
-    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'")
+    finished_and_drawn(page)
     assert "SGD zig-zags" in page.inner_text("#scene-question")
     assert page.input_value("#surface") == "ravine" and page.input_value("#start-x") == "-9"
     assert drawn_step(page) == 200
@@ -85,7 +95,7 @@ def test_the_swarm_scene_counts_basins(page, live_server):
     open_lab(page, live_server)
     page.click("[data-action=speed-max]")  # 300 steps at the lab's classroom pace would take 30 s
     page.click("#scenes button[data-scene=himmelblau]")
-    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'")
+    finished_and_drawn(page)
     rows = page.locator("#swarm-counts tbody tr")
     assert rows.count() == 2
     counts = [int(c) for c in rows.nth(1).locator("td").all_inner_texts()[1:]]
@@ -158,8 +168,7 @@ def test_a_diverged_racer_is_marked_where_it_left_and_the_others_run_on(page, li
     open_lab(page, live_server, state, lang="zh")
     page.click("[data-action=speed-max]")
     page.click("[data-action=toggle]")
-    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'")
-    page.wait_for_timeout(300)
+    finished_and_drawn(page)
     marks = page.evaluate("document.getElementById('contour').data.filter((d) => d.mode === 'markers+text')"
                           ".map((d) => d.text[0])")
     assert len(marks) == 1 and marks[0].startswith("第 ") and "步后离开曲面" in marks[0]

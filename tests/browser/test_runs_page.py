@@ -239,8 +239,8 @@ def test_follow_and_unfollow_for_the_class_layer(page, browser, live_server):
         page.click("[data-action=step]")  # the followed run moves: the student sees it
         until(student, f"{STEP} === 1 && {DRAWN_TICK} === 1")
         assert student.evaluate("import('/static/js/controls.js').then((m) => m.unfollow())")
-        wait_status(student, "paused")
-        until(student, f"{DRAWN_TICK} === 0")
+        # unfollow shows no status of its own (the followed run's 'paused' stays): wait for its own run's draw
+        until(student, f"{STATUS} === 'paused' && {DRAWN_TICK} === 0")
         assert not student.is_disabled("[data-action=toggle]") and student.input_value("#seed") == "6"
         attached = wire.of_type("attached")
         assert [(a["run_id"], a["control"]) for a in attached] == [(other, False), (own, True)]

@@ -31,9 +31,9 @@ def test_training_draws_a_boundary_that_changes_and_curves_that_grow(page, live_
         """() => { const s = document.querySelector('#player [data-action=speed]');
         s.value = '6'; s.dispatchEvent(new Event('input')); }""")
     page.click("[data-action=toggle]")
-    page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 3", timeout=30000)
+    page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 3")
     middle, grown = heatmap(page), epochs_drawn(page)
-    page.wait_for_function(f"document.getElementById('loss-chart').data[0].x.length > {grown + 2}", timeout=30000)
+    page.wait_for_function(f"document.getElementById('loss-chart').data[0].x.length > {grown + 2}")
     after = heatmap(page)
     assert before != middle != after
     assert len(page.evaluate("document.getElementById('acc-chart').data")) == 2  # train and test accuracy
@@ -61,8 +61,7 @@ def test_a_comparison_draws_two_boundaries_and_changes_live(page, live_server):
 def test_digits_show_a_confusion_matrix_and_wrong_images(page, live_server):
     open_lab(page, live_server, {"dataset": "digits", "hidden": [16], "epochs": 1, "batch_size": 64})
     page.click("[data-action=toggle]")
-    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'",
-                           timeout=30000)
+    page.wait_for_function("document.querySelector('[data-status-line]').dataset.status === 'finished'")
     page.wait_for_function("document.getElementById('view-0').data?.[0]?.type === 'heatmap'"
                            " && document.querySelectorAll('#images-0 canvas').length > 0")
     counts = page.evaluate("document.getElementById('view-0').data[0].customdata")
@@ -109,7 +108,7 @@ def test_upload_a_csv_and_train_on_it(page, live_server, tmp_path):
     page.set_input_files("#csv-file", str(path))
     page.wait_for_function("document.getElementById('upload-info').textContent.includes('60 rows')")
     page.click("[data-action=start]")
-    page.wait_for_function("document.getElementById('view-0').layout?.xaxis.range[1] > 50", timeout=30000)
+    page.wait_for_function("document.getElementById('view-0').layout?.xaxis.range[1] > 50")
     bad = tmp_path / "bad.csv"
     bad.write_text("x1,x2,label\n1,2,a\n3,oops,b\n" + "1,1,a\n" * 10)
     page.set_input_files("#csv-file", str(bad))

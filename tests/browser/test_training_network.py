@@ -35,9 +35,9 @@ def test_the_view_draws_every_neuron_and_edge_and_changes_as_it_trains(page, liv
     page.evaluate("""() => { const s = document.querySelector('#player [data-action=speed]');
         s.value = '6'; s.dispatchEvent(new Event('input')); }""")  # 100 steps/s: frames are seen mid-run
     page.click("[data-action=toggle]")
-    page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 3", timeout=30000)
+    page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 3")
     middle = snapshot(page)
-    page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 12", timeout=30000)
+    page.wait_for_function("document.getElementById('loss-chart').data[0].x.length >= 12")
     after = snapshot(page)
     for key in ("maps", "widths"):
         assert before[key][2:] != middle[key][2:] != after[key][2:]  # hidden maps and edges move
