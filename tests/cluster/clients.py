@@ -7,7 +7,7 @@ import urllib.request
 from typing import Any
 
 
-async def receive(ws: Any, predicate: Any, timeout: float = 30.0) -> dict[str, Any]:
+async def receive(ws: Any, predicate: Any, timeout: float = 60.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         message = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
@@ -33,7 +33,7 @@ def http(method: str, url: str, body: Any = None, token: str | None = None) -> t
     request = urllib.request.Request(url, data=data, method=method, headers={
         "Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})})
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             raw = response.read()
             return response.status, json.loads(raw) if raw else None
     except urllib.error.HTTPError as exc:

@@ -118,13 +118,13 @@ def test_killing_a_process_leaves_the_class_and_tells_its_students_pages(two_pro
                 await receive(teacher, lambda m: m["type"] == "roster" and m["students"][0]["run_id"] == own["run_id"])
                 second.kill()
             # the page reconnects, to the process that is left
-            await receive(teacher, lambda m: m["type"] == "roster" and not m["students"][0]["connected"], timeout=20)
+            await receive(teacher, lambda m: m["type"] == "roster" and not m["students"][0]["connected"], timeout=60)
             async with websockets.connect(first.ws) as page:
                 assert (await join(page, code, joined["student_token"]))["role"] == "student"
                 assert (await receive(page, kind("present")))["run_id"] == run["run_id"]
                 await receive(page, frame_of(run["run_id"]))
                 await send(page, type="attach", run_id=own["run_id"], token=own["token"])
-                refused = await receive(page, kind("error"), timeout=20)
+                refused = await receive(page, kind("error"))
                 assert refused["field"] == "run_id" and "went away" in refused["message"]
             await receive(teacher, frame_of(run["run_id"]))  # the teacher's run never stopped
 
@@ -144,7 +144,7 @@ def test_a_class_resumes_after_redis_restarts(two_processes, redis_server):
             redis_server.start()  # append-only: what the class wrote is still there
             stored = redis.Redis(port=redis_server.port).hgetall(f"gradlab:class:{code}")
             assert {b"meta", f"s:{joined['student_id']}".encode()} <= set(stored)
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while True:  # both processes find Redis again by themselves (back-off up to 5 s)
                 await send(teacher, type="freeze", on=True)
                 try:

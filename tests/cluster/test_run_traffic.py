@@ -39,7 +39,7 @@ def shown(messages: list[bytes]) -> list[Any]:
 
 
 async def until(predicate: Any, what: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while not predicate():
         assert time.monotonic() < deadline, f"never: {what}"
         await asyncio.sleep(0.01)

@@ -63,7 +63,7 @@ def test_when_the_owner_dies_its_watchers_elsewhere_are_told(two_processes):
             await watcher.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))
             await receive(watcher, kind("frame"))
             first.kill()
-            return await receive(watcher, status("stopped"), timeout=20)
+            return await receive(watcher, status("stopped"))
 
     stopped = run_async(scenario)
     assert "went away" in stopped["message"]
@@ -88,7 +88,7 @@ def test_runs_survive_a_redis_restart(two_processes, redis_server):
             await owner.send(json.dumps({"type": "step", "n": 1}))  # the owner's own socket never noticed
             await receive(owner, status("paused"))
             redis_server.start()
-            deadline = time.monotonic() + 20
+            deadline = time.monotonic() + 60
             while True:  # the processes reconnect; the directory is there (or written again)
                 async with websockets.connect(second.ws) as watcher:
                     await watcher.send(json.dumps({"type": "attach", "run_id": started["run_id"]}))

@@ -53,7 +53,7 @@ async def _until_paused(outbox: Outbox) -> dict[str, Any]:
     """The last frame before the next `paused` status."""
     frame: dict[str, Any] = {}
     while True:
-        message = json.loads(await asyncio.wait_for(outbox.get(), 20))
+        message = json.loads(await asyncio.wait_for(outbox.get(), 60))
         if message["type"] == "frame":
             frame = message
         elif message.get("status") == "paused":

@@ -44,7 +44,7 @@ class OneLab:
 async def _messages(outbox: Outbox, until_status: str, limit: int = 50) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
     for _ in range(limit):
-        seen.append(json.loads(await asyncio.wait_for(outbox.get(), 10)))
+        seen.append(json.loads(await asyncio.wait_for(outbox.get(), 60)))
         if seen[-1].get("status") == until_status:
             return seen
     raise AssertionError(seen)
@@ -121,7 +121,7 @@ def test_a_paced_run_behind_a_head_whose_frames_were_dropped_still_sees_frames()
             assert run.timeline is ahead.timeline and run.timeline.head >= 300
             frames = []
             while len(frames) < 6:
-                message = json.loads(await asyncio.wait_for(late.get(), 10))
+                message = json.loads(await asyncio.wait_for(late.get(), 60))
                 if message["type"] == "frame":
                     frames.append(message)
             return frames

@@ -97,7 +97,7 @@ def test_the_grace_ends_a_run_nobody_came_back_to():
         with client.websocket_connect(WS) as ws:
             started = start(ws)
         hub = client.app_state["hub"]
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 60
         while hub.runs and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not hub.runs

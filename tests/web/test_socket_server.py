@@ -11,7 +11,7 @@ import websockets
 from tests.web.wsutil import TINY
 
 
-async def _receive(ws, predicate, timeout=20.0):
+async def _receive(ws, predicate, timeout=60.0):
     deadline = time.monotonic() + timeout
     while True:
         message = json.loads(await asyncio.wait_for(ws.recv(), deadline - time.monotonic()))
