@@ -24,6 +24,18 @@ def chromium_path() -> str:
     return path
 
 
+BROWSER_TEST_TIMEOUT_S = 600
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """pytest-timeout's 300 s is a hang guard; on a loaded 2-core machine a long browser test (a class of
+    five pages) outlasted it, and its interruption inside a Playwright call broke the shared browser for
+    every later test. A browser test without a timeout of its own gets 600 s."""
+    for item in items:
+        if item.nodeid.startswith("tests/browser/") and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(BROWSER_TEST_TIMEOUT_S))
+
+
 @pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
