@@ -1,11 +1,12 @@
 """How a lab declares its config: each field's type, default, bounds, choices, cap and help, once.
 
 A lab's config is a dataclass whose fields are ``Annotated`` with annotated-types constraints
-(``Ge``, ``Gt``, ``Le``, ``Lt``, ``MinLen``, ``MaxLen``), ``Literal`` choices, and two markers of
-our own: ``Cap`` names the ``Settings`` attribute that limits a size on this server, ``Help`` says
-what the field means. The web layer derives from these declarations the validation of the socket
-and of HTTP, the OpenAPI schema, the page's form and the page's URL state; a lab imports no web
-library, and nothing else retypes a default, a bound or a choice list.
+(``Ge``, ``Gt``, ``Le``, ``Lt``, ``MinLen``, ``MaxLen``), ``Literal`` choices, and markers of our
+own: ``Cap`` names the ``Settings`` attribute that limits a size on this server, ``Help`` says what
+the field means, ``Distinct`` makes a list's items unique. The web layer derives from these
+declarations the validation of the socket and of HTTP, the OpenAPI schema, the page's form and the
+page's URL state; a lab imports no web library, and nothing else retypes a default, a bound or a
+choice list.
 """
 
 import math
@@ -17,7 +18,8 @@ from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 
 from app.labs.errors import FieldError
 
-__all__ = ["MAX_LR", "Cap", "Ge", "Gt", "Help", "Le", "LearningRate", "Lt", "MaxLen", "MinLen", "Seed", "within"]
+__all__ = ["MAX_LR", "Cap", "Distinct", "Ge", "Gt", "Help", "Le", "LearningRate", "Lt", "MaxLen", "MinLen", "Seed",
+           "within"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,11 @@ class Cap:
     """This number (or, on a list, its length) may not exceed ``Settings.<setting>`` on this server."""
 
     setting: str
+
+
+@dataclass(frozen=True)
+class Distinct:
+    """Each item of this list at most once (the lab refuses a repeat; the schema says ``uniqueItems``)."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from app.labs.errors import FieldError
 from app.web.error_codes import error_code
@@ -139,4 +140,16 @@ def install(app: FastAPI) -> None:
                       "it is nested too deeply" if isinstance(cause, RecursionError) else str(cause)[:200])
             return unprocessable([{"loc": ["body"], "msg": f"the body is not readable JSON: {reason}",
                                    "type": "json_invalid", "code": "bad_json", "params": {}}])
+        if exc.status_code == 405:
+            headers = exc.headers or {}
+            exc.headers = {**headers, "Allow": allowed_methods(request, headers.get("Allow", ""))}
         return await http_exception_handler(request, exc)
+
+
+def allowed_methods(request: Request, fallback: str) -> str:
+    """Every method the OpenAPI gives the path: Starlette names only those of the first route matching it
+    (``OPTIONS /api/classes/{code}`` said ``Allow: GET`` where GET and DELETE are two routes). A path
+    the OpenAPI does not describe (a page, an asset) keeps Starlette's ``fallback``."""
+    methods = {method.upper() for template, item in request.app.openapi()["paths"].items()
+               if compile_path(template)[0].match(request.url.path) for method in item}
+    return ", ".join(sorted(methods)) if methods else fallback

@@ -13,13 +13,25 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, Union
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, create_model
 from pydantic.fields import FieldInfo
 
-from app.labs.fields import Cap, Help
+from app.labs.fields import Cap, Distinct, Help
 from app.settings import Settings
 
 CAP_KEY = "x-cap"  # the JSON schema keyword naming a field's Settings cap (kept beside its maximum)
+
+
+def _whole(value: Any) -> Any:
+    """``3.0`` as 3: JSON Schema's ``integer`` is any number without a fraction, however it is written."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# JSON has numbers, booleans and strings; Python's ``bool`` is an ``int`` and Pydantic's lax mode reads
+# ``"3"`` as 3 and 0 as false, so each kind is held to itself (``{"b": false}`` was a number in 16 operations).
+Integer = Annotated[int, Strict(), BeforeValidator(_whole)]  # a whole JSON number: not true, false or "3"
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]  # a finite JSON number (an integer will do)
+Boolean = Annotated[bool, Strict()]  # true or false: not 0, 1 or "yes"
 
 
 class SpecModel(BaseModel):
@@ -103,15 +115,22 @@ def convert(annotation: Any) -> Any:
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin is Annotated:
         base, *meta = args
-        return Annotated[(convert(base), *[_field(m) for m in meta])]
+        marks = [_field(m) for m in meta]
+        if base is int:  # bounds before the whole-number reading: behind a validator they leave the schema
+            return Annotated[(int, *marks, *typing.get_args(Integer)[1:])]
+        return Annotated[(convert(base), *marks)]
     if dataclasses.is_dataclass(annotation) and isinstance(annotation, type):
         return model_of(annotation)
     if origin in (Union, types.UnionType):
         return Union[tuple(convert(a) for a in args)]  # noqa: UP007  (built from a tuple)
     if origin in (list, tuple) and args:
         return origin[tuple(convert(a) for a in args)] if origin is tuple else list[convert(args[0])]  # type: ignore[misc]
-    if annotation in (int, float):
-        return Annotated[annotation, Strict()]  # a number, not true/false or "3" (JSON has numbers)
+    if annotation is int:
+        return Integer
+    if annotation is float:
+        return Annotated[float, Strict()]  # NaN and Infinity: SpecModel's config refuses them
+    if annotation is bool:
+        return Boolean
     return annotation
 
 
@@ -126,6 +145,8 @@ def _field(marker: Any) -> Any:
         return Field(json_schema_extra={CAP_KEY: marker.setting})
     if isinstance(marker, Help):
         return Field(description=marker.text)
+    if isinstance(marker, Distinct):
+        return Field(json_schema_extra={"uniqueItems": True})
     return marker  # annotated-types constraints: Pydantic reads them as they are
 
 

@@ -1,23 +1,18 @@
-"""The number types of hand-written request models, declared once.
-
-JSON has numbers, booleans and strings; Python's ``bool`` is an ``int`` and Pydantic's lax mode reads
-``"3"`` as 3, so a plain ``int`` or ``float`` field took ``{"b": false}`` as 0 (16 operations did).
-Models derived from a lab's config get the same rule from ``app.web.spec.convert``; a model written by
-hand in a route uses these. ``cap`` puts a ``Settings`` cap into the schema (a ``maximum`` in the
-OpenAPI, resolved against this server's settings) and ``caps_of`` reads a model's caps back for
-``check_caps``, so a cap is written once, on its field.
+"""The number and boolean types of hand-written request models (declared in ``app.web.spec``, whose
+``convert`` gives models derived from a lab's config the same rule). ``cap`` puts a ``Settings`` cap
+into the schema (a ``maximum`` in the OpenAPI, resolved against this server's settings) and
+``caps_of`` reads a model's caps back for ``check_caps``, so a cap is written once, on its field.
 """
 
 import types
 import typing
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, Field, Strict
+from pydantic import BaseModel
 
-from app.web.spec import CAP_KEY
+from app.web.spec import CAP_KEY, Boolean, Integer, Number
 
-Integer = Annotated[int, Strict()]  # a whole JSON number: not true, false or "3"
-Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]  # a finite JSON number (an integer will do)
+__all__ = ["Boolean", "Integer", "Number", "cap", "caps_of"]
 
 
 def cap(setting: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from app.labs.errors import FieldError
-from app.labs.fields import Cap, Ge, Help, LearningRate, MaxLen, MinLen, Seed, within
+from app.labs.fields import Cap, Distinct, Ge, Help, LearningRate, MaxLen, MinLen, Seed, within
 
 Variant = Literal["batch", "stochastic", "minibatch"]  # the choices; size_of is keyed by them
 VARIANTS: tuple[Variant, ...] = typing.get_args(Variant)
@@ -67,7 +67,7 @@ def _check_variant(variant: Any, where: str) -> None:
 class DescentConfig(DescentData):
     """A live race; ``{}`` races batch, stochastic and mini-batch descent on the notes' data."""
 
-    variants: Annotated[tuple[Variant, ...], MinLen(1), MaxLen(len(VARIANTS)),
+    variants: Annotated[tuple[Variant, ...], MinLen(1), MaxLen(len(VARIANTS)), Distinct(),
                         Help("raced side by side, same start and data, each at most once")] = VARIANTS
 
     def __post_init__(self) -> None:

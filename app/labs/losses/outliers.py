@@ -21,7 +21,7 @@ from app.labs.common.optimizers import make_optimizer
 from app.labs.common.params import only_lr, set_lr
 from app.labs.common.series import Series
 from app.labs.errors import FieldError
-from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, MaxLen, MinLen, Seed, within
+from app.labs.fields import Cap, Distinct, Ge, Gt, Help, Le, LearningRate, MaxLen, MinLen, Seed, within
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class OutlierConfig:
     optimizer: Annotated[FitOptimizer, Help("a torch.optim class, one instance per fit")] = "sgd"
     steps: Annotated[int, Ge(1), Cap("max_steps"), Help("the run finishes after this many steps")] = 3000
     seed: Annotated[Seed, Help("the points, their noise and which are outliers")] = 0
-    losses: Annotated[tuple[FitLoss, ...], MinLen(1), MaxLen(len(FIT_LOSSES)),
+    losses: Annotated[tuple[FitLoss, ...], MinLen(1), MaxLen(len(FIT_LOSSES)), Distinct(),
                       Help("the losses fitted side by side, each at most once")] = ("l1", "mse", "smooth_l1")
     beta: Annotated[float, Ge(0), Help("SmoothL1Loss's beta")] = 1.0
     delta: Annotated[float, Gt(0), Help("HuberLoss's delta")] = 1.0

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from app.labs.common.datasets import BuiltIn
 from app.labs.errors import FieldError
-from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, Lt, MaxLen, MinLen, Seed
+from app.labs.fields import Cap, Distinct, Ge, Gt, Help, Le, LearningRate, Lt, MaxLen, MinLen, Seed
 from app.labs.training.features import FEATURES, RAW, Feature, check_features
 from app.labs.training.model import ACTIVATIONS, INITS, OPTIMIZERS, Activation, Init, Optimizer
 
@@ -53,7 +53,7 @@ class TrainingConfig:
     residual: Annotated[bool, Help("x + block(x) for hidden blocks that keep the width")] = False
     clip_norm: Annotated[float, Ge(0), Le(1e6), Help("clip_grad_norm_ max norm; 0 = off")] = 0.0
     seed: Annotated[Seed, Help("initial weights, batch order and dropout masks")] = 0
-    features: Annotated[tuple[Feature, ...], MinLen(1), MaxLen(len(FEATURES)),
+    features: Annotated[tuple[Feature, ...], MinLen(1), MaxLen(len(FEATURES)), Distinct(),
                         Help("what a 2D set's model sees, each at most once")] = RAW
     network_view: Annotated[bool, Help("2D sets: the network, each neuron a map of the plane, in every frame")] = True
     # the twin run's changes: any of COMPARABLE (the web layer derives its model from this class)

@@ -17,7 +17,7 @@ from app.settings import Settings
 from app.web.deps import SettingsDep
 from app.web.limits import estimate_of, refuse_over_budget
 from app.web.live import LiveLab, check_caps
-from app.web.spec import SpecModel, model_of, takes
+from app.web.spec import Boolean, SpecModel, model_of, takes
 
 router = APIRouter(prefix="/api/landscape", tags=["landscape"])
 
@@ -31,7 +31,7 @@ SurfaceRequest = create_model(
     "LandscapeSurfaceRequest",
     __base__=model_of(lab.LandscapeConfig, name="LandscapeNetwork", only=NETWORK_FIELDS),
     __doc__="Train a network, then the loss over the plane around its weights; {} is a 16-16 MLP on moons.",
-    return_parameters=(bool, Field(False, description="also return θ, d1, d2 and the training set")),
+    return_parameters=(Boolean, Field(False, description="also return θ, d1, d2 and the training set")),
 )
 
 

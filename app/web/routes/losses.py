@@ -1,9 +1,9 @@
 """Loss-functions lab on the wire: evaluate a loss, the curves and examples, information, the outlier run."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from app.labs import losses as lab
 from app.labs.errors import FieldError
@@ -17,12 +17,15 @@ from app.web.deps import SettingsDep
 from app.web.limits import estimate_of
 from app.web.live import LiveLab, check_caps
 from app.web.spec import SpecModel, model_of, takes
-from app.web.wire import Integer, Number
+from app.web.wire import Number
 
 router = APIRouter(prefix="/api/losses", tags=["losses"])
 
 Finite = Number
 Numbers = list[Finite] | list[list[Finite]]
+# A class index as written: torch reads [1.0, 2.0] as a float target (probabilities), not as labels, so
+# here 1.0 is not the integer 1 (JSON Schema cannot tell them apart; the 422 names target).
+Label = Annotated[int, Strict()]
 
 # The live fit's models and the one-shot panels' requests are derived from the lab's declarations.
 OutlierRunConfig = model_of(lab.OutlierConfig, name="OutlierRunConfig")
@@ -51,7 +54,7 @@ class Options(_Strict):
 class EvaluateRequest(_Strict):
     loss: LossName
     input: Numbers = Field(description="predictions, logits, log-probabilities or probabilities")
-    target: list[Integer] | Numbers = Field(description="same shape as input, or one class label per row")
+    target: list[Label] | Numbers = Field(description="same shape as input, or one class label per row")
     options: Options = Field(default_factory=lambda: Options())
 
     model_config = ConfigDict(

@@ -1,8 +1,8 @@
 """Each live lab's spec, served to its page: the one place the form reads defaults, choices and limits."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Path
 from pydantic import BaseModel, Field
 
 from app.web.deps import LabsDep, SettingsDep
@@ -23,8 +23,17 @@ class LabSpec(BaseModel):
                                   description="the page's one-shot panels: each request's schema and defaults")
 
 
+def _live_lab_names(schema: dict[str, Any]) -> None:
+    """The OpenAPI's choices for ``{lab}``, read when the schema is built: the registry that lists the
+    labs imports this module, so this module cannot import it first."""
+    from app.web.registry import LIVE_LABS
+
+    schema["enum"] = sorted(LIVE_LABS)
+
+
 @router.get("/{lab}/spec", response_model=LabSpec, summary="A live lab's config: schema, limits and defaults")
-def spec(lab: str, labs: LabsDep, settings: SettingsDep) -> dict[str, Any]:
+def spec(lab: Annotated[str, Path(json_schema_extra=_live_lab_names)], labs: LabsDep,
+         settings: SettingsDep) -> dict[str, Any]:
     """What a page builds its form from and checks its URL state against."""
     live = labs.get(lab)
     if live is None:
