@@ -1,7 +1,6 @@
-// The panels beside the surface: each racer's optimiser state, the swarm's counts and basins, and the EWA.
+// The panels beside the surface: each racer's optimiser state, the swarm's counts and basins.
 import { t } from "../i18n.js";
-import { LineChart, PALETTE, baseLayout, formatValue, plot } from "../charts.js";
-import { renderTexText } from "./tex_mathml.js";
+import { PALETTE, baseLayout, formatValue, plot } from "../charts.js";
 
 // optimizer.state keys in the order the notes introduce them: velocity, then squared averages, then Adam's
 const QUANTITIES = ["point", "grad", "momentum_buffer", "sum", "square_avg", "grad_avg", "exp_avg", "exp_avg_sq",
@@ -104,27 +103,4 @@ export function renderBasins(el, starts, cloud, domain) {
     yaxis: { range: domain[1], title: { text: "y" }, scaleanchor: "x", constrain: "domain" },
     margin: { l: 50, r: 15, t: 15, b: 40 }, uirevision: "keep",
   }), { displaylogo: false, responsive: true });
-}
-
-export class EwaPanel {
-  constructor(chartEl, windowEl) {
-    this.chart = new LineChart(chartEl, { height: 320 });
-    this.windowEl = windowEl;
-    renderTexText(chartEl.closest("section") ?? document); // the hint's S_{t−1} and β^t as formulas
-  }
-
-  render(data, bias) {
-    const window = formatValue(data.window);
-    this.windowEl.textContent = t("optimizers.window", { window });
-    const series = [
-      { name: t("optimizers.series"), x: data.t, y: data.series, color: "#b8bfcc", mode: "markers" },
-      { name: t("optimizers.average"), x: data.t, y: data.average, color: PALETTE[0] },
-      { name: t("optimizers.adam_exp_avg"), x: data.t, y: data.adam_exp_avg, color: "#1d2433", dash: "dot", width: 1.5 },
-      { name: t("optimizers.momentum_buffer"), x: data.t, y: data.momentum_buffer, color: PALETTE[2], dash: "dash", width: 1.5 },
-    ];
-    if (bias) series.splice(2, 0, { name: t("optimizers.corrected"), x: data.t, y: data.corrected, color: PALETTE[1] });
-    this.chart.update(series, {
-      title: t("optimizers.ewa_chart", { beta: data.beta, window }), xTitle: t("optimizers.day"), yTitle: "Y",
-    });
-  }
 }

@@ -1,5 +1,6 @@
-// The Optimiser page's view, checked like its config: the scene must be one of the lab's, the EWA's β
-// within the bounds the lab declares for it (served in the spec's tools), the bias a boolean.
+// The Optimiser page's state beyond its config's schema: the view checked like the config (the scene one of
+// the lab's, the EWA's β within the bounds the lab declares for it in the spec's tools, the bias a boolean),
+// an older hash read, and what follows from the config (a custom surface, the start in force).
 import { clampNumber } from "../state.js";
 
 export function conformView(view, spec, scenes) {
@@ -19,4 +20,14 @@ export function oldFlatHash() {
   } catch {
     return null;
   }
+}
+
+// A custom surface: the config carries a formula rather than a named surface.
+export function isCustom(config) {
+  return config.expression !== null && config.expression !== undefined;
+}
+
+// The start in force: the form's, else the surface's classic one, else where the paths began.
+export function currentStart({ state, info, frame }) {
+  return state.config.start ?? info?.start ?? frame?.racers?.[0]?.points?.[0] ?? null;
 }
