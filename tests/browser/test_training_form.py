@@ -109,7 +109,10 @@ def test_every_control_restarts_cleanly_and_survives_a_reload(page, live_server)
     # the view: each tab, the degree, the scenes' questions; none of it goes to the server
     page.click("#view-tabs [data-tab=polynomial]")
     page.wait_for_function("document.getElementById('poly-errors').data?.length === 5")
-    assert page.get_attribute("#poly-degree", "max") == "20"
+    degrees = page.evaluate("fetch('/openapi.json').then(r => r.json())")["components"]["schemas"][
+        "PolynomialRequest"]["properties"]["max_degree"]  # degrees 1..max_degree
+    assert (page.get_attribute("#poly-degree", "min"), page.get_attribute("#poly-degree", "max")) == \
+        (str(int(degrees["minimum"])), str(int(degrees["default"])))
     page.fill("#poly-degree", "7")
     page.dispatch_event("#poly-degree", "input")
     set_number(page, "#poly-small", 2)  # the minimum: refit

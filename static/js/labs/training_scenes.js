@@ -67,8 +67,10 @@ export class PolynomialScene {
   async open() {
     this.spec = await question(this.state, "poly", "PolynomialRequest");
     const view = this.state.view;
-    view.degree = Math.min(Math.max(1, Math.round(Number(view.degree)) || 1), view.poly.max_degree);
-    $("poly-degree").max = view.poly.max_degree; // the degrees the scene computes
+    // the degrees the scene computes, 1..max_degree: the least is the least max_degree the request takes
+    const least = this.spec.schema.properties.max_degree.minimum;
+    view.degree = Math.min(Math.max(least, Math.round(Number(view.degree)) || least), view.poly.max_degree);
+    Object.assign($("poly-degree"), { min: least, max: view.poly.max_degree });
   }
 
   bind(onChange) {
