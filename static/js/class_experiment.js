@@ -1,19 +1,43 @@
 // The class experiment's picture: one point per student's run, a setting against a result, anonymous.
 import { t } from "./i18n.js";
 import { PALETTE } from "./charts.js";
+import { loadSpec, resolve } from "./state.js";
 
-// Settings worth trying per lab, offered in the field box (any config path may be typed).
-export const FIELDS = {
-  training: ["lr", "batch_size", "dropout", "weight_decay", "init", "optimizer", "activation", "epochs", "seed"],
-  initialization: ["lr", "depth", "width", "activation", "batch_size", "seed"],
-  descent: ["lr", "batch_size", "epochs", "samples"],
-  optimizers: ["steps", "surface", "optimizers[0].lr", "optimizers[0].name"],
-  backprop: ["lr", "activation", "steps"],
-  losses: ["lr", "optimizer", "outliers", "steps"],
-};
+// The settings a class experiment may plot for a lab, as config paths: every field of the lab's spec with one
+// value (a number, a flag or a choice; a free text or a list of numbers is no point on an axis), the first
+// item's of a list of settings objects ("optimizers[0].lr"), the hyperparameters a run may change live first.
+// Any other path may still be typed.
+export function fieldPaths(spec) {
+  const root = spec.schema;
+  const single = (node) => fieldNode(node, root);
+  const plotted = (node) => ["number", "integer", "boolean"].includes(node?.type) || Boolean(node?.enum);
+  const paths = [];
+  for (const [name, raw] of Object.entries(root.properties ?? {})) {
+    const node = single(raw);
+    if (plotted(node)) paths.push(name);
+    const item = node?.type === "array" ? single(node.items) : null;
+    for (const [key, sub] of Object.entries(item?.properties ?? {})) if (plotted(single(sub))) paths.push(`${name}[0].${key}`);
+  }
+  const live = spec.live ?? [];
+  return [...paths.filter((p) => live.includes(p)), ...paths.filter((p) => !live.includes(p))];
+}
 
-export function fillFields(datalist, lab) {
-  datalist.replaceChildren(...(FIELDS[lab] ?? []).map((f) => Object.assign(document.createElement("option"), { value: f })));
+// A field's schema without its $ref and, when nullable, without its null.
+function fieldNode(node, root) {
+  const found = resolve(node, root);
+  const branch = found?.anyOf?.find((b) => b.type !== "null");
+  return branch ? resolve(branch, root) : found;
+}
+
+const specs = new Map(); // lab -> its spec, asked once
+let asked = 0; // a quick change of lab asks twice: only the latest answer fills the box
+
+export async function fillFields(datalist, lab) {
+  const ticket = ++asked;
+  if (!specs.has(lab)) specs.set(lab, loadSpec(lab).catch(() => null)); // no spec: only typed paths
+  const spec = await specs.get(lab);
+  if (ticket !== asked) return;
+  datalist.replaceChildren(...(spec ? fieldPaths(spec) : []).map((f) => Object.assign(document.createElement("option"), { value: f })));
 }
 
 export function drawExperiment(root, experiment) {
