@@ -27,14 +27,13 @@ from app.classes.broker_writes import Writes
 from app.classes.codes import new_code, new_token, normalise
 from app.classes.records import apply_news, from_fields, key, make_counted, meta, student_fields
 from app.classes.store import (
-    ClassFull,
     ClassRecord,
     Role,
     Student,
     TooManyClasses,
     UnknownClass,
+    enrol,
     pick_role,
-    student_for,
 )
 
 
@@ -101,10 +100,7 @@ class BrokerClassStore:
         record = self.get(code)
         if record is None:
             raise UnknownClass(code)
-        if len(record.students) >= self.max_students:
-            raise ClassFull(f"class {record.code} is full: {self.max_students} students")
-        student = student_for(record, name)
-        record.students[student.student_id] = student
+        student = enrol(record, name, self.max_students)
         self.save_student(record.code, student)
         self.publish(record.code, {"kind": "student", "student": student_fields(student)})
         return student

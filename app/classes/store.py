@@ -91,11 +91,16 @@ class ClassStore(Protocol):
     async def close(self) -> None: ...
 
 
-def student_for(record: ClassRecord, name: str | None) -> Student:
-    """A new student of ``record``: the name given, cleaned, or a friendly alias no one has."""
+def enrol(record: ClassRecord, name: str | None, max_students: int) -> Student:
+    """A new student added to ``record``: the name given, cleaned, or a friendly alias no one has;
+    ClassFull at ``max_students``. Each store then keeps it in its own way."""
+    if len(record.students) >= max_students:
+        raise ClassFull(f"class {record.code} is full: {max_students} students")
     alias = friendly_alias({s.alias for s in record.students.values()})
     shown = clean_name(name or "")[:MAX_NAME] or alias
-    return Student(new_id(), new_token(), shown, alias)
+    student = Student(new_id(), new_token(), shown, alias)
+    record.students[student.student_id] = student
+    return student
 
 
 def pick_role(record: ClassRecord, token: str | None) -> tuple[Role, Student | None] | None:
@@ -151,11 +156,7 @@ class MemoryClassStore:
         record = self.get(code)
         if record is None:
             raise UnknownClass(code)
-        if len(record.students) >= self.max_students:
-            raise ClassFull(f"class {record.code} is full: {self.max_students} students")
-        student = student_for(record, name)
-        record.students[student.student_id] = student
-        return student
+        return enrol(record, name, self.max_students)
 
     def role(self, code: str, token: str | None) -> tuple[Role, Student | None] | None:
         """Who holds ``token`` in the class: its teacher, one of its students, or nobody (None)."""

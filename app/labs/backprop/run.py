@@ -12,14 +12,17 @@ from typing import Any
 import torch
 
 from app.labs.backprop.config import BackpropConfig
-from app.labs.backprop.network import TorchNet, check_lr, network
+from app.labs.backprop.network import Network, TorchNet, check_lr, network
 from app.labs.common.copying import copy_sharing
 from app.labs.common.params import only_lr, set_lr
 from app.labs.common.series import Series
+from app.labs.common.steps import FixedSteps
 
 
-class BackpropRun:
+class BackpropRun(FixedSteps):
     """A LiveRun: SGD on the 2-2-2 network, outputs drifting toward the targets."""
+
+    config: Network
 
     def __init__(self, config: BackpropConfig) -> None:
         self.config = network(config)
@@ -36,18 +39,6 @@ class BackpropRun:
     def __deepcopy__(self, memo: dict[int, Any]) -> "BackpropRun":
         """A branch of this run: its own network and optimiser; the example shared."""
         return copy_sharing(self, memo, (self.x, self.t), [self.net])
-
-    @property
-    def steps_done(self) -> int:
-        return self._steps
-
-    @property
-    def total_steps(self) -> int:
-        return self.config.steps
-
-    @property
-    def finished(self) -> bool:
-        return self._steps >= self.config.steps
 
     def step(self) -> float:
         self.optimizer.zero_grad()

@@ -20,6 +20,7 @@ from app.labs.common.copying import copy_sharing
 from app.labs.common.optimizers import make_optimizer
 from app.labs.common.params import only_lr, set_lr
 from app.labs.common.series import Series
+from app.labs.common.steps import FixedSteps
 from app.labs.errors import FieldError
 from app.labs.fields import Cap, Distinct, Ge, Gt, Help, Le, LearningRate, MaxLen, MinLen, Seed, within
 
@@ -124,8 +125,10 @@ class _Fit:
         self.diverged = False
 
 
-class OutlierRun:
+class OutlierRun(FixedSteps):
     """A LiveRun: the outlier fit for every loss in the config, stepped together."""
+
+    config: OutlierConfig
 
     def __init__(self, config: OutlierConfig) -> None:
         self.config = validate(config)
@@ -137,18 +140,6 @@ class OutlierRun:
     def __deepcopy__(self, memo: dict[int, Any]) -> "OutlierRun":
         """A branch of this run: its own fits; the points shared."""
         return copy_sharing(self, memo, (self.x, self.y, self.mask), [f.model for f in self.fits])
-
-    @property
-    def steps_done(self) -> int:
-        return self._steps
-
-    @property
-    def total_steps(self) -> int:
-        return self.config.steps
-
-    @property
-    def finished(self) -> bool:
-        return self._steps >= self.config.steps
 
     def step(self) -> float:
         """One optimiser step per fit; the mean loss of the fits still finite (NaN if none)."""
