@@ -24,8 +24,9 @@ export function span(axis, values) {
   return [lo - pad, hi + pad];
 }
 
-// The static scene (contour, target, start) is kept; paths are redrawn with every frame.
-export class ContourPaths {
+// A chart of the run's scene, which stays (drawn at once, with no variant yet), under the variants, redrawn
+// with every frame by `update(variants)`.
+class OverScene {
   constructor(el) {
     this.el = el;
     this.scene = null;
@@ -35,7 +36,10 @@ export class ContourPaths {
     this.scene = scene;
     this.update([]);
   }
+}
 
+// The scene's contour, target and start, under each variant's (w, b) path.
+export class ContourPaths extends OverScene {
   update(variants) {
     if (!this.scene) return;
     const { contour, least_squares: ls, start } = this.scene;
@@ -74,17 +78,8 @@ export class ContourPaths {
   }
 }
 
-export class FitChart {
-  constructor(el) {
-    this.el = el;
-    this.scene = null;
-  }
-
-  setScene(scene) {
-    this.scene = scene;
-    this.update([]);
-  }
-
+// The scene's data and least-squares line, under each variant's fitted line.
+export class FitChart extends OverScene {
   update(variants) {
     if (!this.scene) return;
     const { data, least_squares: ls, x_range: xr } = this.scene;
