@@ -244,6 +244,22 @@ def capped(lab: str, name: str, schema: dict[str, Any]) -> bool:
         f"{name}{suffix}" in caps for suffix in ("", "[]"))
 
 
+def start_with(api, lab: str, where: tuple[str, ...], value: Any) -> dict[str, Any]:
+    """The reply to a paused start of ``lab`` whose config holds only ``value`` at path ``where``; a run
+    it started is stopped."""
+    config: dict[str, Any] = {}
+    node = config
+    for part in where[:-1]:
+        node = node.setdefault(part, {})
+    node[where[-1]] = value
+    with api.websocket_connect(WS) as ws:
+        text = dumps({"type": "start", "lab": lab, "config": config, "paused": True})
+        reply = start_reply(exchange(ws, text), text)
+        if reply["type"] == "started":
+            stop(ws)
+    return reply
+
+
 @pytest.mark.parametrize(("lab", "where", "many"), SIZE_CASES,
                          ids=[f"{lab}.{'.'.join(w)}" for lab, w, _ in SIZE_CASES])
 def test_every_size_has_a_cap(api, lab, where, many):
@@ -252,20 +268,10 @@ def test_every_size_has_a_cap(api, lab, where, many):
     if len(where) == 1:  # nested fields are capped by the builder: only the refusal below can tell
         assert capped(lab, where[0], field), \
             f"{lab}: config.{where[0]} has no schema maximum and no entry in the LiveLab's caps"
-    config: dict[str, Any] = {}
-    node = config
-    for part in where[:-1]:
-        node = node.setdefault(part, {})
-    node[where[-1]] = [10**9] if many else 10**9
-    with api.websocket_connect(WS) as ws:
-        text = dumps({"type": "start", "lab": lab, "config": config, "paused": True})
-        seen = exchange(ws, text)
-        reply = start_reply(seen, text)
-        if reply["type"] == "started":
-            stop(ws)
-        name = "config." + ".".join(where)
-        assert reply["type"] == "error" and reply["field"].startswith(name), \
-            f"{name} = 10**9 was not refused by {lab}: {reply}"
+    reply = start_with(api, lab, where, [10**9] if many else 10**9)
+    name = "config." + ".".join(where)
+    assert reply["type"] == "error" and reply["field"].startswith(name), \
+        f"{name} = 10**9 was not refused by {lab}: {reply}"
 
 
 @pytest.mark.parametrize(("lab", "where"), LIST_CASES, ids=[f"{lab}.{'.'.join(w)}" for lab, w in LIST_CASES])
@@ -277,20 +283,10 @@ def test_every_list_has_a_length_limit(api, lab, where):
             f"{lab}: config.{where[0]} is a list with no maxItems and no '{where[0]}#' in the LiveLab's caps"
     item = minimal(field.get("items", {}), schema)
     many = [item] * max(30, 3000 // (len(dumps(item)) + 2))  # a long list within one small message
-    config: dict[str, Any] = {}
-    node = config
-    for part in where[:-1]:
-        node = node.setdefault(part, {})
-    node[where[-1]] = many
-    with api.websocket_connect(WS) as ws:
-        text = dumps({"type": "start", "lab": lab, "config": config, "paused": True})
-        seen = exchange(ws, text)
-        reply = start_reply(seen, text)
-        if reply["type"] == "started":
-            stop(ws)
-        name = "config." + ".".join(where)
-        assert reply["type"] == "error" and reply["field"].startswith(name), \
-            f"{len(many)} items in {name} were not refused by {lab}: {reply}"
+    reply = start_with(api, lab, where, many)
+    name = "config." + ".".join(where)
+    assert reply["type"] == "error" and reply["field"].startswith(name), \
+        f"{len(many)} items in {name} were not refused by {lab}: {reply}"
 
 
 # -- what the fuzzing found once, kept as exact cases ------------------------------------------------------
