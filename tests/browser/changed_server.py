@@ -2,17 +2,14 @@
 the tests that change a default and see every page follow share it."""
 
 import json
-import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from tests.conftest import _free_port
+from tests.server_process import serving
 
-ROOT = Path(__file__).resolve().parents[2]
 # appended to every script: serve the app the script has changed. Its one-shot questions wait for their
 # turn, as the live server's do (tests/conftest.py): a busy CI machine would refuse a page's several at once.
 SERVE = """
@@ -25,25 +22,9 @@ uvicorn.Server(server_config(Settings(port=int(sys.argv[1]), heavy_wait_s=30), l
 @contextmanager
 def changed_server(script: str, start_s: float = 120) -> Iterator[str]:
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-c", script + SERVE, str(port)], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + start_s
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the changed-default server did not start") from None
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    with serving([sys.executable, "-c", script + SERVE, str(port)], port, start_s=start_s,
+                 failure="the changed-default server did not start"):
+        yield f"http://127.0.0.1:{port}"
 
 
 def get(url: str) -> dict:

@@ -2,15 +2,11 @@
 
 import os
 import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.server_process import ROOT, serving
 
 
 def free_port() -> int:
@@ -25,29 +21,10 @@ def edge_server(bind: str = "127.0.0.1", **settings: object) -> Iterator[int]:
     port = free_port()
     env = {**os.environ, **{f"GRADLAB_{k.upper()}": str(v) for k, v in settings.items()}}
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "test-artifacts" / f"edge-server-{port}.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([sys.executable, "-m", "app", "--host", bind, "--port", str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 180  # importing torch on a busy machine
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"the server did not start; see {log.name}") from None
-                time.sleep(0.1)
+    with open(ROOT / "test-artifacts" / f"edge-server-{port}.log", "wb") as log, serving(
+            [sys.executable, "-m", "app", "--host", bind, "--port", str(port)], port, env=env, log=log,
+            start_s=180, failure=f"the server did not start; see {log.name}"):  # 180 s: torch on a busy machine
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 def connect(port: int, timeout: float = 10) -> socket.socket:
