@@ -173,3 +173,19 @@ def test_a_scene_and_an_old_or_hand_edited_hash(page, live_server):
     page.reload()
     page.wait_for_function("document.getElementById('contour').data?.length > 0")
     assert "SGD zig-zags" in page.inner_text("#scene-question") and hash_state(page) == state
+
+
+def test_a_field_edited_after_a_scene_reaches_the_run(page, live_server):
+    """A scene gives the page a config of its own: a field edited after it writes into that config, so
+    the hash and the next run carry the edit (the form wrote into the config before the scene, and the
+    steps typed after a scene were lost)."""
+    messages = open_page(page, live_server)
+    page.click("#scenes button[data-scene=ravine]")
+    page.wait_for_function("document.querySelector('#scenes [aria-pressed=true]')?.dataset.scene === 'ravine'")
+    scene_steps = hash_state(page)["config"]["steps"]
+    steps = scene_steps - 7
+    set_number(page, "#steps", steps)
+    assert hash_state(page)["config"]["steps"] == steps and hash_state(page)["config"]["surface"] == "ravine"
+    restart_cleanly(page, messages)
+    started = [m for m in messages if m["type"] == "started"][-1]
+    assert (started["config"]["steps"], started["config"]["surface"]) == (steps, "ravine")

@@ -77,7 +77,9 @@ function changed() {
 // A scene is a config of its own: the lab's defaults with the scene's fields.
 function applyScene(scene) {
   const { state } = page;
-  state.config = { ...structuredClone(page.spec.defaults), ...structuredClone(scene.config) };
+  // in place: the form's fields write into this object (bindForm holds it), not into a copy
+  for (const key of Object.keys(state.config)) delete state.config[key];
+  Object.assign(state.config, structuredClone(page.spec.defaults), structuredClone(scene.config));
   state.config.optimizers = state.config.optimizers.map(withoutNulls);
   state.view.scene = scene.name;
   if (scene.ewa) state.view.beta = scene.ewa.beta;

@@ -59,7 +59,7 @@ function readStart(page) {
 // Every control of the form into the page's state; `changed()` after an edit of the config.
 export function bindControls(page, changed) {
   const { spec } = page;
-  const config = () => page.state.config; // a scene replaces the config object
+  const config = () => page.state.config;
   const select = $("surface");
   const enumeration = fieldSchema(spec, "surface").enum;
   const label = (name) => (t(`optimizers.surface.${name}`) === `optimizers.surface.${name}`
