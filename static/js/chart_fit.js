@@ -90,7 +90,7 @@ export function fitLayout(el, traces, layout) {
   const fitted = { ...layout, margin: { l: 60, r: 15, t: 35, b: 40, ...layout.margin } };
   const measured = el.fitMeasures || {};
   for (const key of ["xaxis", "yaxis", ...Object.keys(fitted)]) {
-    if (/^[xy]axis\d*$/.test(key)) fitted[key] = { automargin: true, ...fitted[key] };
+    if (/^[xy]axis\d*$/.test(key)) fitted[key] = fitAxis(key, fitted[key]);
   }
   let grown = 0; // px added to the figure's height, so that the plot area keeps its own
   const width = el.clientWidth;
@@ -106,6 +106,16 @@ export function fitLayout(el, traces, layout) {
     fitted.legend = { ...layout.legend, x: 0, xanchor: "left", xref: "container", y: 0, yanchor: "bottom", yref: "container" };
   }
   if (layout.height) fitted.height = layout.height + grown;
+  return fitted;
+}
+
+// An axis whose tick labels push the margins (automargin); a y-axis title keeps `GAP` px from its tick labels:
+// without a standoff Plotly fits it into whatever margin the labels leave, so that the gradient norm's
+// "‖∂loss/∂W‖" sat 2 px from its "5×10⁻⁴" ticks; with one, automargin makes room for it too.
+function fitAxis(key, axis = {}) {
+  const fitted = { automargin: true, ...axis };
+  const title = typeof axis.title === "string" ? { text: axis.title } : axis.title;
+  if (key.startsWith("y") && title?.text) fitted.title = { standoff: GAP, ...title };
   return fitted;
 }
 

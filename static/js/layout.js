@@ -1,3 +1,5 @@
+import "./scroll_hints.js"; // boxes that scroll sideways shade the edge where more lies
+
 // Switching language keeps the view: the state in the URL hash travels with the link.
 for (const link of document.querySelectorAll(".lang-switch a")) {
   link.addEventListener("click", () => {

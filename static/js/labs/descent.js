@@ -38,13 +38,17 @@ function variantChecks() {
 }
 
 // The trade-offs table: a row per variant the spec lists, its cells from the strings.
+// Each cell carries its column's heading: on a phone a row is shown as a card of labelled lines (descent.css).
 function tradeoffs() {
+  const headings = [...document.querySelectorAll("table.tradeoffs thead th")].map((th) => th.textContent);
   const rows = spec.schema.properties.variants.items.enum.map((v) => {
     const row = document.createElement("tr");
     row.dataset.variant = v;
-    for (const key of [`descent.v.${v}`, ...["data", "stable", "speed", "minima"].map((c) => `descent.${v}.${c}`)]) {
+    const keys = [`descent.v.${v}`, ...["data", "stable", "speed", "minima"].map((c) => `descent.${v}.${c}`)];
+    keys.forEach((key, i) => {
       row.append(Object.assign(document.createElement("td"), { textContent: t(key) }));
-    }
+      row.lastChild.dataset.label = headings[i] ?? "";
+    });
     return row;
   });
   $("tradeoffs").replaceChildren(...rows);

@@ -79,8 +79,9 @@ export function drawContour(el, run, title, range, path) {
   }
   traces.push({ type: "scatter", mode: "markers", x: [0], y: [0], name: t("landscape.trained"),
     marker: { symbol: "star", size: 13, color: PALETTE[4], line: { color: "#000", width: 1 } } });
+  // above the centre, where the trained weights' star sits
   const waiting = !s ? [{ text: t(path ? "landscape.wait_path" : "landscape.wait_surface"), xref: "paper", yref: "paper",
-    x: 0.5, y: 0.5, showarrow: false, font: { size: 13, color: "#667" } }] : [];
+    x: 0.5, y: 0.75, showarrow: false, font: { size: 13, color: "#667" } }] : [];
   plot(el, traces, baseLayout({
     height: 370, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 60, r: 15, t: 55, b: 40 },
     xaxis: { title: { text: "α (d1)" }, zeroline: false, ...(s ? { range: [s.alphas[0], s.alphas.at(-1)] } : {}) },
@@ -102,11 +103,20 @@ export function drawSurface(el, run, title, range) {
         line: { color: PALETTE[1], width: 5 }, marker: { size: 3, color: PALETTE[1] }, name: t("landscape.path") });
     }
   }
+  if (!traces.length) { // before the surface: the contour's words, not an empty 2D grid under a "3D" title
+    plot(el, [], baseLayout({
+      height: 370, title: { text: title, font: { size: 14 } }, showlegend: false,
+      xaxis: { visible: false }, yaxis: { visible: false }, annotations: [{ text: t("landscape.wait_surface"),
+        xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: 13, color: "#667" } }],
+    }), CONFIG);
+    return;
+  }
   plot(el, traces, baseLayout({
-    height: 380, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 0, r: 0, t: 55, b: 0 },
+    height: 370, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 0, r: 0, t: 55, b: 0 },
     scene: { xaxis: { title: { text: "α" } }, yaxis: { title: { text: "β" } },
       zaxis: { title: { text: t("landscape.loss_log") }, ...(range ? { range, ...lossTicks(range) } : {}) },
-      camera: { eye: { x: 1.5, y: -1.5, z: 1.0 } } },
+      // a lower eye, looking a little below the centre: the cube fills its box, its lowest labels inside
+      camera: { eye: { x: 1.45, y: -1.45, z: 0.75 }, center: { x: 0, y: 0, z: -0.2 } } },
     uirevision: "keep",
   }), CONFIG);
 }
