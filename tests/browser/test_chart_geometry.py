@@ -49,6 +49,17 @@ OVERLAPS = "(() => { const charts = " + CHARTS + """;
         found.push([name, 'legend over x-axis title', axisTitle.textContent]);
       }
     }
+    // an axis title clear of its own tick labels (the first subplot's axes)
+    for (const [title, ticks] of [['.ytitle', '.subplot.xy .yaxislayer-above .ytick text'],
+                                  ['.xtitle', '.subplot.xy .xaxislayer-above .xtick text']]) {
+      const t = gd.querySelector(title);
+      if (!t) continue;
+      const r = box(t);
+      const near = { left: r.left - 3, right: r.right + 3, top: r.top - 3, bottom: r.bottom + 3, width: r.width };
+      for (const tick of gd.querySelectorAll(ticks)) {
+        if (meet(near, box(tick))) { found.push([name, 'axis title on its tick labels', t.textContent]); break; }
+      }
+    }
     const svg = box(gd.querySelector('.main-svg'));
     for (const text of gd.querySelectorAll('.cartesianlayer .xtick text, .cartesianlayer .ytick text, .gtitle')) {
       const r = box(text);

@@ -183,8 +183,9 @@ export class Gradients {
     const values = series.flatMap((x) => x.y).filter((v) => v > 0 && Number.isFinite(v));
     const top = values.length ? Math.log10(Math.max(...values)) + 0.3 : 1;
     const bottom = values.length ? Math.max(Math.log10(Math.min(...values)) - 0.3, top - 10) : -3;
-    const traces = series.map((x) => ({
-      type: "scatter", mode: "lines", name: x.name, x: x.x, y: x.y, showlegend: false,
+    const traces = series.map((x) => ({ // a first measurement alone is a dot: a line of one point draws nothing
+      type: "scatter", mode: x.x.length < 2 ? "markers" : "lines", name: x.name, x: x.x, y: x.y, showlegend: false,
+      marker: { color: x.color, size: 6 },
       line: { color: x.color, dash: x.dash, width: 1.5 },
     }));
     frame.runs.forEach((_, r) => traces.push({ // the legend: which dash is which run
