@@ -145,10 +145,14 @@ function textWidth(text, size) {
 }
 
 // Lines of `text` (its own breaks kept), broken at spaces and between Chinese characters, never between
-// a word and the number after it ("Step 59", "degree 15"). A piece too long for the first line's room
+// a word and the number after it ("Step 59", "degree 15"), nor after an opening bracket or before a
+// closing one or a stop ("训练损失(交叉熵" over ")· 步数 3"). A piece too long for the first line's room
 // starts on the second (the first left empty, beside the modebar).
 const CJK = "\\u2e80-\\u9fff\\uff00-\\uffef\\u3000-\\u303f";
-const PIECES = new RegExp(`<[^>]*>|[${CJK}]|\\s+|[^\\s<${CJK}]+(?: [0-9][^\\s<${CJK}]*)*`, "g");
+const OPEN = "(\\[（【「『";
+const CLOSE = ")\\]）】」』、。，,：:；;！？!?·";
+const PIECES = new RegExp(
+  `<[^>]*>|[${OPEN}]*[${CJK}][${CLOSE}]*|\\s+|[^\\s<${CJK}]+(?: [0-9][^\\s<${CJK}]*)*`, "g");
 
 export function wrap(text, size, firstWidth, width) {
   const out = [];
