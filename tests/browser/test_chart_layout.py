@@ -35,7 +35,8 @@ GAPS = """(() => { const el = document.getElementById('axes-probe');
   const ticks = [...el.querySelectorAll('.ytick text')].map(box);
   const xtitle = box(el.querySelector('.xtitle'));
   const xticks = [...el.querySelectorAll('.xtick text')].map(box);
-  return { y: Math.min(...ticks.map((t) => t.left)) - title.right, x: xtitle.top - Math.max(...xticks.map((t) => t.bottom)),
+  return { y: Math.min(...ticks.map((t) => t.left)) - title.right,
+           x: xtitle.top - Math.max(...xticks.map((t) => t.bottom)),
            ticks: ticks.length }; })()"""
 
 
@@ -45,7 +46,8 @@ def test_an_axis_title_keeps_clear_of_wide_tick_labels(browser, live_server, siz
         page.goto(f"{live_server}/labs/training?lang=en")
         until(page, f"!!window.Plotly && {STATUS} === 'paused'")
         page.evaluate(GRADIENT_AXES)
-        until(page, "(() => { const el = document.getElementById('axes-probe'); return el._fullLayout && !el.dataset.fit; })()")
+        until(page, "(() => { const el = document.getElementById('axes-probe');"
+                    " return el._fullLayout && !el.dataset.fit; })()")
         gaps = page.evaluate(GAPS)
         assert gaps["ticks"] >= 4
         assert gaps["y"] >= 5 and gaps["x"] >= 5, gaps

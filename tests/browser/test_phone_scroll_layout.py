@@ -61,9 +61,11 @@ def test_the_descent_comparison_fits_a_phone_without_scrolling(browser, live_ser
         page.goto(f"{live_server}/labs/descent?lang=en")
         until(page, "document.querySelectorAll('#tradeoffs tr').length === 3")
         panel = page.evaluate("""(() => { const p = document.querySelector('table.tradeoffs').closest('.panel');
-            return [p.scrollWidth, p.clientWidth, document.querySelector('table.tradeoffs').getBoundingClientRect().right,
+            const table = document.querySelector('table.tradeoffs');
+            return [p.scrollWidth, p.clientWidth, table.getBoundingClientRect().right,
                     p.getBoundingClientRect().right]; })()""")
         assert panel[0] <= panel[1] and panel[2] <= panel[3], panel
         # each cell still says which column it answers
-        labels = page.evaluate("getComputedStyle(document.querySelector('#tradeoffs td:nth-child(3)'), '::before').content")
+        labels = page.evaluate(
+            "getComputedStyle(document.querySelector('#tradeoffs td:nth-child(3)'), '::before').content")
         assert "Convergence" in labels
