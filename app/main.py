@@ -11,7 +11,6 @@ from typing import Any
 
 import torch
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -32,18 +31,10 @@ from app.web.origins import CrossSiteGuardMiddleware
 from app.web.registry import LIVE_LABS, ROUTERS
 from app.web.routes import training
 from app.web.routes.training_data import UploadStore
+from app.web.static_files import CachedStatic, with_static_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 log = logging.getLogger("gradlab")
-
-
-class CachedStatic(StaticFiles):
-    """Our own scripts and styles: small, gzipped by the middleware, revalidated by ETag."""
-
-    def file_response(self, *args: Any, **kwargs: Any) -> Any:
-        response = super().file_response(*args, **kwargs)
-        response.headers["Cache-Control"] = "no-cache"
-        return response
 
 
 def _with_uploads(labs: dict[str, LiveLab], uploads: UploadStore) -> dict[str, LiveLab]:
@@ -70,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield {
             "hub": hub,
             "heavy": HeavyLimiter(settings),
-            "templates": assets.with_asset_urls(Jinja2Templates(directory=ROOT / "templates")),
+            "templates": with_static_urls(assets.with_asset_urls(Jinja2Templates(directory=ROOT / "templates"))),
             "translations": Translations(ROOT / "static" / "i18n"),
         }
         await app.state.classes.close()

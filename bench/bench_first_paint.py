@@ -5,7 +5,8 @@
 "First chart" is the moment a Plotly chart's first ``.main-svg`` enters the page (a MutationObserver
 installed before the page's own scripts, read from ``performance.now()``, i.e. since navigation
 started). Cold: a fresh browser context (empty cache). Warm: the same context, reloaded (the median of
-``warm_reloads``). The baseline, measured in the same run with the same browser: a bare page that loads
+``warm_reloads``) once the page is quiet (no long task for a second): a reload made while the previous
+page is still drawing waits for that drawing, which is the previous page's time, not this one's. The baseline, measured in the same run with the same browser: a bare page that loads
 the full 4.8 MB Plotly bundle from the Python ``plotly`` package (gzipped, cached for a day, as GradLab
 served it before issue 14) and draws one line; beside it the same bare page with GradLab's 2D partial
 bundle. Beside the chart: the first contentful paint (the page's frame, before Plotly), when Plotly
@@ -97,6 +98,18 @@ def first_chart(page: Any) -> dict[str, Any]:
     return {**seconds, "detail": mark["detail"]}
 
 
+QUIET = """() => new Promise((resolve) => {
+  const since = performance.now();
+  const look = () => {
+    const p = window.__paint;
+    const last = Math.max(p.chart, ...p.long.map(([start, duration]) => start + duration));
+    if (performance.now() - last >= 1000 || performance.now() - since > 20000) resolve();
+    else setTimeout(look, 100);
+  };
+  look();
+})"""
+
+
 def measure(browser: Any, url: str, warm_reloads: int) -> dict[str, Any]:
     """Cold: a fresh context (empty cache); warm: the median of its reloads (detail: the last one's)."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True)
@@ -107,6 +120,7 @@ def measure(browser: Any, url: str, warm_reloads: int) -> dict[str, Any]:
         cold = first_chart(page)
         warm = []
         for _ in range(warm_reloads):
+            page.evaluate(QUIET)
             page.reload()
             warm.append(first_chart(page))
         if not warm:

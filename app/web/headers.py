@@ -1,7 +1,7 @@
 """Security headers on every HTTP response.
 
-GradLab's pages load nothing from elsewhere and run no inline script or style, so the strict
-``default-src 'self'`` policy fits. Plotly styles its SVG through the CSSOM (allowed); the inline
+GradLab's pages load nothing from elsewhere and run no inline script or style but their import map
+(allowed by its hash), so the strict ``default-src 'self'`` policy fits. Plotly styles its SVG through the CSSOM (allowed); the inline
 styles it adds (``style=""``, ``<sup>``'s ``font-size:70%``, the stylesheets its bundle carries)
 are allowed by hash, one by one (``app.web.assets.plotly_style_hashes``); it exports
 pictures through ``data:``/``blob:`` images. No page may be framed (clickjacking a teacher's
@@ -20,12 +20,20 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.assets import plotly_style_hashes
+from app.web.static_files import import_map_source
 
 
-@lru_cache(maxsize=1)
-def policy() -> str:
+def policy(*scripts: str) -> str:
+    """``scripts``: the CSP sources of a page's own inline scripts, allowed beside the import map
+    every page carries (app/web/static_files.py)."""
+    return _policy((*scripts, import_map_source()))
+
+
+@lru_cache(maxsize=8)
+def _policy(scripts: tuple[str, ...]) -> str:
     return "; ".join([
         "default-src 'self'",
+        f"script-src 'self' {' '.join(scripts)}",
         # 'unsafe-hashes' lets a style attribute through only if its hash is listed: Plotly's empty ones
         f"style-src 'self' 'unsafe-hashes' {' '.join(plotly_style_hashes())}",
         "img-src 'self' data: blob:",
@@ -70,6 +78,5 @@ def allow_own_inline_scripts(response: Response) -> Response:
     body = bytes(response.body)
     hashes = [base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()
               for m in re.finditer(rb"<script>(.*?)</script>", body, re.S)]
-    sources = " ".join(f"'sha256-{h}'" for h in hashes)
-    response.headers["content-security-policy"] = f"{policy()}; script-src 'self' {sources}"
+    response.headers["content-security-policy"] = policy(*(f"'sha256-{h}'" for h in hashes))
     return response

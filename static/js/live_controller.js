@@ -6,6 +6,7 @@
 // The code panel shows the code of the run on screen (from its config, through the lab's `code` endpoint),
 // marked while the form differs; any edit in the page re-checks whether it does.
 import { RunSocket } from "./socket.js";
+import { takeEarlySocket } from "./early_run.js";
 import { Player } from "./player.js";
 import { CodePanel } from "./run_config.js";
 import { errorText } from "./i18n.js";
@@ -21,7 +22,9 @@ export class LiveController {
     this.latest = null;
     this.scheduled = false;
     this.controls = document.getElementById("lab-controls");
-    this.socket = new RunSocket({
+    // the page's early socket (already attaching after a reload; what it got waits for open()), or a new one
+    this.socket = takeEarlySocket(lab) ?? new RunSocket();
+    this.socket.setHandlers({
       onStarted: (m) => this.started(m),
       onAttached: (m) => this.attached(m),
       onGone: () => this.player.showGone(this.mode === "own" ? this.forgetHome() : "watch"),
@@ -56,12 +59,14 @@ export class LiveController {
 
   // Opening the page: a ?watch= link watches; a tab that had a run returns to it; a fresh tab starts
   // its own run, paused at step 0.
+  // The attach may have gone already, from the early socket (the same choice, made as the page started).
   open() {
+    this.socket.release();
     const watched = watchedRunId();
     if (watched) {
       this.mode = "watch";
       this.setWatching(true, true);
-      this.socket.attach(watched);
+      if (!this.socket.attachingTo(watched)) this.socket.attach(watched);
       this.player.setStatus("connecting");
       return;
     }
@@ -71,7 +76,7 @@ export class LiveController {
       return;
     }
     this.home = { ...saved, config: null };
-    this.socket.attach(saved.run_id, saved.token);
+    if (!this.socket.attachingTo(saved.run_id)) this.socket.attach(saved.run_id, saved.token);
     this.player.setStatus("reattaching");
   }
 

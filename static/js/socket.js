@@ -1,11 +1,16 @@
 // One socket to /ws/runs showing one run at a time: its own (started, or attached with its token) or
 // another's (watched without a token). It reconnects with back-off (the page re-attaches on "open");
 // frames and statuses of any other run are dropped.
+// A socket opened with `hold` (early_run.js: before the page can draw) sends at once but keeps what it
+// receives, connection changes included, until `release()`: then the page gets it all, in order.
 const BACKOFF_S = [0.5, 1, 2, 4, 8, 15]; // then 15 s; each delay is jittered so a class does not return at once
 
 export class RunSocket {
-  constructor({ onFrame, onStatus, onError, onStarted, onAttached, onGone, onQueued, onConnection } = {}) {
-    this.handlers = { onFrame, onStatus, onError, onStarted, onAttached, onGone, onQueued, onConnection };
+  constructor(handlers = {}, { hold = false } = {}) {
+    this.handlers = {};
+    this.setHandlers(handlers);
+    this.held = hold ? [] : null; // what arrived before release(), as calls to make
+    this.releasing = false;
     this.listeners = new Map(); // message type -> [fn]: for messages this class does not know (class layer)
     this.runId = null; // the run whose frames are shown; every other run's are dropped
     this.token = null; // its control token, when this socket may control it
@@ -21,16 +26,25 @@ export class RunSocket {
     return `${scheme}://${location.host}/ws/runs`;
   }
 
+  setHandlers({ onFrame, onStatus, onError, onStarted, onAttached, onGone, onQueued, onConnection }) {
+    Object.assign(this.handlers, { onFrame, onStatus, onError, onStarted, onAttached, onGone, onQueued, onConnection });
+  }
+
   connect() {
     this.ws = new WebSocket(this.url());
-    this.handlers.onConnection?.("connecting", { attempt: this.attempt });
+    const attempt = this.attempt;
+    this.deliver(() => this.handlers.onConnection?.("connecting", { attempt }));
     this.ws.onopen = () => {
       const reconnected = this.attempt > 0;
       this.attempt = 0;
-      this.handlers.onConnection?.("open", { reconnected }); // may re-attach (sent at once: the socket is open)
+      // may re-attach (sent at once: the socket is open)
+      this.deliver(() => this.handlers.onConnection?.("open", { reconnected }));
       for (const message of this.pending.splice(0)) this.ws.send(message);
     };
-    this.ws.onmessage = (event) => this.receive(JSON.parse(event.data));
+    this.ws.onmessage = (event) => {
+      const message = JSON.parse(event.data);
+      this.deliver(() => this.receive(message));
+    };
     this.ws.onclose = () => {
       if (this.closedByUs) return;
       this.pending = []; // controls pressed while offline are dropped: the page re-attaches and shows the truth
@@ -38,9 +52,31 @@ export class RunSocket {
       const base = BACKOFF_S[Math.min(this.attempt, BACKOFF_S.length - 1)];
       const delay = base * (0.75 + 0.5 * Math.random());
       this.attempt += 1;
-      this.handlers.onConnection?.("closed", { attempt: this.attempt, seconds: Math.max(1, Math.round(delay)) });
+      const info = { attempt: this.attempt, seconds: Math.max(1, Math.round(delay)) };
+      this.deliver(() => this.handlers.onConnection?.("closed", info));
       this.retry = setTimeout(() => this.connect(), delay * 1000);
     };
+  }
+
+  deliver(call) {
+    if (this.held) this.held.push(call);
+    else call();
+  }
+
+  // What was held, to the page, in a task of its own (as if it arrived just now); then as it comes.
+  release() {
+    if (!this.held || this.releasing) return;
+    this.releasing = true;
+    setTimeout(() => {
+      const held = this.held;
+      this.held = null;
+      for (const call of held) call();
+    }, 0);
+  }
+
+  // Whether an attach to `runId` is on its way or answered (unreleased): sending another is redundant.
+  attachingTo(runId) {
+    return this.attaching && this.runId === runId;
   }
 
   on(type, fn) {

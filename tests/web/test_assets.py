@@ -9,6 +9,7 @@ import pytest
 
 from app.web.assets import BUNDLES, draws_3d, module_graph, plotly_bundle
 from app.web.registry import PAGES
+from app.web.static_files import static_version
 
 ROOT = Path(__file__).resolve().parents[2]
 REGISTERED = re.compile(rb'moduleType:"trace",name:"([a-z0-9]+)"')
@@ -78,7 +79,7 @@ def test_the_vendored_files_say_what_they_are_and_how_they_were_built():
 def test_a_lab_page_preloads_its_whole_module_graph_at_once(client):
     """No import waterfall: every module the page's script imports, at any depth, is linked up front."""
     html = client.get("/labs/initialization").text
-    preloaded = re.findall(r'<link rel="modulepreload" href="[^"]*/static/([^"]+)">', html)
+    preloaded = re.findall(rf'<link rel="modulepreload" href="/static/v/{static_version()}/([^"]+)">', html)
     graph = module_graph("js/labs/initialization.js")
     assert graph[0] == "js/labs/initialization.js" and preloaded == list(graph[1:])
     assert {"js/charts.js", "js/export.js", "js/plotly_loader.js", "js/socket.js"} <= set(preloaded)
