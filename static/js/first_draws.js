@@ -3,7 +3,8 @@
 // slow laptop, with nothing painted until the last one is done). Here a chart's first draw is queued and
 // the queue drains one chart per animation frame (several small ones while the frame has time left),
 // the first visible chart first: charts in the viewport before those below it, 2D before 3D (a WebGL
-// scene costs ten 2D charts), top to bottom, left to right. A chart in a hidden panel (no layout box)
+// scene costs ten 2D charts), charts showing data before empty ones (a run's first frame has a loss
+// curve of one point: axes, no line; the first draw on a page is its slowest), top to bottom, left to right. A chart in a hidden panel (no layout box)
 // waits until it is shown or every visible one is drawn and the page is idle. A chart already drawn is redrawn at once, as before, so live frames behave as
 // they always have; a queued chart is always drawn with the latest call's arguments.
 //
@@ -103,7 +104,7 @@ export function scheduleFirstDraws(real, loadScenes = null) {
       if (!gd.getClientRects().length) continue;
       const box = gd.getBoundingClientRect();
       const below = box.top >= innerHeight || box.bottom <= 0 ? 1 : 0;
-      const candidate = { gd, key: [below, entry.scene ? 1 : 0, box.top, box.left] };
+      const candidate = { gd, key: [below, entry.scene ? 1 : 0, showsData(entry.args) ? 0 : 1, box.top, box.left] };
       if (!best || before(candidate.key, best.key)) best = candidate;
       if (!entry.scene && (!bestFlat || before(candidate.key, bestFlat.key))) bestFlat = candidate;
     }
@@ -177,8 +178,21 @@ function before(a, b) {
   return i >= 0 && a[i] < b[i];
 }
 
-// Whether a draw's traces (react(gd, data, layout) or react(gd, {data, layout})) hold a WebGL scene.
+// A draw's traces: react(gd, data, layout) or react(gd, {data, layout}).
+const tracesOf = (args) => (Array.isArray(args[0]) ? args[0] : args[0]?.data ?? []);
+
+// Whether a draw's traces hold a WebGL scene.
 function isScene(args) {
-  const data = Array.isArray(args[0]) ? args[0] : args[0]?.data ?? [];
-  return data.some((trace) => /3d$|^surface$|^mesh|^cone$|^volume$/.test(trace?.type ?? ""));
+  return tracesOf(args).some((trace) => /3d$|^surface$|^mesh|^cone$|^volume$/.test(trace?.type ?? ""));
+}
+
+// Whether a draw shows any data: a trace with a point, or two for a line without markers (one point
+// draws no line).
+function showsData(args) {
+  return tracesOf(args).some((trace) => {
+    const points = Math.max(...["x", "y", "z"].map((k) => trace?.[k]?.length ?? 0));
+    const mode = trace?.mode ?? "";
+    const lineOnly = (trace?.type ?? "scatter") === "scatter" && /lines/.test(mode) && !/markers|text/.test(mode);
+    return points >= (lineOnly ? 2 : 1) && trace?.visible !== false && trace?.visible !== "legendonly";
+  });
 }
