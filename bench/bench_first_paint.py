@@ -2,15 +2,17 @@
 
     python -m bench.bench_first_paint [warm_reloads]
 
-"First chart" is the moment a Plotly chart's first ``.main-svg`` enters the page (a MutationObserver
-installed before the page's own scripts, read from ``performance.now()``, i.e. since navigation
-started). Cold: a fresh browser context (empty cache). Warm: the same context, reloaded (the median of
-``warm_reloads``) once the page is quiet (no long task for a second): a reload made while the previous
-page is still drawing waits for that drawing, which is the previous page's time, not this one's. The baseline, measured in the same run with the same browser: a bare page that loads
-the full 4.8 MB Plotly bundle from the Python ``plotly`` package (gzipped, cached for a day, as GradLab
-served it before issue 14) and draws one line; beside it the same bare page with GradLab's 2D partial
-bundle. Beside the chart: the first contentful paint (the page's frame, before Plotly), when Plotly
-was in place, and when the lab's first socket message arrived (its data: the server's part).
+"First chart" is the moment the first chart showing data (a trace with points, not empty axes) has been
+painted, as bench/first_paint_watch.js sees it (installed before the page's own scripts, read from
+``performance.now()``, i.e. since navigation started). Cold: a fresh browser context (empty cache).
+Warm: the same context, reloaded (the median of ``warm_reloads``) once the page is quiet (no long task
+for a second): a reload made while the previous page is still drawing waits for that drawing, which is
+the previous page's time, not this one's. The baseline, measured in the same run with the same browser:
+a bare page that loads the full 4.8 MB Plotly bundle from the Python ``plotly`` package (gzipped, cached
+for a day, as GradLab served it before issue 14) and draws one line; beside it the same bare page with
+GradLab's 2D partial bundle. Beside the chart: the first contentful paint (the page's frame, before
+Plotly), when Plotly was in place, and when the lab's first socket message arrived (its data: the
+server's part).
 Goals (issue 14 item 13): warm <= 0.5 s; cold <= 0.6 x the full bundle's cold.
 """
 

@@ -1,9 +1,9 @@
 """Security headers on every HTTP response.
 
 GradLab's pages load nothing from elsewhere and run no inline script or style but their import map
-(allowed by its hash), so the strict ``default-src 'self'`` policy fits. Plotly styles its SVG through the CSSOM (allowed); the inline
-styles it adds (``style=""``, ``<sup>``'s ``font-size:70%``, the stylesheets its bundle carries)
-are allowed by hash, one by one (``app.web.assets.plotly_style_hashes``); it exports
+(allowed by its hash), so the strict ``default-src 'self'`` policy fits. Plotly styles its SVG through
+the CSSOM (allowed); the inline styles it adds (``style=""``, ``<sup>``'s ``font-size:70%``, the
+stylesheets its bundle carries) are allowed by hash, one by one (``app.web.assets.plotly_style_hashes``); it exports
 pictures through ``data:``/``blob:`` images. No page may be framed (clickjacking a teacher's
 controls), a URL (which may hold a join code) is not sent to other sites, and a response is never
 sniffed into another type. A route may set its own policy (``/docs`` allows its one inline script by

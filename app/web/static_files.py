@@ -20,6 +20,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,7 @@ def import_map_source() -> str:
 
 def with_static_urls(templates: Jinja2Templates) -> Jinja2Templates:
     """``url_for('static', path=...)`` in templates gives the versioned URL; ``import_map()`` the map."""
-    plain = templates.env.globals["url_for"]
+    plain: Callable[..., Any] = templates.env.globals["url_for"]  # type: ignore[assignment]
 
     @jinja2.pass_context
     def url_for(context: Any, name: str, /, **params: Any) -> Any:

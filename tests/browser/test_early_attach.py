@@ -46,7 +46,8 @@ def test_a_reload_attaches_at_once_and_shows_the_run_when_the_page_is_ready(brow
 
         page.route("**/api/labs/descent/spec", hold)  # the page cannot build its form, nor open
         page.reload(wait_until="commit")
-        wait_for(lambda: len(sockets) == 2 and {"attached", "frame"} <= {m["type"] for m in sockets[1]["received"]}, page)
+        answered = lambda: {"attached", "frame"} <= {m["type"] for m in sockets[1]["received"]}  # noqa: E731
+        wait_for(lambda: len(sockets) == 2 and answered(), page)
         assert held, "the spec was asked for"
         assert page.evaluate(LIVE) is None  # no controller yet: what came is held for it
         attach = [m for m in sockets[1]["sent"] if m["type"] == "attach"]
