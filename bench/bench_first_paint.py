@@ -154,7 +154,8 @@ def main() -> None:
     numbers = [a for a in args if a.isdigit()]
     warm_reloads = int(numbers[0]) if numbers else 3
     slugs = [a for a in args if not a.startswith("--") and not a.isdigit()] or [page.slug for page in PAGES]
-    with server_process() as (ws_url, _), bare_server() as bare, sync_playwright() as p:
+    # a shared machine under load may take a minute or more to import torch and answer
+    with server_process(start_s=180) as (ws_url, _), bare_server() as bare, sync_playwright() as p:
         base = ws_url.replace("ws://", "http://").removesuffix("/ws/runs")
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         # nobody's first paint: the browser's own start-up, and each lab's first run on the server
