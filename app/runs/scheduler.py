@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from app.runs.run import Run
+from app.runs.cursor import Cursor
 from app.runs.timeline import Timeline
 
 log = logging.getLogger(__name__)
@@ -65,19 +65,19 @@ class Scheduler:
 
     # -- on the worker -----------------------------------------------------------------------------
 
-    def add(self, run: Run) -> None:
+    def add(self, run: Cursor) -> None:
         tl = run.timeline
         tl.cursors.add(run)
         if tl not in self._timelines:
             self._timelines.append(tl)
 
-    def remove(self, run: Run) -> None:
+    def remove(self, run: Cursor) -> None:
         tl = run.timeline
         tl.cursors.discard(run)
         if not tl.cursors:
             self._drop(tl)
 
-    def move(self, run: Run, tl: Timeline) -> None:
+    def move(self, run: Cursor, tl: Timeline) -> None:
         """``run`` leaves its timeline for ``tl`` (a fork of it)."""
         self.remove(run)
         run.timeline = tl
@@ -137,7 +137,7 @@ class Scheduler:
 
     def _turn(self, tl: Timeline) -> None:
         """Move every run of ``tl`` that wants to, computing the head's next steps for a few ms."""
-        started = time.thread_time()
+        started = tl.own_cpu  # its own time, as its steps, frames and checkpoints count it: no clock read per step
         while True:
             now = time.perf_counter()
             movers = [r for r in tl.cursors if r.wants_step(now)]
@@ -165,7 +165,7 @@ class Scheduler:
             with self._cond:
                 if self._commands:
                     return
-            if time.thread_time() - started > TURN_S or any(r.speed is not None for r in movers):
+            if tl.own_cpu - started > TURN_S or any(r.speed is not None for r in movers):
                 return
 
     def _grid_frame(self, tl: Timeline) -> None:
@@ -184,7 +184,7 @@ class Scheduler:
             except Exception:
                 log.exception("a frame failed inside its lab")
 
-    def _safely(self, run: Run, fn: Callable[[float], None], now: float) -> None:
+    def _safely(self, run: Cursor, fn: Callable[[float], None], now: float) -> None:
         try:
             fn(now)
         except Exception:

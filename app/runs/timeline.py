@@ -29,6 +29,10 @@ from app.runs.protocol import LiveRun
 
 log = logging.getLogger(__name__)
 RESERVED = ("type", "run_id", "step", "total_steps", "nonfinite")
+# Deep-copying a checkpoint costs a few steps (2.4 for the Initialisation lab's default): taken at every
+# 16th step they cost a young run some 10% of its speed. Within this share of its stepping CPU a run
+# checkpoints every 50 copies' worth of steps: a rewind replays a fraction of a second.
+CHECKPOINT_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,9 @@ class Timeline:
         self._max_checkpoints = max_checkpoints
         self._checkpoint_every = 16
         self.step_cpu = 0.0  # this timeline's own CPU time stepping...
-        self.frame_cpu = 0.0  # ...and building frames
+        self.frame_cpu = 0.0  # ...building frames...
+        self.checkpoint_cpu = 0.0  # ...and copying checkpoints
+        self._copy_cpu = 0.0  # what the last checkpoint cost: the next waits until the share affords it
         self.paced_s = 0.0  # the time its paced steps were meant to take: a slow run may spend more of it on frames
         self.cursors: set[Any] = set()  # the runs reading this timeline (app.runs.run.Run)
         self.last_active = time.monotonic()  # when it last stepped, built a frame or changed
@@ -83,7 +89,7 @@ class Timeline:
             self.end = "diverged"
         elif self.run.finished:
             self.end = "finished"
-        elif self.head % self._checkpoint_every == 0:
+        elif self.head % self._checkpoint_every == 0 and self._checkpoint_affordable():
             self._checkpoint()
         return loss
 
@@ -113,6 +119,10 @@ class Timeline:
         """The newest cached frame at or before ``at_most``."""
         best = max((s for s in self.frames if s <= at_most), default=None)
         return None if best is None else (best, self.frames[best])
+
+    @property
+    def own_cpu(self) -> float:
+        return self.step_cpu + self.frame_cpu + self.checkpoint_cpu
 
     def frame_due(self, budget: float) -> bool:
         """Building frames may take at most ``budget`` of this timeline's own time: its CPU time stepping,
@@ -146,7 +156,7 @@ class Timeline:
         child.frames, child._frame_bytes = {}, 0
         child._checkpoints = [c for c in self._checkpoints if c.step <= step]
         child.end = None
-        child.step_cpu = child.frame_cpu = child.paced_s = 0.0
+        child.step_cpu = child.frame_cpu = child.checkpoint_cpu = child.paced_s = 0.0
         child.cursors = set()
         child.on_wake = None
         child.last_active = time.monotonic()
@@ -196,15 +206,21 @@ class Timeline:
             self.run.set_params(self.changes[self._applied].params)
             self._applied += 1
 
+    def _checkpoint_affordable(self) -> bool:
+        return self.checkpoint_cpu + self._copy_cpu <= CHECKPOINT_SHARE * self.step_cpu
+
     def _checkpoint(self) -> None:
         if not self._max_checkpoints:
             return
+        started = time.thread_time()
         try:
             snapshot = copy.deepcopy(self.run)
         except Exception:  # a lab that cannot be copied: forks replay from step 0 instead
             log.warning("a %s run cannot be deep-copied; rewinding it replays from step 0", type(self.run).__name__)
             self._max_checkpoints = 0
             return
+        self._copy_cpu = time.thread_time() - started
+        self.checkpoint_cpu += self._copy_cpu
         self._checkpoints.append(Checkpoint(self.head, self._applied, snapshot))
         if len(self._checkpoints) > self._max_checkpoints:
             self._checkpoints = self._checkpoints[1::2]  # keep every other one, further apart from now on
