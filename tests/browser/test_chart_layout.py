@@ -3,6 +3,7 @@
 Before: the Training lab's gradient-norm chart put "‖∂loss/∂W‖" 2 px from its "5×10⁻⁴" ticks (Plotly fits
 a title without a standoff into whatever margin the tick labels leave), and at 1440×900 the Loss-landscape
 lab's 3D surface, stretched across the whole row, filled a third of its view's width.
+On a phone the Optimiser lab's cube, seen from Plotly's default eye, lost its z labels at the left edge.
 """
 
 import base64
@@ -96,3 +97,20 @@ def test_the_3d_surface_fills_its_view(browser, live_server, size):
         assert (right - left) >= 0.6 * seen["width"], seen
         # nothing drawn runs off the scene's bottom or sides (the α ticks were cut at the bottom)
         assert left > 2 and right < seen["width"] - 3 and bottom < seen["height"] - 3, seen
+
+
+def test_the_optimiser_cube_keeps_its_labels_on_a_phone(browser, live_server):
+    """At 390 px Plotly's default eye cut the cube's z labels at the left edge, under 100 px of blank."""
+    with guarded_context(browser, SIZES["phone"]) as page:
+        page.set_default_timeout(120000)
+        page.goto(f"{live_server}/labs/optimizers?lang=en")
+        until(page, "(() => { const gd = document.getElementById('surface3d');"
+                    " return gd?.data?.[0]?.type === 'surface' && !gd.dataset.fit; })()", timeout=120)
+        page.locator("#surface3d").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)  # WebGL paints on the next frames: there is no event to wait for
+        png = page.locator("#surface3d").screenshot()
+        title = page.evaluate("document.getElementById('surface3d')._fullLayout._size.t")
+        seen = page.evaluate(DRAWN, [base64.b64encode(png).decode(), round(title)])
+        left, top, right, bottom = seen["drawn"]
+        assert left > 2 and right < seen["width"] - 3 and bottom < seen["height"] - 3, seen
+        assert (bottom - top) >= 0.6 * seen["height"], seen  # the cube, not blank, fills the box's height
