@@ -29,10 +29,13 @@ function attach(gd) {
   body.className = "chart-data-body";
   details.append(summary, body);
   gd.chartTable = details;
-  if (placeBeside(gd, details)) { // beside its row's other tables: say which chart it is
+  const beside = placeBeside(gd, details);
+  const label = () => { // beside its row's other tables: say which chart it is, as its title says now
     const title = plain(gd.layout?.title?.text ?? gd.layout?.title);
-    if (title) summary.textContent = `${t("common.data_table")} · ${title}`;
-  }
+    const text = title ? `${t("common.data_table")} · ${title}` : t("common.data_table");
+    if (summary.textContent !== text) summary.textContent = text;
+  };
+  if (beside) label();
   let queued = false;
   const render = () => {
     queued = false;
@@ -40,6 +43,7 @@ function attach(gd) {
   };
   details.addEventListener("toggle", render);
   gd.on?.("plotly_afterplot", () => {
+    if (beside) label(); // a title carries the step ("· Step 3"): the label must not stay at step 0
     if (details.open && !queued) {
       queued = true;
       requestAnimationFrame(render); // a run draws many frames a second: one table per painted frame
