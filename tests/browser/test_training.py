@@ -54,8 +54,11 @@ def test_a_comparison_draws_two_boundaries_and_changes_live(page, live_server):
     page.dispatch_event("#lr", "change")
     page.wait_for_timeout(500)
     page.click("[data-action=step]")
-    page.wait_for_function("document.getElementById('grad-chart').data?.filter(d => d.showlegend === false"
-                           " && d.mode === 'lines').length === 6")
+    # a layer's norms, one named series per layer and run (a first measurement alone is drawn as a dot;
+    # the legend's and the depth colour bar's traces are not series)
+    page.wait_for_function("Number(document.querySelector('[data-status-line]').dataset.step) >= 1"
+                           " && document.getElementById('grad-chart').data?.filter(d => d.showlegend === false"
+                           " && d.name && d.x?.length >= 1).length === 6")
 
 
 def test_digits_show_a_confusion_matrix_and_wrong_images(page, live_server):
