@@ -73,6 +73,19 @@ DRAWN = """async ([png, skip]) => {
   }
   return { width: c.width, height: c.height - skip, drawn: [l, t - skip, r, b - skip] };
 }"""
+
+
+def drawn_surface(page, chart_id):
+    """Once the 3D chart ``chart_id`` shows its surface, what of it is drawn under its title (DRAWN)."""
+    until(page, f"(() => {{ const gd = document.getElementById('{chart_id}');"
+                " return gd?.data?.[0]?.type === 'surface' && !gd.dataset.fit; })()", timeout=120)
+    page.locator(f"#{chart_id}").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # WebGL paints on the next frames: there is no event to wait for
+    png = page.locator(f"#{chart_id}").screenshot()
+    title = page.evaluate(f"document.getElementById('{chart_id}')._fullLayout._size.t")
+    return page.evaluate(DRAWN, [base64.b64encode(png).decode(), round(title)])
+
+
 LANDSCAPE = {"config": {"epochs": 2, "grid": 15, "hidden": [8, 8]}, "view": {"preset": ""}}
 
 
@@ -84,13 +97,7 @@ def test_the_3d_surface_fills_its_view(browser, live_server, size):
         until(page, f"{STATUS} === 'paused'")
         page.click("[data-action=toggle]")
         until(page, f"{STATUS} === 'finished'", timeout=300)
-        until(page, "(() => { const gd = document.getElementById('surface-0');"
-                    " return gd?.data?.[0]?.type === 'surface' && !gd.dataset.fit; })()", timeout=120)
-        page.locator("#surface-0").scroll_into_view_if_needed()
-        page.wait_for_timeout(500)  # WebGL paints on the next frames: there is no event to wait for
-        png = page.locator("#surface-0").screenshot()
-        title = page.evaluate("document.getElementById('surface-0')._fullLayout._size.t")
-        seen = page.evaluate(DRAWN, [base64.b64encode(png).decode(), round(title)])
+        seen = drawn_surface(page, "surface-0")
         left, top, right, bottom = seen["drawn"]
         share = (right - left) * (bottom - top) / (seen["width"] * seen["height"])
         assert share >= 0.45, (seen, share)
@@ -104,13 +111,7 @@ def test_the_optimiser_cube_keeps_its_labels_on_a_phone(browser, live_server):
     with guarded_context(browser, SIZES["phone"]) as page:
         page.set_default_timeout(120000)
         page.goto(f"{live_server}/labs/optimizers?lang=en")
-        until(page, "(() => { const gd = document.getElementById('surface3d');"
-                    " return gd?.data?.[0]?.type === 'surface' && !gd.dataset.fit; })()", timeout=120)
-        page.locator("#surface3d").scroll_into_view_if_needed()
-        page.wait_for_timeout(500)  # WebGL paints on the next frames: there is no event to wait for
-        png = page.locator("#surface3d").screenshot()
-        title = page.evaluate("document.getElementById('surface3d')._fullLayout._size.t")
-        seen = page.evaluate(DRAWN, [base64.b64encode(png).decode(), round(title)])
+        seen = drawn_surface(page, "surface3d")
         left, top, right, bottom = seen["drawn"]
         assert left > 2 and right < seen["width"] - 3 and bottom < seen["height"] - 3, seen
         assert (bottom - top) >= 0.6 * seen["height"], seen  # the cube, not blank, fills the box's height
