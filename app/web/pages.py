@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from app.web.deps import TemplatesDep, TranslationsDep
+from app.web.deps import LabsDep, TemplatesDep, TranslationsDep
 from app.web.i18n import COOKIE, LANGUAGES, Translations, choose_language
 
 router = APIRouter(include_in_schema=False)
@@ -40,13 +40,17 @@ def index(request: Request, templates: TemplatesDep, translations: TranslationsD
 
 
 @router.get("/labs/{slug}", response_class=HTMLResponse)
-def lab_page(slug: str, request: Request, templates: TemplatesDep, translations: TranslationsDep) -> HTMLResponse:
+def lab_page(slug: str, request: Request, templates: TemplatesDep, translations: TranslationsDep,
+             labs: LabsDep) -> HTMLResponse:
     from app.web.registry import PAGES
 
     page = next((p for p in PAGES if p.slug == slug), None)
     if page is None:
         raise HTTPException(404, f"no lab called {slug!r}")
-    return _render(request, templates, translations, f"{slug}.html", page=page)
+    # what a fresh tab starts with (its form's defaults, the lab's pace), sent by js/early_run.js as the
+    # page begins to load rather than once its modules, strings and spec are in
+    early_start = {"config": labs[slug].config_model().model_dump(mode="json"), "speed": page.pace}
+    return _render(request, templates, translations, f"{slug}.html", page=page, early_start=early_start)
 
 
 @router.get("/i18n/{lang}.json", include_in_schema=False)

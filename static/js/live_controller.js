@@ -22,8 +22,12 @@ export class LiveController {
     this.latest = null;
     this.scheduled = false;
     this.controls = document.getElementById("lab-controls");
-    // the page's early socket (already attaching after a reload; what it got waits for open()), or a new one
-    this.socket = takeEarlySocket(lab) ?? new RunSocket();
+    // the page's early socket (already attaching after a reload, or starting a fresh tab's run; what it
+    // got waits for open()), or a new one
+    const early = takeEarlySocket(lab);
+    this.socket = early?.socket ?? new RunSocket();
+    this.earlyStart = early?.started ?? null; // {config, speed}: the fresh tab's start it sent
+
     this.socket.setHandlers({
       onStarted: (m) => this.started(m),
       onAttached: (m) => this.attached(m),
@@ -59,7 +63,8 @@ export class LiveController {
 
   // Opening the page: a ?watch= link watches; a tab that had a run returns to it; a fresh tab starts
   // its own run, paused at step 0.
-  // The attach may have gone already, from the early socket (the same choice, made as the page started).
+  // The attach or the start may have gone already, from the early socket (the same choice, made as the
+  // page started); an early start whose run is not the one the form asks for is stopped.
   open() {
     this.socket.release();
     const watched = watchedRunId();
@@ -72,6 +77,13 @@ export class LiveController {
     }
     const saved = recall(this.lab);
     if (!saved) {
+      const early = this.earlyStart;
+      this.earlyStart = null;
+      if (early && this.player.adopt(early.config, early.speed)) return;
+      if (early) {
+        this.socket.stop();
+        this.socket.abandonStart();
+      }
       this.player.start(true);
       return;
     }

@@ -117,13 +117,27 @@ export class Player {
     if (this.watching) return;
     const config = this.getConfig();
     if (!config) return;
+    this.begin(config);
+    const speed = this.currentSpeed();
+    this.socket.start(this.lab, config, { ...(speed ? { speed } : {}), paused });
+    this.setStatus("connecting");
+  }
+
+  // The paused start this page's socket sent before the page had loaded (early_run.js), taken as the
+  // page's own start when the form asks for exactly that run at this speed; false when it does not.
+  adopt(config, speed) {
+    const form = this.getConfig();
+    if (this.watching || !form || speed !== this.currentSpeed() || !sameConfig(plain(form), plain(config))) return false;
+    this.begin(form);
+    this.setStatus("connecting");
+    return true;
+  }
+
+  begin(config) {
     this.playWhenStarted = false;
     this.showing(config, true);
     this.onRestart?.(this.running.config);
     this.moveTo(0, true);
-    const speed = this.currentSpeed();
-    this.socket.start(this.lab, config, { ...(speed ? { speed } : {}), paused });
-    this.setStatus("connecting");
   }
 
   // A new run from step 0 with the form's config: playing if the one on screen was, else paused.

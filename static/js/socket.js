@@ -10,6 +10,7 @@ export class RunSocket {
     this.handlers = {};
     this.setHandlers(handlers);
     this.held = hold ? [] : null; // what arrived before release(), as calls to make
+    this.skipStarted = 0; // "started" answers still to come for starts the page abandoned
     this.releasing = false;
     this.listeners = new Map(); // message type -> [fn]: for messages this class does not know (class layer)
     this.runId = null; // the run whose frames are shown; every other run's are dropped
@@ -43,7 +44,7 @@ export class RunSocket {
     };
     this.ws.onmessage = (event) => {
       const message = JSON.parse(event.data);
-      this.deliver(() => this.receive(message));
+      this.deliver(() => this.receive(message), message);
     };
     this.ws.onclose = () => {
       if (this.closedByUs) return;
@@ -58,9 +59,20 @@ export class RunSocket {
     };
   }
 
-  deliver(call) {
-    if (this.held) this.held.push(call);
+  deliver(call, message = null) {
+    if (this.held) this.held.push(Object.assign(call, { message }));
     else call();
+  }
+
+  // The page will not show the run of the start this socket sent while held (early_run.js): what came
+  // of it is dropped, and so is its "started" if that is still on its way.
+  abandonStart() {
+    if (!this.held) return;
+    const started = this.held.find((call) => call.message?.type === "started");
+    const runId = started?.message.run_id;
+    this.held = this.held.filter((call) => !call.message || (call.message !== started?.message
+      && (call.message.run_id === undefined || call.message.run_id !== runId)));
+    if (!started) this.skipStarted += 1;
   }
 
   // What was held, to the page, in a task of its own (as if it arrived just now); then as it comes.
@@ -88,6 +100,10 @@ export class RunSocket {
     for (const fn of this.listeners.get(message.type) ?? []) fn(message);
     switch (message.type) {
       case "started":
+        if (this.skipStarted > 0) {
+          this.skipStarted -= 1;
+          break;
+        }
         this.runId = message.run_id;
         this.token = message.token ?? null;
         this.handlers.onStarted?.(message);

@@ -87,7 +87,8 @@ def test_optimizers_draw_the_surface_of_the_last_edit_not_the_last_answer(page, 
     page.click("[data-action=step]")  # the next frame draws the surface the page holds
     until(page, "document.getElementById('contour').layout.title.text.endsWith(' 1')")
     assert page.evaluate(CONTOUR_X) == grid["himmelblau"]["x"]
-    assert page.evaluate("document.getElementById('contour').data[0].customdata") == grid["himmelblau"]["z"]
+    heights = "document.getElementById('contour').data.find((trace) => trace.type === 'heatmap')"
+    assert page.evaluate(f"{heights}.customdata") == grid["himmelblau"]["z"]
 
 
 TRAINING = {"dataset": "moons", "samples": 100, "hidden": [4], "epochs": 2, "batch_size": 32, "lr": 0.01}
