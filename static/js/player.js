@@ -128,7 +128,7 @@ export class Player {
   adopt(config, speed) {
     const form = this.getConfig();
     if (this.watching || !form || speed !== this.currentSpeed() || !sameConfig(plain(form), plain(config))) return false;
-    this.begin(form);
+    this.begin(config); // as sent (the same run as the form's, nulls spelled out)
     this.setStatus("connecting");
     return true;
   }
