@@ -2,10 +2,12 @@
 and a reload brings back the same config and view (issue 8)."""
 
 import json
+import urllib.request
 from urllib.parse import quote
 
 import pytest
 
+from tests.browser.conftest import until
 from tests.browser.test_initialization_form import hash_state, restart_cleanly, set_number, spec
 from tests.conftest import screenshot
 
@@ -152,3 +154,34 @@ def test_an_old_or_hand_edited_hash_is_cleaned_not_fatal(page, live_server):
     assert state["config"]["hidden"] == [4]
     assert state["view"]["tab"] == "train" and state["view"]["degree"] == state["view"]["poly"]["max_degree"]
     assert state["view"]["poly"]["small"] == 2 and "zoom" not in state["view"]["poly"]
+
+
+def test_feature_inputs_show_and_go_only_with_a_set_on_the_plane(page, live_server):
+    """Each set's ``plane`` (GET /api/training/datasets) decides whether the feature inputs show and are sent:
+    a set off the plane starts with its own inputs, not with the features picked for the plane (the lab would
+    refuse those). Every switch flips what shows, so no check is met by the state before it."""
+    with urllib.request.urlopen(f"{live_server}/api/training/datasets") as response:
+        listed = [d for d in json.loads(response.read()) if d["available"]]
+    on, off = [d["name"] for d in listed if d["plane"]], [d["name"] for d in listed if not d["plane"]]
+    assert on and off
+    default = spec(live_server, "training")["defaults"]["features"]
+    picked = ["x1", "x2", "x1_squared"]
+    messages = open_page(page, live_server, {**BASE, "config": {**SMALL, "features": picked}})
+    until(page, "document.querySelector('input[name=features][value=x1_squared]')?.checked")  # the form is written
+    assert page.is_visible("#features-box")  # the template's state, kept once the sets' flags are in
+
+    def shows(selector, visible):
+        until(page, f"document.querySelector('{selector}').hidden === {'false' if visible else 'true'}")
+
+    for i, name in enumerate(on):
+        for dataset, plane in ((off[i % len(off)], False), (name, True)):
+            page.select_option("#dataset", dataset)
+            shows("#features-box", plane)
+            shows("#upload-box", dataset == "csv")
+            if dataset == "csv":
+                continue  # nothing to start without an upload
+            restart_cleanly(page, messages)
+            started = last_started(messages)
+            assert started["dataset"] == dataset
+            assert started["features"] == (picked if plane else default)
+    assert hash_state(page)["config"]["features"] == picked  # kept for the plane, only not sent off it

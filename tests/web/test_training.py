@@ -1,10 +1,16 @@
 """Training lab over HTTP and the socket: upload, scene, scenes, code, live runs and refusals."""
 
+import numpy as np
 import pytest
 
+from app.labs.common.datasets import make_dataset
+from app.labs.training.config import DATASETS
 from app.labs.training.frames import GRID
 from app.labs.training.packing import unfloats
+from app.settings import Settings
+from app.web.routes import training_data as store
 from tests.conftest import WS
+from tests.labs.training.test_train_data import idx_bytes
 from tests.web.wsutil import is_error, receive, status, until
 
 POINTS = b"x1,x2,label\n" + b"".join(f"{i},{(i * 7) % 11},{'red' if i % 3 else 'blue'}\n".encode() for i in range(40))
@@ -57,6 +63,29 @@ def test_unknown_upload_and_missing_fashion_name_their_fields(client):
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "dataset"]
     offered = {d["name"]: d["available"] for d in client.get("/api/training/datasets").json()}
     assert offered["moons"] and offered["csv"] and not offered["fashion"]
+
+
+def test_datasets_say_which_sit_on_the_plane_as_their_data_do(client, tmp_path):
+    """``plane`` is true exactly where a sample of the set has two inputs; the CSV's sample is an x1,x2,label
+    file and Fashion-MNIST's a small folder of IDX files."""
+    rng = np.random.RandomState(0)
+    for part in ("train", "t10k"):
+        images = rng.randint(0, 256, (4, 28, 28)).astype(np.uint8)
+        (tmp_path / f"{part}-images-idx3-ubyte").write_bytes(idx_bytes(images))
+        (tmp_path / f"{part}-labels-idx1-ubyte").write_bytes(idx_bytes(np.arange(4, dtype=np.uint8)))
+    settings = Settings(fashion_mnist_dir=str(tmp_path))
+
+    def sample(name):
+        if name == "csv":
+            return store.parse(POINTS, "auto", settings)
+        if name == "fashion":
+            return store.fashion(settings, 4)
+        return make_dataset(name, samples=8)
+
+    listed = client.get("/api/training/datasets").json()
+    assert [d["name"] for d in listed] == list(DATASETS)
+    assert {d["name"]: d["plane"] for d in listed} == {name: sample(name).input_dim == 2 for name in DATASETS}
+    assert {d["plane"] for d in listed} == {True, False}
 
 
 def test_scene_of_the_default_run(client):

@@ -14,6 +14,12 @@ from app.labs.training.model import ACTIVATIONS, INITS, OPTIMIZERS, Activation, 
 
 DatasetName = Literal[BuiltIn, "csv", "fashion"]  # csv and fashion need the user's data passed in
 DATASETS: tuple[DatasetName, ...] = typing.get_args(DatasetName)
+# Whose points sit on the (x1, x2) plane: the page draws those there and offers the feature inputs for them
+# (GET /api/training/datasets). A CSV is x1,x2,label, or x,y, for which the run refuses features.
+PLANE: dict[DatasetName, bool] = {
+    "circle": True, "xor": True, "gauss": True, "spiral": True, "moons": True, "curve": False, "digits": False,
+    "csv": True, "fashion": False,
+}  # fmt: skip
 # What a comparison run may change; data, batches, epochs and seed stay shared so the two runs
 # see the same examples in the same order.
 COMPARABLE = (

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from app.labs import training as lab
 from app.labs.common.datasets import BUILT_IN
 from app.labs.errors import FieldError
-from app.labs.training.config import COMPARABLE, DATASETS, LIVE_PARAMS
+from app.labs.training.config import COMPARABLE, LIVE_PARAMS, PLANE
 from app.labs.training.memory import run_memory, vanishing_memory
 from app.labs.training.presets import PRESETS as SCENES
 from app.settings import Settings
@@ -114,12 +114,13 @@ async def upload(
 class DatasetInfo(BaseModel):
     name: str
     available: bool
+    plane: bool = Field(description="its points sit on the (x1, x2) plane: drawn there, with feature inputs")
 
 
 @router.get("/datasets", response_model=list[DatasetInfo], summary="The data sets this server offers")
 def datasets(settings: SettingsDep) -> list[dict[str, Any]]:
     offered = {*BUILT_IN, "csv"} | ({"fashion"} if settings.fashion_mnist_dir else set())
-    return [{"name": name, "available": name in offered} for name in DATASETS]
+    return [{"name": name, "available": name in offered, "plane": plane} for name, plane in PLANE.items()]
 
 
 @router.get("/presets", summary="One-click scenes: the config fields each changes from the defaults")

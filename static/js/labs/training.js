@@ -4,7 +4,8 @@ import { loadStrings, t, errorText } from "../i18n.js";
 import { bindForm, livePlayer, writeForm } from "../controls.js";
 import { loadSpec } from "../state.js";
 import {
-  applyPreset, featureChecks, loadPresets, loadState, readText, runConfig, saveState, showDataFields, writeText,
+  applyPreset, featureChecks, loadDatasets, loadPresets, loadState, readText, runConfig, saveState, showDataFields,
+  writeText,
 } from "./training_form.js";
 import { Curves, Gradients, ModelView } from "./training_views.js";
 import { NetworkView } from "./training_network.js";
@@ -123,7 +124,7 @@ function showTab(tab) {
 }
 
 async function main() {
-  const datasets = fetch("/api/training/datasets").then((r) => r.json()); // asked for at once, awaited below
+  const datasets = loadDatasets(); // asked for at once, awaited below
   [spec] = await Promise.all([loadSpec("training"), loadStrings(), loadPresets()]);
   state = loadState(spec);
   polynomial = new PolynomialScene(state, showError);

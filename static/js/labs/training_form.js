@@ -8,8 +8,9 @@ import { conform, fieldSchema, loadState as loadPageState, saveState as savePage
 // endpoints' schemas (training_scenes.js).
 export const VIEW = { tab: "train", degree: 3, poly: {}, van: {} };
 const VIEW_CHOICES = { tab: ["train", "polynomial", "vanishing"] };
-// The sets drawn on the plane, where feature inputs apply (the lab refuses features for the others).
-const PLANE = ["moons", "circle", "xor", "gauss", "spiral", "csv"];
+// The sets drawn on the plane, where feature inputs apply (the lab refuses features for the others): each
+// set's `plane` in GET /api/training/datasets, declared in app/labs/training/config.py.
+let PLANE = [];
 
 // The scenes are declared once, in app/labs/training/presets.py, where tests hold each to its lesson.
 let PRESETS = {};
@@ -17,6 +18,13 @@ let PRESETS = {};
 export async function loadPresets() {
   const response = await fetch("/api/training/presets");
   if (response.ok) PRESETS = await response.json();
+}
+
+// The data sets with what the page needs of each (name, available, plane).
+export async function loadDatasets() {
+  const datasets = await (await fetch("/api/training/datasets")).json();
+  PLANE = datasets.filter((d) => d.plane).map((d) => d.name);
+  return datasets;
 }
 
 const $ = (id) => document.getElementById(id);

@@ -14,7 +14,7 @@ from app.labs.common.optimizers import OptimizerName
 from app.labs.initialization.network import ACTIVATIONS as INIT_ACTIVATIONS
 from app.labs.initialization.network import ActivationName
 from app.labs.losses.evaluate import LOSSES, LossName
-from app.labs.training.config import DATASETS
+from app.labs.training.config import DATASETS, PLANE
 from app.labs.training.features import FEATURES, Feature
 from app.labs.training.model import ACTIVATIONS as TRAINING_ACTIVATIONS
 from app.labs.training.model import INITS, OPTIMIZERS, Activation
@@ -38,4 +38,5 @@ def test_every_lab_choice_has_its_shared_implementation():
     assert set(INIT_ACTIVATIONS) | set(TRAINING_ACTIVATIONS) <= set(SHARED_ACTIVATIONS)
     assert set(INITS) <= set(METHODS)  # the Training lab offers the Initialisation lab's methods
     assert DATASETS == (*BUILT_IN, "csv", "fashion")  # nested Literals flatten, in order
+    assert tuple(PLANE) == DATASETS  # each set says whether it sits on the plane (tests/web/test_training.py)
     assert typing.get_args(VanishingSet) == tuple(d for d in BUILT_IN if d != "curve")  # a batch of classes
