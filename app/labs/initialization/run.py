@@ -11,6 +11,7 @@ from app.labs.common.copying import copy_sharing
 from app.labs.common.histograms import shared_edges, summarize
 from app.labs.common.params import only_lr, set_lr
 from app.labs.common.series import evenly
+from app.labs.common.steps import FixedSteps
 from app.labs.errors import FieldError
 from app.labs.initialization.config import InitConfig
 from app.labs.initialization.methods import InitSpec, distinct_neurons, theory_std
@@ -54,16 +55,18 @@ class _Member:
         ]
 
 
-class InitializationRun:
+class InitializationRun(FixedSteps):
     """Every method trains on the same batches from the same seed, one SGD step each per ``step``."""
 
-    def __init__(self, cfg: InitConfig) -> None:
-        if not cfg.methods:
+    config: InitConfig
+
+    def __init__(self, config: InitConfig) -> None:
+        if not config.methods:
             raise FieldError("methods", "pick at least one initialisation method")
-        self.cfg = cfg
-        self.members = [_Member(spec, cfg) for spec in cfg.methods]
+        self.config = config
+        self.members = [_Member(spec, config) for spec in config.methods]
         self.x, self.y = digits()
-        self._generator = torch.Generator().manual_seed(cfg.seed)
+        self._generator = torch.Generator().manual_seed(config.seed)
         self._order = torch.empty(0, dtype=torch.long)
         self._cursor = 0
         self._steps = 0
@@ -72,30 +75,18 @@ class InitializationRun:
         """A branch of this run: its own networks, optimisers and batch order; the digits shared."""
         return copy_sharing(self, memo, (self.x, self.y), [m.model for m in self.members])
 
-    @property
-    def steps_done(self) -> int:
-        return self._steps
-
-    @property
-    def total_steps(self) -> int:
-        return self.cfg.steps
-
-    @property
-    def finished(self) -> bool:
-        return self._steps >= self.cfg.steps
-
     def _batch(self) -> tuple[torch.Tensor, torch.Tensor]:
         n = self.x.shape[0]
-        if self._cursor + self.cfg.batch_size > self._order.numel():
+        if self._cursor + self.config.batch_size > self._order.numel():
             self._order = torch.randperm(n, generator=self._generator)
             self._cursor = 0
-        idx = self._order[self._cursor : self._cursor + self.cfg.batch_size]
-        self._cursor += self.cfg.batch_size
+        idx = self._order[self._cursor : self._cursor + self.config.batch_size]
+        self._cursor += self.config.batch_size
         return self.x[idx], self.y[idx]
 
     @property
     def epoch(self) -> float:
-        return self._steps * self.cfg.batch_size / self.x.shape[0]
+        return self._steps * self.config.batch_size / self.x.shape[0]
 
     def step(self) -> float:
         x, y = self._batch()
@@ -108,19 +99,19 @@ class InitializationRun:
     def set_params(self, params: Mapping[str, Any]) -> None:
         lr = only_lr(params)
         if lr is not None:
-            self.cfg.lr = lr
+            self.config.lr = lr
             set_lr((m.optimizer for m in self.members), lr)
 
     def frame(self) -> dict[str, Any]:
         if not self.members[0].activations:  # nothing has run yet: show the initial state
             x, y = self._batch()
-            self._cursor -= self.cfg.batch_size
+            self._cursor -= self.config.batch_size
             for m in self.members:
                 m.optimizer.zero_grad()
                 logits, m.activations = forward_recording(m.model, x)
                 torch.autograd.backward(nn.functional.cross_entropy(logits, y))
         return {
-            "lr": self.cfg.lr,
+            "lr": self.config.lr,
             "epoch": self.epoch,
             "layers": layer_shapes(self.members[0].layers),
             "methods": [
@@ -133,7 +124,7 @@ class InitializationRun:
                     "loss_curve": downsample(m.losses, CURVE_POINTS),
                     "layers": stats,
                 }
-                for m, stats in zip(self.members, compare_layers(self.members, self.cfg.bins))
+                for m, stats in zip(self.members, compare_layers(self.members, self.config.bins))
             ],
         }
 
