@@ -31,7 +31,8 @@ import math
 import torch
 from torch import nn
 
-from app.labs.landscape.model import ACTIVATION_MODULES, Residual, unflatten
+from app.labs.common.residual import Residual
+from app.labs.landscape.model import ACTIVATION_MODULES, unflatten
 
 CHUNK_FLOATS = 3 << 17  # one activation of a chunk of points, 1.5 MB: 3 points of the 64-wide digits network
 ELEMENTWISE = tuple(ACTIVATION_MODULES.values())  # act on each number alone, so any layout will do

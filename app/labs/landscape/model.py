@@ -11,21 +11,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from app.labs.common.activations import pick
+from app.labs.common.residual import Residual
 from app.labs.landscape.config import ACTIVATIONS
 
 ACTIVATION_MODULES = pick(*ACTIVATIONS)  # the lab's choice, as the shared torch.nn modules
-
-
-class Residual(nn.Module):
-    """``x + block(x)``: the identity path Li et al. found keeps deep landscapes smooth."""
-
-    def __init__(self, block: nn.Module) -> None:
-        super().__init__()
-        self.block = block
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out: torch.Tensor = x + self.block(x)
-        return out
 
 
 def build_model(inputs: int, hidden: tuple[int, ...], outputs: int, activation: str, residual: bool,

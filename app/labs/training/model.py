@@ -17,6 +17,7 @@ from app.labs.common.activations import pick
 from app.labs.common.init_methods import init_linear
 from app.labs.common.optimizers import OptimizerName
 from app.labs.common.optimizers import make_optimizer as shared_make_optimizer
+from app.labs.common.residual import Residual
 from app.labs.errors import FieldError
 
 # Each choice list declared once, as the type of its config field; the tuples and tables derive from it.
@@ -31,18 +32,6 @@ INITS: tuple[Init, ...] = typing.get_args(Init)
 Optimizer = OptimizerName  # every optimiser the labs share
 OPTIMIZERS: tuple[Optimizer, ...] = typing.get_args(Optimizer)
 CONSTANT = 0.77  # the notes' constant_ example
-
-
-class Residual(nn.Module):
-    """``x + block(x)``: the identity path lets gradients skip the block."""
-
-    def __init__(self, block: nn.Module) -> None:
-        super().__init__()
-        self.block = block
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out: torch.Tensor = x + self.block(x)
-        return out
 
 
 class SeededDropout(nn.Dropout):

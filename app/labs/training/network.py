@@ -13,7 +13,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from app.labs.training.model import ACTIVATIONS, Residual, SeededDropout
+from app.labs.common.residual import Residual
+from app.labs.training.model import ACTIVATIONS, SeededDropout
 from app.labs.training.packing import floats, quantise
 
 STRIDE = 4  # neuron maps are 16 × 16: every fourth point of the 61 × 61 boundary grid (Playground: 10 × 10)

@@ -189,8 +189,9 @@ def test_chunks_of_points_reuse_their_outputs_without_mixing_points(residual, ba
     apart (also for a block of two Linears, which build_model does not make): each point's loss is the
     loaded model's, and the same as when all 7 go in one chunk."""
     from app.labs.common.datasets import make_dataset
+    from app.labs.common.residual import Residual
     from app.labs.landscape.batched import PlaneLoss
-    from app.labs.landscape.model import Residual, flat, load_flat, loss_and_accuracy
+    from app.labs.landscape.model import flat, load_flat, loss_and_accuracy
 
     data = make_dataset(dataset, 60, 0.1, 0.5, 0)
     classify = data.task == "classification"

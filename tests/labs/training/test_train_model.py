@@ -6,12 +6,12 @@ import pytest
 import torch
 from torch import nn
 
+from app.labs.common.residual import Residual
 from app.labs.errors import FieldError
 from app.labs.training.model import (
     ACTIVATIONS,
     INITS,
     OPTIMIZERS,
-    Residual,
     SeededDropout,
     build_mlp,
     linears,
