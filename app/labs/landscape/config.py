@@ -3,9 +3,10 @@
 import math
 import typing
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from typing import Annotated, Any, Literal
 
+from app.labs.common.compare import twin_of
 from app.labs.common.datasets import BuiltIn
 from app.labs.errors import FieldError
 from app.labs.fields import Cap, Ge, Gt, Help, Le, LearningRate, MinLen, Seed
@@ -103,13 +104,7 @@ class LandscapeConfig:
 
     def twin(self) -> "LandscapeConfig":
         """The comparison run's config: this one with ``compare`` applied."""
-        changes = self.changes() or {}
-        if isinstance(changes.get("hidden"), list):
-            changes["hidden"] = tuple(changes["hidden"])
-        try:
-            return replace(self, compare=None, **changes)
-        except FieldError as exc:  # name the field as the user sent it: inside "compare"
-            raise FieldError(f"compare.{exc.field}", exc.message) from None
+        return twin_of(self, self.changes() or {})
 
     def check(self, prefix: str) -> None:
         choices = {"dataset": DATASETS, "activation": ACTIVATIONS, "optimizer": OPTIMIZERS,

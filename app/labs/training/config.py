@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Annotated, Any, Literal
 
+from app.labs.common.compare import twin_of
 from app.labs.common.datasets import BuiltIn
 from app.labs.errors import FieldError
 from app.labs.fields import Cap, Distinct, Ge, Gt, Help, Le, LearningRate, Lt, MaxLen, MinLen, Seed
@@ -87,13 +88,7 @@ class TrainingConfig:
 
     def twin(self) -> "TrainingConfig":
         """The comparison run's config: this one with ``compare`` applied and no comparison."""
-        changes = dict(self.compare or {})
-        if isinstance(changes.get("hidden"), list):
-            changes["hidden"] = tuple(changes["hidden"])
-        try:
-            return replace(self, compare=None, **changes)
-        except FieldError as exc:  # name the field as the user sent it: inside "compare"
-            raise FieldError(f"compare.{exc.field}", exc.message) from None
+        return twin_of(self, self.compare or {})
 
     def live_update(self, params: Mapping[str, Any]) -> "TrainingConfig":
         """This config with mid-run changes applied, validated like a new one."""
