@@ -2,7 +2,7 @@
 import { t } from "./i18n.js";
 import "./export.js"; // a CSV button on every chart; Plotly itself arrives after the first paint (plotly_loader.js)
 import "./chart_table.js"; // every chart gets a "Data table" view of its traces
-import { plot } from "./chart_fit.js";
+import { plot, wrap } from "./chart_fit.js";
 
 // Every chart draws through plot(): Plotly.react with the layout fitted to the chart's box (titles clear
 // of the modebar, legends clear of the axis titles, tick labels inside the figure).
@@ -34,15 +34,51 @@ export function baseLayout(extra = {}) {
   };
 }
 
+// The note a chart `el` with nothing drawn yet shows instead of bare axes: what it waits for, centred in
+// the plot area (`y` higher where a marker sits in the centre), muted, in lines of even length that fit
+// between the axes (a phone's plot is some 270 px wide). An annotation, not page text, so that exports and
+// screenshots of the chart carry it too.
+const NOTE_SIZE = 13;
+export function waitingNote(el, text, y = 0.5) {
+  // the plot area as last drawn; before a first drawing, the chart less the usual margins (60 + 15 px)
+  const room = (el._fullLayout?._size?.w ?? el.clientWidth - 80) - 16;
+  return { text: evenLines(text, room).join("<br>"), xref: "paper", yref: "paper", x: 0.5, y, showarrow: false,
+    font: { size: NOTE_SIZE, color: "#667" } };
+}
+
+// `text` in as few lines as fit `room` px, as even as they can be: no last line of a single word.
+function evenLines(text, room) {
+  if (!(room > 0)) return [text]; // a hidden chart: drawn again when shown
+  const lines = wrap(text, NOTE_SIZE, room, room);
+  let [lo, hi] = [0, room];
+  while (lines.length > 1 && hi - lo > 4) { // the narrowest width that takes no more lines
+    const mid = (lo + hi) / 2;
+    if (wrap(text, NOTE_SIZE, mid, mid).length > lines.length) lo = mid;
+    else hi = mid;
+  }
+  return wrap(text, NOTE_SIZE, hi, hi);
+}
+
+// Whether scatter traces draw anything: a line needs two finite points (a run's first curve point, the
+// untrained model's, alone draws nothing), a marker one.
+export function drawsAnything(traces) {
+  return traces.some((tr) => {
+    const finite = (tr.y ?? []).filter((v) => v !== null && Number.isFinite(v)).length;
+    return finite >= ((tr.mode ?? "lines").includes("markers") ? 1 : 2);
+  });
+}
+
 export class LineChart {
-  constructor(el, { title = "", xTitle = "", yTitle = "", logY = false, height = 300, robust = false } = {}) {
+  // `waiting`: the note shown while no series draws anything (see waitingNote)
+  constructor(el, { title = "", xTitle = "", yTitle = "", logY = false, height = 300, robust = false, waiting = "" } = {}) {
     this.el = el;
-    this.options = { title, xTitle, yTitle, logY, height, robust };
+    this.options = { title, xTitle, yTitle, logY, height, robust, waiting };
+    this.empty = true; // nothing drawn but, perhaps, the waiting note
   }
 
   update(series, options = {}) {
     Object.assign(this.options, options);
-    const { title, xTitle, yTitle, logY, height, robust } = this.options;
+    const { title, xTitle, yTitle, logY, height, robust, waiting } = this.options;
     const traces = series.map((s) => ({
       type: "scatter",
       mode: s.mode || "lines",
@@ -53,12 +89,14 @@ export class LineChart {
       marker: { color: s.color, size: s.symbol ? 7 : 6, ...(s.symbol ? { symbol: s.symbol } : {}) },
       connectgaps: false,
     }));
+    this.empty = !drawsAnything(traces);
     plot(this.el, traces, baseLayout({
       height,
       title: { text: title, font: { size: 14 } },
       xaxis: { title: { text: xTitle }, zeroline: false },
       yaxis: { title: { text: yTitle }, type: logY ? "log" : "linear", exponentformat: "power",
         ...(logY ? logTicks(series) : {}), ...(robust ? robustRange(series.flatMap((s) => s.y), logY) : {}) },
+      annotations: this.empty && waiting ? [waitingNote(this.el, waiting)] : [],
       uirevision: "keep",
     }), CONFIG);
   }

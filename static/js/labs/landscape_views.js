@@ -1,7 +1,7 @@
 // The Loss-landscape lab's charts: a contour and a 3D surface per network in one colour scale, the
 // 1D line from the initial to the trained weights, and the training curves.
 import { t } from "../i18n.js";
-import { PALETTE, baseLayout, formatValue, plot } from "../charts.js";
+import { PALETTE, baseLayout, drawsAnything, formatValue, plot, waitingNote } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const COLORSCALE = "Viridis";
@@ -80,8 +80,7 @@ export function drawContour(el, run, title, range, path) {
   traces.push({ type: "scatter", mode: "markers", x: [0], y: [0], name: t("landscape.trained"),
     marker: { symbol: "star", size: 13, color: PALETTE[4], line: { color: "#000", width: 1 } } });
   // above the centre, where the trained weights' star sits
-  const waiting = !s ? [{ text: t(path ? "landscape.wait_path" : "landscape.wait_surface"), xref: "paper", yref: "paper",
-    x: 0.5, y: 0.75, showarrow: false, font: { size: 13, color: "#667" } }] : [];
+  const waiting = !s ? [waitingNote(el, t(path ? "landscape.wait_path" : "landscape.wait_surface"), 0.75)] : [];
   plot(el, traces, baseLayout({
     height: 370, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 60, r: 15, t: 55, b: 40 },
     xaxis: { title: { text: "α (d1)" }, zeroline: false, ...(s ? { range: [s.alphas[0], s.alphas.at(-1)] } : {}) },
@@ -106,8 +105,7 @@ export function drawSurface(el, run, title, range) {
   if (!traces.length) { // before the surface: the contour's words, not an empty 2D grid under a "3D" title
     plot(el, [], baseLayout({
       height: 370, title: { text: title, font: { size: 14 } }, showlegend: false,
-      xaxis: { visible: false }, yaxis: { visible: false }, annotations: [{ text: t("landscape.wait_surface"),
-        xref: "paper", yref: "paper", x: 0.5, y: 0.5, showarrow: false, font: { size: 13, color: "#667" } }],
+      xaxis: { visible: false }, yaxis: { visible: false }, annotations: [waitingNote(el, t("landscape.wait_surface"))],
     }), CONFIG);
     return;
   }
@@ -138,7 +136,9 @@ export function drawLine(el, runs, labels) {
   plot(el, traces, baseLayout({
     height: 320, title: { text: t("landscape.line_title"), font: { size: 14 } },
     xaxis: { title: { text: "α" }, zeroline: false }, yaxis: { title: { text: t("common.loss") }, type: "log" },
-    shapes: marks, annotations: traces.length ? notes : [], uirevision: "keep",
+    // before the surface: no marks of α = 0 and 1 on an empty plot, but what it waits for
+    shapes: traces.length ? marks : [], annotations: traces.length ? notes : [waitingNote(el, t("landscape.wait_line"))],
+    uirevision: "keep",
   }), CONFIG);
 }
 
@@ -153,6 +153,7 @@ export function drawCurves(el, runs, labels) {
   plot(el, traces, baseLayout({
     height: 320, title: { text: t("landscape.curves_title"), font: { size: 14 } },
     xaxis: { title: { text: t("landscape.epoch") }, zeroline: false },
-    yaxis: { title: { text: t("common.loss") }, type: "log" }, uirevision: "keep",
+    yaxis: { title: { text: t("common.loss") }, type: "log" },
+    annotations: drawsAnything(traces) ? [] : [waitingNote(el, t("landscape.wait_epoch"))], uirevision: "keep",
   }), CONFIG);
 }

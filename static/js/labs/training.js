@@ -27,6 +27,16 @@ const showError = (text) => {
 };
 let polynomial = null;
 let vanishing = null;
+const statusLine = document.querySelector("[data-status-line]");
+
+function drawCurves() {
+  curves.update(frame, scene.task === "classification", statusLine.dataset.status);
+}
+
+// Play, Pause and a run's end come without a frame, yet change what an empty curve chart's note says
+new MutationObserver(() => {
+  if (frame && scene && curves.waiting) drawCurves();
+}).observe(statusLine, { attributes: true, attributeFilter: ["data-status"] });
 
 function config() {
   return runConfig(state); // only the config goes to the server; the view stays here
@@ -59,7 +69,7 @@ function render() {
   });
   $("progress-bar").style.width = `${((100 * frame.step) / total).toFixed(1)}%`;
   frame.runs.forEach((part, i) => views[i].update(part));
-  curves.update(frame, scene.task === "classification");
+  drawCurves();
   gradients.update(frame, scene);
   const which = Math.min(Number($("net-run").value), frame.runs.length - 1);
   network.update(frame.runs[which], which);

@@ -145,19 +145,34 @@ export class Curves {
     this.acc = new LineChart(accEl, { height: 320 });
   }
 
-  update(frame, classify) {
+  // `status`: the player's (data-status of its status line), which the note of an empty chart follows
+  update(frame, classify, status) {
     const series = (keys) => frame.runs.flatMap((part, r) => keys.map(([key, dash]) => ({
       name: `${runTitle(part)} · ${t(`training.${key}`)}`, x: part.curves.epoch, y: part.curves[key] || [],
       color: RUN_COLORS[r], dash,
     })));
     const x = t("training.epoch_axis");
+    const waiting = t(waitingKey(status));
     this.loss.update(series([["train_loss", "solid"], ["test_loss", "dot"]]),
-      { title: t("training.loss_title"), xTitle: x, yTitle: t("common.loss") });
+      { title: t("training.loss_title"), xTitle: x, yTitle: t("common.loss"), waiting });
     if (classify) {
       this.acc.update(series([["train_acc", "solid"], ["test_acc", "dot"]]),
-        { title: t("training.acc_title"), xTitle: x, yTitle: t("training.accuracy") });
+        { title: t("training.acc_title"), xTitle: x, yTitle: t("training.accuracy"), waiting });
     } else Plotly.purge(this.acc.el);
   }
+
+  // Nothing drawn yet: the curves' first line comes with the first epoch's measurement
+  get waiting() {
+    return this.loss.empty;
+  }
+}
+
+// What an empty curve chart waits for, by the player's status: Play, the first epoch, or nothing more
+// (a run that ended, diverged, before its first epoch was measured).
+function waitingKey(status) {
+  if (status === "paused" || status === "idle") return "training.wait_epoch_play";
+  if (["finished", "diverged", "stopped"].includes(status) || status?.startsWith("gone_")) return "training.wait_epoch_ended";
+  return "training.wait_epoch";
 }
 
 export class Gradients {
