@@ -1,6 +1,8 @@
 // A chart's layout fitted to the box it is drawn in, so that nothing Plotly draws lies on something else:
 // - the title is left-aligned and wrapped so that its first line ends before the modebar (the chart's
-//   toolbar, top right, shown on hover): a centred one-line title ran under it on every narrow chart;
+//   toolbar, top right, shown on hover): a centred one-line title ran under it on every narrow chart.
+//   Where that costs the title lines (a phone: a 224 px row of buttons left "Loss per" 100 px beside it),
+//   the modebar stands as a column at the right edge instead, and the title's lines use the width up to it;
 // - a legend sits at the bottom of the figure, under the x-axis title, in a band of its own: Plotly puts
 //   a legend at `y: -0.22` a fraction of the plot's height below it, while the tick labels and the axis
 //   title need a fixed number of pixels, so on a short plot (a phone, a legend of several rows) the
@@ -13,7 +15,9 @@
 
 const TITLE_PAD = { l: 10, t: 8 }; // px from the figure's left and top edges to the title
 const GAP = 8; // px kept free between the title and the modebar, and between the axis title and the legend
-const GUESS = { modebar: 230, modebarBottom: 26, axis: 48, row: 19, legendPad: 10 }; // before a first draw could be measured
+// before a first draw could be measured; `modebar` is the width of the row of buttons, `column` that of the column
+const GUESS = { modebar: 230, modebarBottom: 26, column: 26, axis: 48, row: 19, legendPad: 10 };
+const COLUMN_GROUP_GAP = 16; // px a row of modebar buttons is wider than the same buttons' column is tall
 const LINE_SPACING = 1.3; // Plotly's line height, in font sizes
 const RETRIES = 3; // redraws allowed per plot() call while measurements settle
 const canvas = document.createElement("canvas");
@@ -55,7 +59,7 @@ function check(el, seq) {
     const { traces, layout } = el.fitArgs;
     const fitted = fitLayout(el, traces, layout);
     const update = { margin: fitted.margin };
-    for (const key of ["title", "legend", "height"]) if (fitted[key] !== undefined) update[key] = fitted[key];
+    for (const key of ["title", "legend", "height", "modebar"]) if (fitted[key] !== undefined) update[key] = fitted[key];
     // a height set by relayout would fix the width too (Plotly turns autosize off): keep it responsive
     if (update.height !== undefined) update.autosize = true;
     el.dataset.fit = "pending";
@@ -73,7 +77,9 @@ function measure(el) {
   const seen = { width: el.clientWidth }; // a title's lines and a legend's rows follow the width
   const modebar = el.querySelector(".modebar");
   const bar = modebar?.getBoundingClientRect();
-  if (bar?.width > 0) Object.assign(seen, { modebar: bar.width, modebarBottom: Math.ceil(bar.bottom - top) });
+  if (bar?.width > 0 && el._fullLayout.modebar?.orientation === "v") {
+    Object.assign(seen, { column: bar.width, modebar: bar.height + COLUMN_GROUP_GAP });
+  } else if (bar?.width > 0) Object.assign(seen, { modebar: bar.width, modebarBottom: Math.ceil(bar.bottom - top) });
   const bottom = top + size.t + size.h; // the plot area's lower edge
   let depth = 0;
   for (const node of el.querySelectorAll(".xtitle, .xtick text, [class^='x'][class$='title']")) {
@@ -96,7 +102,8 @@ export function fitLayout(el, traces, layout) {
   const width = el.clientWidth;
   const title = typeof layout.title === "string" ? { text: layout.title } : layout.title;
   if (title?.text && width > 0) grown += fitTitle(fitted, title, width, {
-    width: measured.modebar ?? GUESS.modebar, bottom: measured.modebarBottom ?? GUESS.modebarBottom });
+    width: measured.modebar ?? GUESS.modebar, bottom: measured.modebarBottom ?? GUESS.modebarBottom,
+    column: measured.column ?? GUESS.column });
   const legendShown = layout.showlegend ?? traces.filter((tr) => tr.showlegend !== false && tr.name).length > 1;
   if (legendShown && layout.legend?.orientation === "h") {
     const band = measured.legend || guessLegend(traces, layout, width);
@@ -119,15 +126,22 @@ function fitAxis(key, axis = {}) {
   return fitted;
 }
 
-// The title at the top left, broken into lines: the first ends `GAP` before the modebar, the next start
-// below it and may use the whole width; the top margin grows by what the lines add (the px returned).
+// The title at the top left, broken into lines: beside a row of modebar buttons the first ends `GAP`
+// before it, the next start below it and may use the whole width; when a column of buttons lets the
+// title take fewer lines, every line ends `GAP` before the column. The top margin grows by what the
+// lines add (the px returned).
 function fitTitle(fitted, title, width, modebar) {
   const size = title.font?.size ?? 14;
-  const firstWidth = width - TITLE_PAD.l - modebar.width - GAP;
-  const lines = wrap(String(title.text), size, firstWidth, width - 2 * TITLE_PAD.l);
+  const text = String(title.text);
+  const beside = wrap(text, size, width - TITLE_PAD.l - modebar.width - GAP, width - 2 * TITLE_PAD.l);
+  const columnWidth = width - TITLE_PAD.l - modebar.column - GAP;
+  const besideColumn = wrap(text, size, columnWidth, columnWidth);
+  const column = besideColumn.length < beside.length;
+  const lines = column ? besideColumn : beside;
+  fitted.modebar = { ...fitted.modebar, orientation: column ? "v" : "h" };
   const line = LINE_SPACING * size;
-  // a line's glyphs start about 0.2 em below its padded top; the second line's, below the modebar
-  const top = lines.length > 1 ? Math.max(TITLE_PAD.t, modebar.bottom + 2 + 0.2 * size - line) : TITLE_PAD.t;
+  // a line's glyphs start about 0.2 em below its padded top; the second line's, below a row of buttons
+  const top = lines.length > 1 && !column ? Math.max(TITLE_PAD.t, modebar.bottom + 2 + 0.2 * size - line) : TITLE_PAD.t;
   fitted.title = {
     ...title, text: lines.join("<br>"), x: 0, xref: "container", xanchor: "left", y: 1, yref: "container",
     // Plotly lifts a title of several lines by 0.7 em above where one line would start: pad it back
