@@ -2,6 +2,7 @@
 // 1D line from the initial to the trained weights, and the training curves.
 import { t } from "../i18n.js";
 import { PALETTE, baseLayout, drawsAnything, formatValue, plot, waitingNote } from "../charts.js";
+import { FLOOR } from "../scene_ticks.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const COLORSCALE = "Viridis";
@@ -34,9 +35,11 @@ function paddedLog(surface) {
 
 // Ticks of a log10 axis labelled with the loss itself: 1-3-10 steps, or five even steps when the
 // range is narrower than that (a net that barely trained spans 0.69 to 0.70).
-function lossTicks(range) {
-  let vals = LOG_TICKS.map(Math.log10).filter((v) => v >= range[0] - 1e-9 && v <= range[1] + 1e-9);
-  if (vals.length < 3) vals = [0, 1, 2, 3, 4].map((k) => range[0] + (k / 4) * (range[1] - range[0]));
+// `floor`: none in the lowest FLOOR of the range (a 3D scene's z axis, see scene_ticks.js).
+function lossTicks(range, floor = false) {
+  const lo = floor ? range[0] + FLOOR * (range[1] - range[0]) : range[0];
+  let vals = LOG_TICKS.map(Math.log10).filter((v) => v >= lo - 1e-9 && v <= range[1] + 1e-9);
+  if (vals.length < 3) vals = [0, 1, 2, 3, 4].map((k) => lo + (k / 4) * (range[1] - lo));
   return { tickvals: vals, ticktext: vals.map((v) => formatValue(Number((10 ** v).toPrecision(3)))) };
 }
 
@@ -109,12 +112,15 @@ export function drawSurface(el, run, title, range) {
     }), CONFIG);
     return;
   }
+  // a phone (gradlab.css's narrowest width): the cube's z labels and title ran off its box's left edge
+  const narrow = window.matchMedia("(max-width: 600px)").matches;
   plot(el, traces, baseLayout({
     height: 370, title: { text: title, font: { size: 14 } }, showlegend: false, margin: { l: 0, r: 0, t: 55, b: 0 },
     scene: { xaxis: { title: { text: "α" } }, yaxis: { title: { text: "β" } },
-      zaxis: { title: { text: t("landscape.loss_log") }, ...(range ? { range, ...lossTicks(range) } : {}) },
-      // a lower eye, looking a little below the centre: the cube fills its box, its lowest labels inside
-      camera: { eye: { x: 1.45, y: -1.45, z: 0.75 }, center: { x: 0, y: 0, z: -0.2 } } },
+      zaxis: { title: { text: t("landscape.loss_log") }, ...(range ? { range, ...lossTicks(range, true) } : {}) },
+      // a lower eye, looking a little below the centre: the cube fills its box, its lowest labels inside;
+      // on a phone a centre moved off the middle too: the cube shifts right, its z labels into the box
+      camera: { eye: { x: 1.45, y: -1.45, z: 0.75 }, center: { x: narrow ? -0.12 : 0, y: narrow ? -0.12 : 0, z: -0.2 } } },
     uirevision: "keep",
   }), CONFIG);
 }

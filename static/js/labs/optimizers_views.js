@@ -1,6 +1,7 @@
 // The surface views: a contour map and a 3D surface, with every path (or cloud) drawn as it grows.
 import { t } from "../i18n.js";
 import { PALETTE, baseLayout, formatValue, plot, seriesStyle } from "../charts.js";
+import { floorFreeTicks } from "../scene_ticks.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const ARROW = 0.08; // arrow length as a share of the plotting box
@@ -67,6 +68,8 @@ export class SurfaceViews {
       y: info.minima.map((m) => m[1]), marker: { symbol: "star", size: 13, color: "#fff", line: { color: "#1d2433", width: 1.5 } },
       hoverinfo: "x+y+name",
     };
+    const heights = zt.flat().filter(Number.isFinite);
+    this.zTicks = floorFreeTicks(Math.min(...heights), Math.max(...heights));
     this.surface = {
       type: "surface", x: grid.x, y: grid.y, z: zt, customdata: grid.z, colorscale: "YlGnBu", reversescale: true,
       showscale: false, opacity: 0.85, hovertemplate: "x=%{x:.3f}<br>y=%{y:.3f}<br>f=%{customdata:.4g}<extra></extra>",
@@ -235,11 +238,13 @@ export class SurfaceViews {
       margin: { l: 0, r: 0, t: 35, b: 0 },
       title: { text: t("optimizers.surface3d_title") + (this.scale.log ? ` · ${t("optimizers.log_scale")}` : ""),
         font: { size: 14 } },
-      scene: { xaxis: { title: { text: "x" } }, yaxis: { title: { text: "y" } },
-        zaxis: { title: { text: this.scale.log ? "log f" : "f" } }, aspectmode: "manual",
+      // five x and y ticks: Plotly's nine (−2, −1.5, …) ran into each other where the axes meet
+      scene: { xaxis: { title: { text: "x" }, nticks: 5 }, yaxis: { title: { text: "y" }, nticks: 5 },
+        zaxis: { title: { text: this.scale.log ? "log f" : "f" }, tickvals: this.zTicks }, aspectmode: "manual",
         aspectratio: { x: 1, y: 1, z: 0.6 },
-        // on a phone a lower, further eye than Plotly's (1.25, 1.25, 1.25): the z labels stay in the box
-        ...(narrow ? { camera: { eye: { x: 1.5, y: 1.5, z: 0.95 }, center: { x: 0, y: 0, z: -0.1 } } } : {}) },
+        // on a phone a lower, further eye than Plotly's (1.25, 1.25, 1.25): the z labels stay in the box;
+        // a centre moved off the middle shifts the cube right in its box, which brings its z title ("f") in
+        ...(narrow ? { camera: { eye: { x: 1.5, y: 1.5, z: 0.95 }, center: { x: 0.1, y: -0.1, z: -0.1 } } } : {}) },
       uirevision: this.key,
     }), CONFIG);
   }
