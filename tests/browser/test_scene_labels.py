@@ -39,7 +39,9 @@ ALONE = """async ([id, shown, part]) => {
       [`${ax}.tickfont.color`]: name === shown && part === 'ticks' ? '#000' : 'rgba(0,0,0,0)',
       [`${ax}.title.font.color`]: name === shown && part === 'title' ? '#000' : 'rgba(0,0,0,0)' });
   }
-  await Plotly.restyle(gd, { opacity: 0, 'line.width': 0, 'marker.size': 0, 'contours.x.show': false, 'contours.y.show': false, 'contours.z.show': false });
+  // the traces drawn invisible, not removed: a scene with no visible trace draws no axes
+  await Plotly.restyle(gd, { opacity: 0, 'line.width': 0, 'marker.size': 0, 'contours.x.show': false,
+    'contours.y.show': false, 'contours.z.show': false });
   await Plotly.relayout(gd, update);
 }"""
 # Each PNG's dark pixels (text, not its faint anti-aliased rim): [name, count, count on the edge], and the
