@@ -119,3 +119,25 @@ def test_landscape_line_and_curves_wait_for_training(page, live_server, lang):
 def _lacks(page, chart, text):
     drawn = notes_drawn(page, chart)
     assert squeezed(text) not in drawn, drawn
+
+
+COMMON = json.loads((I18N / "common.json").read_text())
+# the chart of each lab that a fresh run, paused at step 0, has nothing to draw in
+STEP_CHARTS = {"initialization": "loss-chart", "losses": "fit-history", "backprop": "train-loss",
+               "descent": "loss-update", "training": "grad-chart"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("lab", sorted(STEP_CHARTS))
+def test_a_curve_drawn_step_by_step_says_so_until_its_first_line(page, live_server, lab, lang):
+    chart = STEP_CHARTS[lab]
+    page.goto(f"{live_server}/labs/{lab}?lang={lang}")
+    until(page, f"{STATUS} === 'paused' && document.getElementById('{chart}').data !== undefined")
+    text = squeezed(COMMON[lang]["common.wait_first_step"])
+    until(page, f"{json.dumps([text])}.join() === [...document.querySelectorAll('#{chart} .annotation-text')]"
+                ".map((a) => a.textContent.replace(/\\s+/g, '')).join()")
+    assert inside_plot_area(page, chart)
+    page.click("[data-action=toggle]")  # Play: the curve begins
+    until(page, f"document.querySelectorAll('#{chart} .scatterlayer .trace path.js-line, "
+                f"#{chart} .scatterlayer .trace .points path').length > 0")
+    until(page, f"document.querySelectorAll('#{chart} .annotation-text').length === 0")

@@ -59,7 +59,7 @@ function renderFrame(frame) {
   lossChart.update([{ name: "E", x: h.step, y: h.loss, color: PALETTE[1] }], {
     // before the first step there is no error yet (NaN on the server, null on the wire)
     title: `${t("backprop.loss_chart")} · ${t("common.step")} ${frame.step}${frame.loss === null ? "" : ` · E = ${fixed(frame.loss, 6)}`}`,
-    xTitle: t("common.step"), yTitle: "E",
+    xTitle: t("common.step"), yTitle: "E", waiting: t("common.wait_first_step"),
   });
   const last = h.step.length ? h.step[h.step.length - 1] : 0;
   outputChart.update([

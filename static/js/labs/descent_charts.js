@@ -1,6 +1,6 @@
 // The descent lab's own charts: the MSE contour with each variant's (w, b) path, and the fitted lines.
 import { t } from "../i18n.js";
-import { PALETTE, baseLayout, plot } from "../charts.js";
+import { PALETTE, baseLayout, drawsAnything, plot, waitingNote } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 
@@ -122,6 +122,7 @@ export class LossPerUpdate {
       title: { text: t("descent.loss_update_title"), font: { size: 14 } },
       xaxis: { title: { text: t("descent.update") }, type: "log" },
       yaxis: { title: { text: t("descent.batch_mse") }, type: "log", exponentformat: "power" },
+      annotations: drawsAnything(traces) ? [] : [waitingNote(this.el, t("common.wait_first_step"))],
       uirevision: "keep",
     }), CONFIG);
   }

@@ -125,7 +125,8 @@ function render() {
       color: colors[i],
       dash: seriesStyle(i).dash,
     })),
-    { title: `${t("initialization.loss_title")} · ${t("common.step")} ${frame.step}`, xTitle: t("common.step"), yTitle: t("common.loss") },
+    { title: `${t("initialization.loss_title")} · ${t("common.step")} ${frame.step}`, xTitle: t("common.step"), yTitle: t("common.loss"),
+      waiting: t("common.wait_first_step") },
   );
   const q = state.view.quantity;
   const layerIdx = frame.layers.map((l) => l.index);

@@ -74,7 +74,8 @@ function renderFit() {
   historyChart.update(frame.fits.map((f) => ({
     name: t(`losses.loss.${f.loss}`), x: f.history.step, y: f.history.loss,
     color: FIT_STYLES[f.loss].color, dash: FIT_STYLES[f.loss].dash,
-  })), { title: t("losses.outliers.history_title"), xTitle: t("common.step"), yTitle: t("common.loss") });
+  })), { title: t("losses.outliers.history_title"), xTitle: t("common.step"), yTitle: t("common.loss"),
+    waiting: t("common.wait_first_step") });
   $("fit-table").replaceChildren(table(
     [t("losses.outliers.losses"), "w", "b", t("losses.outliers.table_loss")],
     frame.fits.map((f) => [t(`losses.loss.${f.loss}`), fixed(f.w), fixed(f.b),

@@ -2,7 +2,7 @@
 // with misclassified images), loss and accuracy curves, per-layer gradient norms and weight histograms.
 /* global Plotly */
 import { t } from "../i18n.js";
-import { HistogramGrid, LineChart, PALETTE, baseLayout, logAxisTicks, plot } from "../charts.js";
+import { HistogramGrid, LineChart, PALETTE, baseLayout, drawsAnything, logAxisTicks, plot, waitingNote } from "../charts.js";
 
 const CONFIG = { displaylogo: false, responsive: true, modeBarButtonsToRemove: ["lasso2d", "select2d"] };
 const CLASS_COLORS = ["#f59322", "#0877bd", ...PALETTE.slice(2)]; // Playground's orange and blue first
@@ -219,6 +219,7 @@ export class Gradients {
       xaxis: { title: { text: t("common.step") } },
       yaxis: { title: { text: t("training.grad_axis") }, type: "log", range: [bottom, top],
         ...logAxisTicks(values, 10 ** bottom) },
+      annotations: drawsAnything(traces) ? [] : [waitingNote(this.chart, t("common.wait_first_step"))],
       uirevision: "keep",
     }), CONFIG);
     const layers = scene.runs[0].layers;
