@@ -17,7 +17,6 @@ const TITLE_PAD = { l: 10, t: 8 }; // px from the figure's left and top edges to
 const GAP = 8; // px kept free between the title and the modebar, and between the axis title and the legend
 // before a first draw could be measured; `modebar` is the width of the row of buttons, `column` that of the column
 const GUESS = { modebar: 230, modebarBottom: 26, column: 26, axis: 48, row: 19, legendPad: 10 };
-const COLUMN_GROUP_GAP = 16; // px a row of modebar buttons is wider than the same buttons' column is tall
 const LINE_SPACING = 1.3; // Plotly's line height, in font sizes
 const RETRIES = 3; // redraws allowed per plot() call while measurements settle
 const canvas = document.createElement("canvas");
@@ -77,9 +76,14 @@ function measure(el) {
   const seen = { width: el.clientWidth }; // a title's lines and a legend's rows follow the width
   const modebar = el.querySelector(".modebar");
   const bar = modebar?.getBoundingClientRect();
+  // The row's size is known only from a draw as a row: a column's height guessed it 10-30 px short, so the
+  // choice of row or column flipped between redraws and a title fitted beside the guess ran under the row.
   if (bar?.width > 0 && el._fullLayout.modebar?.orientation === "v") {
-    Object.assign(seen, { column: bar.width, modebar: bar.height + COLUMN_GROUP_GAP });
-  } else if (bar?.width > 0) Object.assign(seen, { modebar: bar.width, modebarBottom: Math.ceil(bar.bottom - top) });
+    Object.assign(seen, { column: bar.width, ...el.modebarRow });
+  } else if (bar?.width > 0) {
+    el.modebarRow = { modebar: bar.width, modebarBottom: Math.ceil(bar.bottom - top) };
+    Object.assign(seen, el.modebarRow);
+  }
   const bottom = top + size.t + size.h; // the plot area's lower edge
   let depth = 0;
   for (const node of el.querySelectorAll(".xtitle, .xtick text, [class^='x'][class$='title']")) {
